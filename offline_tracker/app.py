@@ -1,0 +1,422 @@
+"""Use cases, one transaction each: the one module that wires domain, ledger, storage, formats."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from offline_tracker.domain import facts
+from offline_tracker.domain.errors import InputError, Message
+from offline_tracker.domain.records import Record
+from offline_tracker.domain.timeparse import parse_date, parse_duration, parse_when, zone
+from offline_tracker.storage import ledger, queries
+from offline_tracker.storage.db import Database, StorageError, Tx
+
+# Minutes a message event takes when the user gives neither --minutes nor --until.
+DEFAULT_MINUTES = {"instruction": 15, "meeting": 30, "call": 15, "deliverable": 30, "ack": 1}
+FALLBACK_MINUTES = 10
+
+
+class NotFound(InputError):
+    """A record id that is not in the ledger."""
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """What a user typed about a record; times are still text, read in the contract's zone."""
+
+    text: str | None = None
+    at: str | None = None
+    until: str | None = None
+    minutes: str | None = None
+    channel: str | None = None
+    counterpart: str | None = None
+    role: str | None = None
+    direction: str | None = None
+    kind: str | None = None
+    tags: tuple[str, ...] = ()
+    attach: tuple[Path, ...] = ()
+    emergency: bool | None = None
+    allow_future: bool = False
+
+
+@dataclass(frozen=True)
+class Saved:
+    record: Record
+    notes: tuple[Message, ...] = ()
+    breakdown: Any = None
+
+
+@dataclass(frozen=True)
+class Status:
+    zone: ZoneInfo
+    running: tuple[Record, ...]
+    today: date
+    today_seconds: int
+    today_records: int
+
+
+@dataclass(frozen=True)
+class Verification:
+    count: int
+    head_hash: str
+    problems: tuple[Message, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class App:
+    """The application over one open ledger database; `now` comes from the clock passed in."""
+
+    def __init__(self, db: Database, now: Callable[[], datetime], data_dir: Path) -> None:
+        self.db = db
+        self.now = now
+        self.data_dir = data_dir
+
+    # -- contracts and zones -------------------------------------------------------------------
+    def contracts(self, tx: Tx) -> Any:
+        from offline_tracker.domain.contract import Contract, ContractHistory
+
+        rows = queries.fact_rows(tx, "contracts")
+        return ContractHistory(tuple(Contract.from_payload(data) for _, data in rows))
+
+    def zone(self, tx: Tx) -> ZoneInfo:
+        """The zone that WHEN text is read in: that of the newest contract."""
+        rows = queries.fact_rows(tx, "contracts")
+        if not rows:
+            raise StorageError("this ledger has no contract; run 'ot init'")
+        return zone(str(rows[-1][1]["timezone"]))
+
+    def today(self, tx: Tx) -> date:
+        return self.now().astimezone(self.zone(tx)).date()
+
+    def initialised(self) -> bool:
+        with self.db.read() as tx:
+            return bool(queries.fact_rows(tx, "contracts"))
+
+    def init(self, options: dict[str, Any]) -> Any:
+        from offline_tracker import __version__
+        from offline_tracker.domain.contract import contract_from_options
+
+        contract = contract_from_options(None, **options)
+        with self.db.write() as tx:
+            if queries.fact_rows(tx, "contracts"):
+                raise InputError("error.already_initialised")
+            stamp = self._stamp()
+            ledger.append(tx, facts.INIT, {"tool": f"offline_tracker {__version__}"}, stamp)
+            ledger.append(tx, facts.CONTRACT, contract.to_payload(), stamp)
+        return contract
+
+    # -- records -------------------------------------------------------------------------------
+    def log(self, inp: RecordInput) -> Saved:
+        """A work-message event: when it came, and the minutes it took."""
+        with self.db.write() as tx:
+            tz, now = self.zone(tx), self.now()
+            start, notes = self._when(inp.at, tz, now)
+            end, more = self._end(inp, start, tz, now)
+            record = self._new_record(tx, "event", inp, start, end, tz, notes + more)
+            return self._save(tx, record, inp, notes + more)
+
+    def add(self, inp: RecordInput) -> Saved:
+        """A work session logged after the fact (--from/--to arrive as at/until)."""
+        if inp.at is None or (inp.until is None and inp.minutes is None):
+            raise InputError("error.add_needs_times")
+        with self.db.write() as tx:
+            tz, now = self.zone(tx), self.now()
+            start, notes = self._when(inp.at, tz, now)
+            end, more = self._end(inp, start, tz, now)
+            record = self._new_record(tx, "session", inp, start, end, tz, notes + more)
+            return self._save(tx, record, inp, notes + more)
+
+    def start(self, inp: RecordInput) -> Saved:
+        with self.db.write() as tx:
+            running = queries.running(tx)
+            if running:
+                raise InputError("error.already_running", id=running[0].id)
+            tz, now = self.zone(tx), self.now()
+            start, notes = self._when(inp.at, tz, now)
+            self._check_future(start, now, inp.allow_future)
+            record = self._new_record(tx, "session", inp, start, None, tz, notes)
+            return self._save(tx, record, inp, notes)
+
+    def stop(self, at: str | None = None, allow_future: bool = False) -> Saved:
+        with self.db.write() as tx:
+            running = queries.running(tx)
+            if not running:
+                raise InputError("error.nothing_running")
+            session, tz, now = running[-1], self.zone(tx), self.now()
+            end, notes = self._when(at, tz, now)
+            self._check_future(end, now, allow_future)
+            if end <= session.start:
+                raise InputError("error.end_before_start", start=_local(session.start, tz))
+            data = {"record": int(session.id), "end": facts.iso_utc(end)}
+            ledger.append(tx, facts.RECORD_STOP, data, self._stamp(), ref=int(session.id))
+            stopped = replace(session, end=end)
+            return Saved(stopped, notes, self._breakdown(tx, stopped))
+
+    def amend(self, record_id: int, inp: RecordInput, reason: str) -> Saved:
+        with self.db.write() as tx:
+            current = self._existing(tx, record_id)
+            tz, now = self.zone(tx), self.now()
+            changes, notes = self._changes(current, inp, tz, now)
+            if not changes:
+                raise InputError("error.nothing_to_amend")
+            data = {"record": record_id, "changes": changes, "reason": _reason(reason)}
+            ledger.append(tx, facts.RECORD_AMEND, data, self._stamp(), ref=record_id)
+            amended = queries.record(tx, record_id)
+            assert amended is not None
+            return Saved(amended, notes, self._breakdown(tx, amended))
+
+    def void(self, record_id: int, reason: str) -> Record:
+        with self.db.write() as tx:
+            self._existing(tx, record_id)
+            data = {"record": record_id, "reason": _reason(reason)}
+            ledger.append(tx, facts.RECORD_VOID, data, self._stamp(), ref=record_id)
+            voided = queries.record(tx, record_id)
+            assert voided is not None
+            return voided
+
+    def show(self, record_id: int) -> tuple[Record, list[queries.HistoryRow], ZoneInfo]:
+        with self.db.read() as tx:
+            record = queries.record(tx, record_id)
+            if record is None:
+                raise NotFound("error.no_record", id=record_id)
+            return record, queries.record_history(tx, record_id), self.zone(tx)
+
+    def list_records(
+        self, date_from: str | None, date_to: str | None, include_voided: bool = False
+    ) -> tuple[list[Record], ZoneInfo]:
+        with self.db.read() as tx:
+            tz, today = self.zone(tx), self.today(tx)
+            first = parse_date(date_from, today) if date_from else today - timedelta(days=6)
+            last = parse_date(date_to, today) if date_to else today
+            if last < first:
+                raise InputError("error.range_reversed", first=first, last=last)
+            start, end = _day_start(first, tz), _day_start(last + timedelta(days=1), tz)
+            return queries.records_between(tx, start, end, include_voided), tz
+
+    def status(self) -> Status:
+        with self.db.read() as tx:
+            tz, today, now = self.zone(tx), self.today(tx), self.now()
+            start, end = _day_start(today, tz), _day_start(today + timedelta(days=1), tz)
+            records = queries.records_between(tx, start, end)
+            seconds = _union_seconds(records, start, min(end, now), now)
+            return Status(tz, tuple(queries.running(tx)), today, seconds, len(records))
+
+    # -- integrity -----------------------------------------------------------------------------
+    def verify(self) -> Verification:
+        """Walk the chain, then check the projections against a replay of the ledger."""
+        import json
+
+        from offline_tracker.ledger.chain import verify_chain
+
+        with self.db.read() as tx:
+            entries = list(ledger.iter_entries(tx))
+            report = verify_chain(entries)
+            problems = [
+                Message("verify.entry", {"seq": p.seq, "code": p.code}) for p in report.problems
+            ]
+            if not problems:
+                replayed = facts.replay_records(
+                    (e.seq, e.kind, json.loads(e.body)["data"]) for e in entries
+                )
+                stored = queries.all_records(tx)
+                for record_id in sorted(set(replayed) | set(stored)):
+                    if replayed.get(record_id) != stored.get(record_id):
+                        problems.append(Message("verify.projection", {"id": record_id}))
+        return Verification(report.count, report.head_hash, tuple(problems))
+
+    def rebuild(self) -> int:
+        with self.db.write() as tx:
+            return ledger.rebuild(tx)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _stamp(self) -> str:
+        return facts.iso_utc(self.now())
+
+    def _when(
+        self, text: str | None, tz: ZoneInfo, now: datetime
+    ) -> tuple[datetime, tuple[Message, ...]]:
+        if text is None:
+            return now, ()
+        when = parse_when(text, now, tz)
+        return when.instant, (when.note,) if when.note else ()
+
+    def _end(
+        self, inp: RecordInput, start: datetime, tz: ZoneInfo, now: datetime
+    ) -> tuple[datetime, tuple[Message, ...]]:
+        if inp.until is not None and inp.minutes is not None:
+            raise InputError("error.until_and_minutes")
+        notes: tuple[Message, ...] = ()
+        if inp.until is not None:
+            end, notes = self._when(inp.until, tz, now)
+        elif inp.minutes is not None:
+            end = start + parse_duration(inp.minutes)
+        else:
+            end = start + timedelta(minutes=DEFAULT_MINUTES.get(inp.kind or "", FALLBACK_MINUTES))
+        if end <= start:
+            raise InputError("error.end_before_start", start=_local(start, tz))
+        self._check_future(start, now, inp.allow_future)
+        if inp.until is not None or inp.minutes is not None:
+            self._check_future(end, now, inp.allow_future)
+        return end, notes
+
+    def _check_future(self, instant: datetime, now: datetime, allow: bool) -> None:
+        if instant > now and not allow:
+            raise InputError("error.future")
+
+    def _new_record(
+        self,
+        tx: Tx,
+        type_: str,
+        inp: RecordInput,
+        start: datetime,
+        end: datetime | None,
+        tz: ZoneInfo,
+        notes: tuple[Message, ...],
+    ) -> Record:
+        return Record(
+            id="0",
+            type=type_,
+            start=start,
+            end=end,
+            zone=tz.key,
+            text=(inp.text or "").strip(),
+            channel=inp.channel,
+            counterpart=inp.counterpart,
+            role=inp.role,
+            direction=inp.direction,
+            kind=inp.kind,
+            tags=tuple(dict.fromkeys(t.strip() for t in inp.tags if t.strip())),
+            emergency=bool(inp.emergency),
+        )
+
+    def _save(self, tx: Tx, record: Record, inp: RecordInput, notes: tuple[Message, ...]) -> Saved:
+        payload = facts.record_payload(record)
+        payload["attachments"] = [self._store_attachment(p) for p in inp.attach]
+        appended = ledger.append(tx, facts.RECORD_ADD, payload, self._stamp())
+        saved = replace(record, id=str(appended.seq), seq=appended.seq, entry_hash=appended.hash)
+        return Saved(saved, notes, self._breakdown(tx, saved))
+
+    def _store_attachment(self, path: Path) -> dict[str, Any]:
+        """Copy a file into the content-addressed evidence store; the entry keeps its SHA-256."""
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise InputError("error.attachment", path=str(path), reason=exc.strerror) from exc
+        target = self.evidence_dir / digest[:2] / digest
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = target.with_suffix(".part")
+            shutil.copyfile(path, tmp)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, target)
+        return {"sha256": digest, "name": path.name, "size": path.stat().st_size}
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    def _existing(self, tx: Tx, record_id: int) -> Record:
+        record = queries.record(tx, record_id)
+        if record is None:
+            raise NotFound("error.no_record", id=record_id)
+        if record.voided:
+            raise InputError("error.record_voided", id=record_id)
+        return record
+
+    def _changes(
+        self, current: Record, inp: RecordInput, tz: ZoneInfo, now: datetime
+    ) -> tuple[dict[str, Any], tuple[Message, ...]]:
+        changes: dict[str, Any] = {}
+        start, notes = (current.start, ()) if inp.at is None else self._when(inp.at, tz, now)
+        end: datetime | None = current.end
+        if inp.at is not None and current.end is not None:
+            end = start + (current.end - current.start)  # moving a record keeps its length
+        if inp.until is not None or inp.minutes is not None:
+            end, more = self._end(replace(inp, allow_future=True), start, tz, now)
+            notes += more
+        if end is not None and end <= start:
+            raise InputError("error.end_before_start", start=_local(start, tz))
+        self._check_future(start, now, inp.allow_future)
+        if start != current.start:
+            changes["start"] = facts.iso_utc(start)
+        if end != current.end and end is not None:
+            changes["end"] = facts.iso_utc(end)
+        for name in facts.META_FIELDS:
+            value = getattr(inp, name)
+            if value is not None and value != getattr(current, name):
+                changes[name] = value
+        if inp.tags:
+            changes["tags"] = list(dict.fromkeys(inp.tags))
+        if inp.emergency is not None and inp.emergency != current.emergency:
+            changes["emergency"] = inp.emergency
+        if inp.attach:
+            changes["attachments"] = [self._store_attachment(p) for p in inp.attach]
+        return changes, notes
+
+    def _breakdown(self, tx: Tx, record: Record) -> Any:
+        """How one record's minutes classify under the contract (None until a contract exists)."""
+        return None
+
+
+@contextmanager
+def open_app(location: str, now: Callable[[], datetime], create: bool = False) -> Iterator[App]:
+    """Open (and, with `create`, make) the ledger at `location`, migrating it first."""
+    from offline_tracker.storage.db import SQLiteDatabase, create_private_file, open_database
+    from offline_tracker.storage.schema import ensure_schema
+
+    db = open_database(location)
+    if isinstance(db, SQLiteDatabase) and db.path is not None:
+        if not db.path.exists():
+            if not create:
+                raise StorageError(f"no ledger at {db.path}; create one with 'ot init'")
+            create_private_file(db.path)
+        data_dir = db.path.parent
+    else:
+        from offline_tracker.paths import default_data_dir
+
+        data_dir = default_data_dir()
+    try:
+        ensure_schema(db, create, now())
+        yield App(db, now, data_dir)
+    finally:
+        db.close()
+
+
+def _day_start(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of a local date (a midnight skipped by DST resolves forward)."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
+
+
+def _local(instant: datetime, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _reason(text: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise InputError("error.reason_needed")
+    return reason
+
+
+def _union_seconds(records: list[Record], lo: datetime, hi: datetime, now: datetime) -> int:
+    """Seconds covered by the records inside [lo, hi), overlaps counted once (RULES T3)."""
+    spans = sorted((max(r.start, lo), min(r.end_or(now), hi)) for r in records if not r.is_ack)
+    total, cursor = 0, lo
+    for start, end in spans:
+        start = max(start, cursor)
+        if end > start:
+            total += int((end - start).total_seconds())
+            cursor = end
+    return total

@@ -1,0 +1,86 @@
+"""Commands about the ledger itself: init, verify, db rebuild."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from offline_tracker.cli import options as o
+from offline_tracker.cli.root import state
+from offline_tracker.i18n import t
+
+db_app = typer.Typer(help=t("help.cmd.db"), no_args_is_help=True)
+
+
+def init(
+    ctx: typer.Context,
+    timezone: o.Timezone = None,
+    schedule: o.Schedule = None,
+    jurisdiction: o.Jurisdiction = None,
+    system: o.System = None,
+    cycle: o.Cycle = None,
+    approved: o.Approved = None,
+    monthly_wage: o.Wage = None,
+    currency: o.Currency = None,
+    wage_divisor: o.Divisor = None,
+    late_night: o.LateNight = None,
+    week_start: o.WeekStart = None,
+    flexible_holiday_pay: o.HolidayPay = None,
+    effective: o.Effective = None,
+) -> None:
+    from offline_tracker import render
+    from offline_tracker.clock import local_zone_name
+
+    changes = o.contract_changes(
+        timezone=timezone or local_zone_name(),
+        schedule=schedule,
+        jurisdiction=jurisdiction,
+        system=system,
+        cycle=cycle,
+        approved=approved,
+        monthly_wage=monthly_wage,
+        currency=currency,
+        wage_divisor=wage_divisor,
+        late_night=late_night,
+        week_start=week_start,
+        flexible_holiday_pay=flexible_holiday_pay,
+        effective=effective,
+    )
+    st = state(ctx)
+    with st.app(create=True) as app:
+        contract = app.init(changes)
+    typer.echo(t("out.initialised", location=st.location))
+    typer.echo(render.contract(contract))
+
+
+def verify(ctx: typer.Context, as_json: o.Json = False) -> None:
+    from offline_tracker import render
+
+    with state(ctx).app() as app:
+        result = app.verify()
+    if as_json:
+        data = {
+            "ok": result.ok,
+            "entries": result.count,
+            "head": result.head_hash,
+            "problems": [render.message(p) for p in result.problems],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render.verification(result))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def rebuild(ctx: typer.Context) -> None:
+    with state(ctx).app() as app:
+        count = app.rebuild()
+    typer.echo(t("out.rebuilt", count=count))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init", help=t("help.cmd.init"), epilog=t("example.init"))(init)
+    app.command("verify", help=t("help.cmd.verify"), epilog=t("example.verify"))(verify)
+    db_app.command("rebuild", help=t("help.cmd.rebuild"), epilog=t("example.rebuild"))(rebuild)
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,121 @@
+"""The root typer app: global options, the lazily opened app object, and error handling."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from click import exceptions as click_errors
+
+from offline_tracker import __version__
+from offline_tracker.i18n import t
+
+if TYPE_CHECKING:
+    from offline_tracker.app import App
+
+app = typer.Typer(
+    name="ot",
+    help=t("help.root"),
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+@dataclass
+class State:
+    """What the root callback resolved; commands open the app through it."""
+
+    location: str
+
+    @contextmanager
+    def app(self, create: bool = False) -> Iterator[App]:
+        from offline_tracker.app import open_app
+        from offline_tracker.clock import system_now
+
+        with open_app(self.location, system_now, create=create) as opened:
+            yield opened
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"offline_tracker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help=t("help.opt.db"))] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=t("help.opt.lang"))] = None,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help=t("help.opt.version")),
+    ] = None,
+) -> None:
+    from offline_tracker.paths import resolve_location
+
+    if lang is not None and lang not in ("en", "zh"):
+        raise typer.BadParameter(t("error.lang", value=lang), param_hint="--lang")
+    ctx.obj = State(resolve_location(db))
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def _register() -> None:
+    from offline_tracker.cli import ledger_cmds, records
+
+    records.register(app)
+    ledger_cmds.register(app)
+
+
+def fail(text: str, code: int) -> int:
+    typer.echo(f"{t('error.prefix')}: {text}", err=True)
+    return code
+
+
+def run(args: list[str]) -> int:
+    """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
+    from offline_tracker.domain.errors import Failure, InputError
+
+    _register()
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="ot", standalone_mode=False)
+    except (typer.Exit, click_errors.Exit) as exc:
+        return int(exc.exit_code or 0)
+    except click_errors.UsageError as exc:
+        hint = f" ({t('error.see_help', command=_command_path(exc))})"
+        return fail(exc.format_message() + hint, 2)
+    except (typer.Abort, click_errors.Abort):
+        return fail(t("error.aborted"), 1)
+    except InputError as exc:
+        return fail(t(exc.message.key, **exc.message.params), 2)
+    except Failure as exc:
+        return fail(str(exc), 1)
+    except OSError as exc:
+        return fail(t("error.os", reason=exc.strerror or str(exc), path=exc.filename or ""), 1)
+    except Exception as exc:  # the last line of defence: never a traceback for a user
+        if os.environ.get("OFFLINE_TRACKER_DEBUG"):
+            raise
+        return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
+    return result if isinstance(result, int) else 0
+
+
+def _command_path(exc: click_errors.UsageError) -> str:
+    ctx = exc.ctx
+    return f"{ctx.command_path} --help" if ctx is not None else "ot --help"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(sys.argv[1:]))

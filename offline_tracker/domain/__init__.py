@@ -1,0 +1,1 @@
+"""Pure domain: records, contracts, calendars, classification, pay and checks (no I/O)."""

@@ -1,0 +1,357 @@
+"""Day types (workday, rest day, statutory holiday) per jurisdiction: RULES C1-C8."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, Final
+
+from offline_tracker.domain.schedule import Shift
+
+WORKDAY: Final = "workday"
+REST_DAY: Final = "rest_day"
+STATUTORY: Final = "statutory_holiday"
+DAY_TYPES: Final = (WORKDAY, REST_DAY, STATUTORY)
+SOURCES: Final = ("official", "rule", "provisional", "user", "weekend", "schedule")
+
+# RULES C6: countries whose day-off schedule is published year by year (swapped workdays);
+# a year the library has no published schedule for is provisional.
+YEARLY_SCHEDULE_COUNTRIES: Final = frozenset({"CN"})
+NOTE_HALF_DAY: Final = "half_day_holiday"
+NOTE_MAKE_UP: Final = "make_up_workday"
+NOTE_IN_LIEU: Final = "day_in_lieu"
+NOTE_BREAK: Final = "holiday_break"
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """What one local date is (RULES C1) and where that came from."""
+
+    date: date
+    day_type: str
+    source: str
+    provisional: bool = False
+    name_en: str | None = None
+    name_zh: str | None = None
+    hours: tuple[Shift, ...] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CalendarOverride:
+    """The user's `ot calendar set`: a day type for one date, with hours for a workday."""
+
+    date: date
+    day_type: str
+    hours: tuple[Shift, ...] | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.day_type not in DAY_TYPES:
+            raise ValueError(f"day type '{self.day_type}': use one of {', '.join(DAY_TYPES)}")
+        if self.hours is not None and self.day_type != WORKDAY:
+            raise ValueError("hours can only be given for a workday")
+
+
+@dataclass(frozen=True)
+class OfficialDay:
+    """One listed day of a loaded official schedule."""
+
+    date: date
+    day_type: str
+    name_en: str | None = None
+    name_zh: str | None = None
+
+
+@dataclass(frozen=True)
+class OfficialSchedule:
+    """A published holiday schedule for one year (docs/calendar.md); other days follow the week."""
+
+    jurisdiction: str
+    year: int
+    days: tuple[OfficialDay, ...]
+    source: str | None = None
+
+    def get(self, day: date) -> OfficialDay | None:
+        return next((d for d in self.days if d.date == day), None)
+
+
+class OfficialScheduleError(ValueError):
+    """A schedule file that cannot be read; the message names the line."""
+
+
+_KINDS: Final = {
+    "holiday": STATUTORY,
+    "statutory": STATUTORY,
+    "法定": STATUTORY,
+    "rest": REST_DAY,
+    "休": REST_DAY,
+    "workday": WORKDAY,
+    "班": WORKDAY,
+}
+_DAY_LINE: Final = re.compile(
+    r"^(\S+)\s+(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?(?:\s+(.*))?$"
+)
+_HEADERS: Final = ("jurisdiction", "year", "source")
+
+
+def _parse_date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise OfficialScheduleError(f"{where}: bad date '{text}', use YYYY-MM-DD") from exc
+
+
+def _parse_day_line(line: str, where: str) -> list[OfficialDay]:
+    match = _DAY_LINE.match(line)
+    if match is None:
+        raise OfficialScheduleError(
+            f"{where}: cannot read '{line}'; use 'holiday|rest|workday YYYY-MM-DD[..YYYY-MM-DD] "
+            "[English name | 中文名]'"
+        )
+    kind, first_text, last_text, names = match.groups()
+    if kind.lower() not in _KINDS:
+        raise OfficialScheduleError(f"{where}: unknown kind '{kind}'; use holiday, rest or workday")
+    first = _parse_date(first_text, where)
+    last = _parse_date(last_text, where) if last_text else first
+    if last < first:
+        raise OfficialScheduleError(f"{where}: range '{first}..{last}' ends before it starts")
+    name_en, _, name_zh = (names or "").partition("|")
+    return [
+        OfficialDay(
+            first + timedelta(days=i),
+            _KINDS[kind.lower()],
+            name_en.strip() or None,
+            name_zh.strip() or None,
+        )
+        for i in range((last - first).days + 1)
+    ]
+
+
+def parse_official_schedule(text: str) -> OfficialSchedule:
+    """Read the official schedule file format of docs/calendar.md."""
+    headers: dict[str, str] = {}
+    days: dict[date, OfficialDay] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        where = f"line {number}"
+        if not line:
+            continue
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in _HEADERS and not _DAY_LINE.match(line):
+            headers[key.strip().lower()] = value.strip()
+            continue
+        for day in _parse_day_line(line, where):
+            if day.date in days:
+                raise OfficialScheduleError(f"{where}: {day.date} is listed twice")
+            days[day.date] = day
+    for needed in ("jurisdiction", "year"):
+        if needed not in headers:
+            raise OfficialScheduleError(f"missing header '{needed}:' (e.g. 'year: 2027')")
+    if not re.fullmatch(r"\d{4}", headers["year"]):
+        raise OfficialScheduleError(f"header year: '{headers['year']}' is not a year like 2027")
+    year = int(headers["year"])
+    stray = sorted(d for d in days if d.year != year)
+    if stray:
+        raise OfficialScheduleError(f"field year: {stray[0]} is not in {year}")
+    if not days:
+        raise OfficialScheduleError("no day lines: list at least the statutory holidays")
+    return OfficialSchedule(
+        headers["jurisdiction"].upper(),
+        year,
+        tuple(days[d] for d in sorted(days)),
+        headers.get("source") or None,
+    )
+
+
+def _split_jurisdiction(jurisdiction: str) -> tuple[str, str | None]:
+    country, _, subdiv = jurisdiction.upper().partition("-")
+    return country, subdiv or None
+
+
+def _library(country: str, subdiv: str | None, year: int, **kwargs: Any) -> Any:
+    import holidays  # slow import: only when a calendar year is first needed
+
+    try:
+        return holidays.country_holidays(country, subdiv=subdiv, years=year, **kwargs)
+    except NotImplementedError:
+        return None
+
+
+def _names(
+    country: str, subdiv: str | None, year: int, **kwargs: Any
+) -> dict[date, tuple[str, str | None]]:
+    """Holiday names of one year in English and Chinese (None where the library has no zh_CN)."""
+    english = _library(country, subdiv, year, **kwargs)
+    if english is None:
+        return {}
+    languages = getattr(english, "supported_languages", ())
+    if "en_US" in languages:
+        english = _library(country, subdiv, year, language="en_US", **kwargs)
+    chinese = (
+        _library(country, subdiv, year, language="zh_CN", **kwargs)
+        if "zh_CN" in languages
+        else None
+    )
+    return {d: (str(name), _zh_name(chinese, d)) for d, name in english.items() if d.year == year}
+
+
+def _zh_name(chinese: Any, day: date) -> str | None:
+    name = None if chinese is None else chinese.get(day)
+    return None if name is None else str(name)
+
+
+def _is_in_lieu_name(part: str) -> bool:
+    # RULES C6: the library marks days given in lieu as observed or substituted.
+    return "(observed" in part or part.startswith("Day off") or "Extended Holiday" in part
+
+
+@dataclass(frozen=True)
+class _Year:
+    official: bool
+    special: dict[date, DayInfo]
+    half_day: dict[date, tuple[str, str | None]]
+
+
+@lru_cache(maxsize=256)
+def _yearly_schedule_year(country: str, year: int, in_lieu_as_rest: bool) -> _Year:
+    """CN-style year: statutory days, breaks, days in lieu and make-up workdays (C2-C8)."""
+    names = _names(country, None, year)
+    library = _library(country, None, year)
+    make_up = sorted(d for d in getattr(library, "weekend_workdays", ()) if d.year == year)
+    in_lieu = {d for d, (en, _) in names.items() if all(map(_is_in_lieu_name, en.split("; ")))}
+    official = bool(make_up) or any(n[0].startswith("Day off") for n in names.values())
+    special: dict[date, DayInfo] = {}
+    for day, (en, zh) in names.items():
+        if day not in in_lieu:
+            special[day] = DayInfo(
+                day, STATUTORY, "official" if official else "rule", False, en, zh
+            )
+        elif official:
+            # RULES C7: a weekday given back for a weekend holiday is a rest day by default.
+            observed = "(observed" in en
+            day_type = STATUTORY if observed and not in_lieu_as_rest else REST_DAY
+            note = NOTE_IN_LIEU if observed else NOTE_BREAK
+            special[day] = DayInfo(day, day_type, "official", False, en, zh, note=note)
+        # else: the library's guess for an unpublished year is never presented as fact (C6).
+    for day in make_up if official else ():
+        # RULES C3: an official make-up workday on a weekend is an ordinary workday.
+        special[day] = DayInfo(
+            day, WORKDAY, "official", False, "Make-up workday", "调休上班", note=NOTE_MAKE_UP
+        )
+    half_day = _names(country, None, year, categories=("half_day",))
+    return _Year(official, special, half_day)
+
+
+@lru_cache(maxsize=256)
+def _public_holiday_year(country: str, subdiv: str | None, year: int) -> _Year:
+    """Other countries (RULES J6): the library's public holidays are statutory days."""
+    special = {
+        day: DayInfo(day, STATUTORY, "official", False, en, zh)
+        for day, (en, zh) in _names(country, subdiv, year).items()
+    }
+    return _Year(True, special, {})
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Day types for one jurisdiction. Precedence: user override > loaded schedule > library."""
+
+    jurisdiction: str = "CN"
+    overrides: tuple[CalendarOverride, ...] = ()
+    official: tuple[OfficialSchedule, ...] = ()
+    workdays_of_week: frozenset[int] = frozenset(range(5))
+    in_lieu_as_rest: bool = True
+    _memo: dict[int, _Year] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def day(self, day: date) -> DayInfo:
+        year = self._year(day.year)
+        found = year.special.get(day)
+        if found is not None:
+            return found
+        weekday_type = WORKDAY if day.weekday() in self.workdays_of_week else REST_DAY
+        if not year.official:
+            return DayInfo(day, weekday_type, "provisional", True)  # RULES C6
+        source = "schedule" if weekday_type == WORKDAY else "weekend"
+        half = year.half_day.get(day)
+        if half is not None:
+            # RULES C8: half-day and group holidays carry no premium; the day keeps its type.
+            return DayInfo(day, weekday_type, source, False, half[0], half[1], note=NOTE_HALF_DAY)
+        return DayInfo(day, weekday_type, source)
+
+    def days(self, first: date, last: date) -> Iterator[DayInfo]:
+        for offset in range((last - first).days + 1):
+            yield self.day(first + timedelta(days=offset))
+
+    def is_official_year(self, year: int) -> bool:
+        return self._year(year).official
+
+    def _year(self, year: int) -> _Year:
+        found = self._memo.get(year)
+        if found is None:
+            found = self._build_year(year)
+            self._memo[year] = found
+        return found
+
+    def _build_year(self, year: int) -> _Year:
+        country, subdiv = _split_jurisdiction(self.jurisdiction)
+        loaded = [
+            s
+            for s in self.official
+            if s.year == year and _split_jurisdiction(s.jurisdiction)[0] == country
+        ]
+        if loaded:
+            base = _Year(
+                True,
+                {
+                    d.date: DayInfo(d.date, d.day_type, "official", False, d.name_en, d.name_zh)
+                    for d in loaded[-1].days
+                },
+                {},
+            )
+        elif country in YEARLY_SCHEDULE_COUNTRIES:
+            base = _yearly_schedule_year(country, year, self.in_lieu_as_rest)
+        else:
+            base = _public_holiday_year(country, subdiv, year)
+        special = dict(base.special)
+        for override in self.overrides:
+            if override.date.year == year:
+                named = special.get(override.date)
+                special[override.date] = DayInfo(
+                    override.date,
+                    override.day_type,
+                    "user",
+                    False,
+                    named.name_en if named else None,
+                    named.name_zh if named else None,
+                    override.hours,
+                    override.note,
+                )
+        return _Year(base.official, special, base.half_day)
+
+
+@dataclass(frozen=True)
+class CalendarSet:
+    """Builds (and keeps) one Calendar per jurisdiction and working week, sharing user data."""
+
+    overrides: tuple[CalendarOverride, ...] = ()
+    official: tuple[OfficialSchedule, ...] = ()
+    in_lieu_as_rest: bool = True
+    _cache: dict[tuple[str, frozenset[int]], Calendar] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def get(self, jurisdiction: str, workdays_of_week: frozenset[int]) -> Calendar:
+        key = (jurisdiction, workdays_of_week)
+        found = self._cache.get(key)
+        if found is None:
+            found = Calendar(
+                jurisdiction, self.overrides, self.official, workdays_of_week, self.in_lieu_as_rest
+            )
+            self._cache[key] = found
+        return found

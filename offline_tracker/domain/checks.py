@@ -1,0 +1,142 @@
+"""Findings as values (never exceptions): limits, weekly rest, overlaps, provisional days."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Final
+
+from offline_tracker.domain.calendar import WORKDAY
+from offline_tracker.domain.contract import IMPLEMENTED_RULE_PACKS, RULE_PACKS
+from offline_tracker.domain.results import DayResult, Flag
+from offline_tracker.domain.timeline import DayPlan, Interval
+
+HOUR: Final = 3600
+DAY_LIMIT_S: Final = 1 * HOUR  # RULES P2: normally at most 1 h a day
+DAY_LIMIT_SPECIAL_S: Final = 3 * HOUR  # RULES P2: for special reasons at most 3 h a day
+MONTH_LIMIT_S: Final = 36 * HOUR  # RULES P2: and 36 h a month
+OPEN_SESSION_LIMIT_S: Final = 24 * HOUR
+
+Params = dict[str, str | int]
+
+
+def day_limit_flags(days: Sequence[DayResult]) -> list[Flag]:
+    """RULES P2 on workdays under standard hours; emergency time (art. 42) is exempt."""
+    flags = []
+    for day in days:
+        if day.day_type != WORKDAY or day.system != "standard":
+            continue
+        seconds = day.outside_workday_s - day.emergency_s
+        for code, limit in (
+            ("overtime_over_3h_day", DAY_LIMIT_SPECIAL_S),
+            ("overtime_over_1h_day", DAY_LIMIT_S),
+        ):
+            if seconds > limit:
+                params: Params = {"seconds": seconds, "limit_seconds": limit}
+                flags.append(Flag(code, day.date, params))
+                break  # only the most severe of the two
+    return flags
+
+
+def month_limit_flags(days: Sequence[DayResult]) -> list[Flag]:
+    """RULES P2: off-schedule time of standard-hours days over 36 h in a calendar month."""
+    months: dict[tuple[int, int], int] = {}
+    for day in days:
+        if day.system == "standard":
+            key = (day.date.year, day.date.month)
+            months[key] = months.get(key, 0) + day.off_schedule_s - day.emergency_s
+    flags = []
+    for (year, month), seconds in sorted(months.items()):
+        if seconds > MONTH_LIMIT_S:
+            params: Params = {
+                "month": f"{year:04d}-{month:02d}",
+                "seconds": seconds,
+                "limit_seconds": MONTH_LIMIT_S,
+            }
+            flags.append(Flag("overtime_over_36h_month", date(year, month, 1), params))
+    return flags
+
+
+def weekly_rest_flags(days: Sequence[DayResult], plans: Sequence[DayPlan]) -> list[Flag]:
+    """RULES P1: each full week (by the contract's week start) needs one whole day free of work.
+
+    A day is free when it is not a workday, has no recorded work and no scheduled shift time.
+    Weeks cut by the period are not judged.
+    """
+    weeks: dict[date, list[bool]] = {}
+    for day, plan in zip(days, plans, strict=True):
+        start = day.date - timedelta(days=(day.date.weekday() - plan.contract.week_start) % 7)
+        free = day.day_type != WORKDAY and day.worked_s == 0 and plan.shift_s == 0
+        weeks.setdefault(start, []).append(free)
+    flags = []
+    for start, free_days in sorted(weeks.items()):
+        if len(free_days) == 7 and not any(free_days):
+            end = start + timedelta(days=6)
+            params: Params = {"week_start": start.isoformat(), "week_end": end.isoformat()}
+            flags.append(Flag("no_weekly_rest_day", start, params))
+    return flags
+
+
+def provisional_flags(days: Sequence[DayResult]) -> list[Flag]:
+    """RULES C6: a day of an unpublished year whose type may still change, where work was done."""
+    return [
+        Flag("provisional_day", d.date, {"day_type": d.day_type})
+        for d in days
+        if d.provisional and d.worked_s > 0
+    ]
+
+
+def overlap_flags(intervals: Sequence[Interval], date_of: Callable[[int], date]) -> list[Flag]:
+    """RULES T3: overlapping records are counted once; each overlapping pair is reported."""
+    flags = []
+    ordered = sorted(intervals, key=lambda i: (i.start, i.end, i.record_id))
+    active: list[Interval] = []
+    for item in ordered:
+        active = [a for a in active if a.end > item.start]
+        for other in active:
+            seconds = min(other.end, item.end) - item.start
+            params: Params = {
+                "first": other.record_id,
+                "second": item.record_id,
+                "seconds": seconds,
+            }
+            flags.append(Flag("overlap", date_of(item.start), params))
+        active.append(item)
+    return flags
+
+
+def open_session_flags(
+    running: Sequence[tuple[str, int]], now: int, date_of: Callable[[int], date]
+) -> list[Flag]:
+    """A session still running after 24 h is more likely forgotten than worked."""
+    return [
+        Flag("open_session_over_24h", date_of(start), {"record_id": rid, "seconds": now - start})
+        for rid, start in running
+        if now - start > OPEN_SESSION_LIMIT_S
+    ]
+
+
+def contract_flags(plans: Sequence[DayPlan]) -> list[Flag]:
+    """Unapproved special systems (P5, P6), unimplemented rule packs, days before any contract."""
+    flags = []
+    systems = sorted({p.contract.system for p in plans if not p.contract.approved})
+    for system in systems:
+        if system != "standard":
+            flags.append(Flag("system_not_approved", None, {"system": system}))
+    jurisdictions = sorted({p.contract.jurisdiction for p in plans})
+    for code in jurisdictions:
+        pack = RULE_PACKS.get(code)
+        if pack is not None and pack not in IMPLEMENTED_RULE_PACKS:
+            flags.append(
+                Flag("rule_pack_not_implemented", None, {"jurisdiction": code, "rule_pack": pack})
+            )
+    uncovered = [p for p in plans if not p.covered]
+    if uncovered:
+        # Uncovered days are classified under the first version, so it carries the date.
+        first_effective = uncovered[0].contract.effective
+        params: Params = {
+            "days": len(uncovered),
+            "first_effective": "" if first_effective is None else first_effective.isoformat(),
+        }
+        flags.append(Flag("before_first_contract", uncovered[0].date, params))
+    return flags

@@ -1,0 +1,272 @@
+"""The classification engine: records + contracts + calendar -> days, totals, pay and flags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from offline_tracker.domain import checks
+from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY, CalendarSet
+from offline_tracker.domain.contract import ContractHistory
+from offline_tracker.domain.pay import (
+    COMPREHENSIVE,
+    Bucket,
+    DayDraft,
+    apply_comp_time,
+    compute_pay,
+    cycle_buckets,
+    day_buckets,
+)
+from offline_tracker.domain.records import Record
+from offline_tracker.domain.results import (
+    CompTime,
+    DayResult,
+    Flag,
+    PeriodResult,
+    RecordBreakdown,
+    Segment,
+    Totals,
+)
+from offline_tracker.domain.timeline import (
+    INSIDE,
+    OUTSIDE_WORKDAY,
+    Interval,
+    Stretch,
+    Timeline,
+    cut,
+    epoch,
+    instant,
+    union,
+)
+
+_FIELD = {
+    INSIDE: "inside_s",
+    OUTSIDE_WORKDAY: "outside_workday_s",
+    REST_DAY: "rest_day_s",
+    STATUTORY: "statutory_holiday_s",
+}
+
+
+@dataclass
+class _Intake:
+    """Records sorted into what is claimed, acknowledgements and running sessions."""
+
+    claimed: list[Interval] = field(default_factory=list)
+    acks: list[Interval] = field(default_factory=list)
+    running: list[tuple[str, int]] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    ack_count: int = 0
+    record_count: int = 0
+
+
+def _span(record: Record, now: int) -> tuple[int, int]:
+    start = epoch(record.start)
+    # A running session counts up to `now` (never before its own start).
+    return start, epoch(record.end) if record.end is not None else max(now, start)
+
+
+def _intake(records: Sequence[Record], now: int, lo: int, hi: int, include_ack: bool) -> _Intake:
+    intake = _Intake()
+    for record in records:
+        if record.voided:
+            continue
+        start, end = _span(record, now)
+        if end < start:
+            intake.flags.append(Flag("bad_record", None, {"record_id": record.id}))
+            continue
+        touches = (start < hi and end > lo) or lo <= start < hi
+        if not touches:
+            continue
+        clipped = Interval(max(start, lo), min(end, hi), record.id, record.emergency)
+        keep = clipped.start < clipped.end
+        if record.is_ack:  # RULES E1: counted apart, claimed only on request
+            intake.ack_count += 1
+            if keep:
+                intake.acks.append(clipped)
+        if record.is_ack and not include_ack:
+            continue
+        intake.record_count += 1
+        if keep:
+            intake.claimed.append(clipped)
+        if record.end is None:
+            intake.running.append((record.id, start))
+    return intake
+
+
+def _accumulate(
+    pieces: Sequence[tuple[Stretch, DayDraft, str, bool]],
+) -> list[Segment]:
+    segments = []
+    for stretch, draft, category, late in pieces:
+        seconds = stretch.end - stretch.start
+        name = _FIELD[category]
+        setattr(draft, name, getattr(draft, name) + seconds)
+        if late:
+            draft.late_night_s += seconds
+        if stretch.emergency and category != INSIDE:
+            draft.emergency_s += seconds
+        segments.append(
+            Segment(
+                instant(stretch.start),
+                instant(stretch.end),
+                draft.plan.date,
+                category,
+                late,
+                stretch.record_ids,
+                stretch.emergency,
+            )
+        )
+    return segments
+
+
+def _day_result(draft: DayDraft) -> DayResult:
+    plan, info = draft.plan, draft.plan.info
+    return DayResult(
+        date=plan.date,
+        day_type=info.day_type,
+        source=info.source,
+        provisional=info.provisional,
+        name_en=info.name_en,
+        name_zh=info.name_zh,
+        timezone=plan.contract.timezone,
+        system=draft.system,
+        note=info.note,
+        scheduled_s=plan.scheduled_s,
+        inside_s=draft.inside_s,
+        outside_workday_s=draft.outside_workday_s,
+        rest_day_s=draft.rest_day_s,
+        statutory_holiday_s=draft.statutory_holiday_s,
+        late_night_s=draft.late_night_s,
+        emergency_s=draft.emergency_s,
+        comp_time_s=draft.comp_time_s,
+        overtime_s=draft.overtime_s,
+    )
+
+
+def _totals(days: Sequence[DayResult], buckets: Sequence[Bucket], comp: tuple[int, int]) -> Totals:
+    by_kind = {kind: sum(b.seconds for b in buckets if b.kind == kind) for kind in _KINDS}
+    return Totals(
+        worked_s=sum(d.worked_s for d in days),
+        inside_s=sum(d.inside_s for d in days),
+        outside_workday_s=sum(d.outside_workday_s for d in days),
+        rest_day_s=sum(d.rest_day_s for d in days),
+        statutory_holiday_s=sum(d.statutory_holiday_s for d in days),
+        late_night_s=sum(d.late_night_s for d in days),
+        overtime_s=sum(by_kind.values()),
+        overtime_150_s=by_kind[WORKDAY] + by_kind[COMPREHENSIVE],
+        overtime_200_s=by_kind[REST_DAY],
+        overtime_300_s=by_kind[STATUTORY],
+        comp_time_applied_s=comp[0],
+        comp_time_unused_s=comp[1],
+        days_in_period=len(days),
+        days_worked=sum(1 for d in days if d.worked_s > 0),
+        days_off_hours=sum(1 for d in days if d.off_schedule_s > 0),
+    )
+
+
+_KINDS = (WORKDAY, REST_DAY, STATUTORY, COMPREHENSIVE)
+
+
+def _flag_key(flag: Flag) -> tuple[date, str, str]:
+    return flag.date or date.min, flag.code, repr(sorted(flag.params.items()))
+
+
+def _pieces(
+    timeline: Timeline, stretches: Sequence[Stretch], drafts: Sequence[DayDraft]
+) -> list[tuple[Stretch, DayDraft, str, bool]]:
+    by_date = {d.plan.date: d for d in drafts}
+    return [
+        (stretch, by_date[plan.date], piece.category, piece.late_night)
+        for stretch, plan, piece in cut(stretches, timeline.plans)
+    ]
+
+
+def _checks(intake: _Intake, timeline: Timeline, days: Sequence[DayResult], now: int) -> list[Flag]:
+    return [
+        *checks.contract_flags(timeline.plans),
+        *checks.provisional_flags(days),
+        *checks.day_limit_flags(days),
+        *checks.month_limit_flags(days),
+        *checks.weekly_rest_flags(days, timeline.plans),
+        *checks.overlap_flags(intake.claimed, timeline.date_of),
+        *checks.open_session_flags(intake.running, now, timeline.date_of),
+    ]
+
+
+def classify(
+    records: Sequence[Record],
+    contracts: ContractHistory,
+    *,
+    date_from: date,
+    date_to: date,
+    now: datetime,
+    calendars: CalendarSet | None = None,
+    comp_time: Sequence[CompTime] = (),
+    include_ack: bool = False,
+) -> PeriodResult:
+    """Classify the union of worked time of `date_from..date_to` (local dates, inclusive)."""
+    if date_to < date_from:
+        raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
+    now_s = epoch(now)
+    timeline = Timeline(contracts, calendars or CalendarSet(), date_from, date_to)
+    intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)
+    drafts = [DayDraft(plan) for plan in timeline.plans]
+    segments = _accumulate(_pieces(timeline, union(intake.claimed), drafts))
+    applied, unused, comp_flags = apply_comp_time(drafts, comp_time)
+    buckets = [bucket for draft in drafts for bucket in day_buckets(draft)]
+    extra, cycle_flags = cycle_buckets(drafts, date_from, date_to)
+    buckets += extra
+    days = tuple(_day_result(d) for d in drafts)
+    pay, pay_flags = compute_pay(buckets, [p.contract for p in timeline.plans])
+    flags = [*intake.flags, *comp_flags, *cycle_flags, *pay_flags]
+    flags += _checks(intake, timeline, days, now_s)
+    return PeriodResult(
+        period_from=date_from,
+        period_to=date_to,
+        timezone=timeline.plans[-1].contract.timezone,
+        days=days,
+        totals=_totals(days, buckets, (applied, unused)),
+        pay=pay,
+        flags=tuple(sorted(flags, key=_flag_key)),
+        provisional_days=sum(1 for d in days if d.provisional),
+        ack_count=intake.ack_count,
+        ack_seconds=sum(s.end - s.start for s in union(intake.acks)),
+        record_count=intake.record_count,
+        segments=tuple(segments),
+    )
+
+
+def classify_record(
+    record: Record,
+    contracts: ContractHistory,
+    *,
+    now: datetime,
+    calendars: CalendarSet | None = None,
+) -> RecordBreakdown:
+    """Seconds per category of one record on its own (no union), e.g. for `ot log` and CSV."""
+    start, end = _span(record, epoch(now))
+    if record.voided or end <= start:
+        return RecordBreakdown(record.id)
+    # Any zone is within a day of UTC, so one spare day each side holds the record's dates.
+    first = instant(start).date() - timedelta(days=1)
+    last = instant(end).date() + timedelta(days=1)
+    timeline = Timeline(contracts, calendars or CalendarSet(), first, last)
+    drafts = [DayDraft(plan) for plan in timeline.plans]
+    single = [Stretch(start, end, (record.id,), record.emergency)]
+    _accumulate(_pieces(timeline, single, drafts))
+    worked = [
+        d
+        for d in drafts
+        if d.inside_s + d.outside_workday_s + d.rest_day_s + d.statutory_holiday_s > 0
+    ]
+    return RecordBreakdown(
+        record_id=record.id,
+        inside_s=sum(d.inside_s for d in drafts),
+        outside_workday_s=sum(d.outside_workday_s for d in drafts),
+        rest_day_s=sum(d.rest_day_s for d in drafts),
+        statutory_holiday_s=sum(d.statutory_holiday_s for d in drafts),
+        late_night_s=sum(d.late_night_s for d in drafts),
+        dates=tuple(d.plan.date for d in worked),
+        provisional=any(d.plan.info.provisional for d in worked),
+    )

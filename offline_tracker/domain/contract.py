@@ -1,0 +1,350 @@
+"""Employment terms (zone, schedule, hours system, wage) as dated versions, and their history."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from offline_tracker.domain.schedule import (
+    Schedule,
+    ScheduleError,
+    format_minutes,
+    parse_schedule,
+    parse_time,
+    parse_weekday,
+)
+
+SYSTEMS: Final = ("standard", "comprehensive", "flexible")
+CYCLES: Final = ("week", "month", "quarter", "year")
+DEFAULT_SCHEDULE: Final = "mon-fri 09:00-12:00,13:00-18:00"
+DEFAULT_TIMEZONE: Final = "Asia/Shanghai"
+
+# RULES section 2: jurisdictions with their own rule pack (not implemented yet; J6 applies).
+RULE_PACKS: Final[Mapping[str, str]] = {
+    "CN": "CN",
+    "EU": "EU",
+    "FR": "FR",
+    "PT": "PT",
+    "AU": "AU",
+    "US": "US-FLSA",
+    "US-CA": "US-CA",
+}
+IMPLEMENTED_RULE_PACKS: Final = frozenset({"CN"})
+
+_SYSTEM_ALIASES: Final = {"标准": "standard", "综合": "comprehensive", "不定时": "flexible"}
+_TRUE: Final = frozenset({"true", "yes", "y", "1", "on", "是"})
+_FALSE: Final = frozenset({"false", "no", "n", "0", "off", "否"})
+_JURISDICTION_RE: Final = re.compile(r"^[A-Z]{2,3}(-[A-Z0-9]{1,3})?$")
+_CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
+
+
+class ContractError(ValueError):
+    """A contract value that is not acceptable; the message says what is accepted."""
+
+
+def _default_schedule() -> Schedule:
+    return parse_schedule(DEFAULT_SCHEDULE)
+
+
+def rule_pack(jurisdiction: str) -> str:
+    """The rule pack for a jurisdiction: its own (RULES section 2) or the generic J6 one."""
+    return RULE_PACKS.get(jurisdiction, "J6")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contract:
+    """One version of the terms; `effective` None means it also covers every earlier date."""
+
+    effective: date | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    jurisdiction: str = "CN"
+    schedule: Schedule = field(default_factory=_default_schedule)
+    system: str = "standard"
+    cycle: str = "week"
+    approved: bool = True
+    monthly_wage: Decimal | None = None
+    currency: str = "CNY"
+    wage_divisor: Decimal = Decimal("21.75")
+    # RULES T4: late night is an overlay, 22:00-06:00 by default (configurable).
+    late_night: tuple[time, time] = (time(22), time(6))
+    week_start: int = 0
+    # RULES P6: some cities pay 300 % for statutory-holiday work under the flexible system.
+    flexible_holiday_pay: bool = False
+
+    def __post_init__(self) -> None:
+        _check_zone(self.timezone)
+        _check_choice("system", self.system, SYSTEMS)
+        _check_choice("cycle", self.cycle, CYCLES)
+        if not _JURISDICTION_RE.match(self.jurisdiction):
+            raise ContractError(
+                f"jurisdiction '{self.jurisdiction}': use an ISO code like CN, DE or US-CA"
+            )
+        if not _CURRENCY_RE.match(self.currency):
+            raise ContractError(f"currency '{self.currency}': use a 3-letter code like CNY")
+        if self.monthly_wage is not None and self.monthly_wage <= 0:
+            raise ContractError(f"monthly wage '{self.monthly_wage}' must be above 0")
+        if self.wage_divisor <= 0:
+            raise ContractError(f"wage divisor '{self.wage_divisor}' must be above 0")
+        if self.late_night[0] == self.late_night[1]:
+            raise ContractError("late night must not start and end at the same time")
+        if not 0 <= self.week_start <= 6:
+            raise ContractError(f"week start '{self.week_start}': use 0 (Monday) .. 6 (Sunday)")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def rule_pack(self) -> str:
+        return rule_pack(self.jurisdiction)
+
+    @property
+    def late_night_minutes(self) -> tuple[int, int]:
+        start, end = self.late_night
+        return start.hour * 60 + start.minute, end.hour * 60 + end.minute
+
+    @property
+    def effective_system(self) -> str:
+        """The system the law applies: an unapproved special system counts as standard (P5, P6)."""
+        return self.system if self.approved else "standard"
+
+    def to_payload(self) -> dict[str, object]:
+        """JSON-safe form: strings, ints, bools and None only (no floats)."""
+        start, end = self.late_night_minutes
+        return {
+            "effective": None if self.effective is None else self.effective.isoformat(),
+            "timezone": self.timezone,
+            "jurisdiction": self.jurisdiction,
+            "schedule": self.schedule.spec,
+            "system": self.system,
+            "cycle": self.cycle,
+            "approved": self.approved,
+            "monthly_wage": None if self.monthly_wage is None else str(self.monthly_wage),
+            "currency": self.currency,
+            "wage_divisor": str(self.wage_divisor),
+            "late_night": f"{format_minutes(start)}-{format_minutes(end)}",
+            "week_start": self.week_start,
+            "flexible_holiday_pay": self.flexible_holiday_pay,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, object]) -> Contract:
+        """Inverse of to_payload; unknown keys are refused so that no term is silently lost."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(payload) - known)
+        if unknown:
+            raise ContractError(f"unknown contract field(s) {unknown}; known: {sorted(known)}")
+        # The jurisdiction was checked against the holidays library when the version was made;
+        # re-reading stored terms must not pay for that import.
+        values = dict(payload)
+        code = values.pop("jurisdiction", None)
+        contract = contract_from_options(None, **values)
+        return contract if code is None else replace(contract, jurisdiction=str(code))
+
+
+def _check_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ContractError(
+            f"timezone '{name}' is not a known IANA zone; use a name like Asia/Shanghai"
+        ) from exc
+
+
+def _check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise ContractError(f"{what} '{value}': use one of {', '.join(allowed)}")
+
+
+def _decimal(what: str, value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ContractError(f"{what} '{value}': use a number like 10000 or 21.75")
+    text = str(value).replace(",", "").replace("_", "").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:
+        raise ContractError(f"{what} '{value}': use a number like 10000 or 21.75") from exc
+    if not number.is_finite():
+        raise ContractError(f"{what} '{value}': use a finite number")
+    return number
+
+
+def _bool(what: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = str(value).strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ContractError(f"{what} '{value}': use yes or no")
+
+
+def _optional_wage(value: object) -> Decimal | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in {"", "none"}):
+        return None
+    return _decimal("monthly wage", value)
+
+
+def _late_night(value: object) -> tuple[time, time]:
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, time) for v in value):
+        return (value[0], value[1])
+    parts = str(value).replace("–", "-").split("-")
+    try:
+        if len(parts) != 2:
+            raise ScheduleError("two times needed")
+        minutes = [parse_time(p) for p in parts]
+    except ScheduleError as exc:
+        raise ContractError(f"late night '{value}': use HH:MM-HH:MM, e.g. 22:00-06:00") from exc
+    start, end = (time(m // 60, m % 60) for m in minutes)
+    return start, end
+
+
+def _week_start(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return parse_weekday(str(value))
+    except ScheduleError as exc:
+        raise ContractError(str(exc)) from exc
+
+
+def _effective(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if text.lower() in {"", "none"}:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ContractError(f"effective date '{value}': use YYYY-MM-DD") from exc
+
+
+def _schedule(value: object) -> Schedule:
+    return value if isinstance(value, Schedule) else parse_schedule(str(value))
+
+
+def _jurisdiction(value: object) -> str:
+    code = str(value).strip().upper()
+    if code in RULE_PACKS or _holidays_knows(code):
+        return code
+    raise ContractError(
+        f"jurisdiction '{value}' is unknown; use an ISO code the holidays library knows "
+        "(CN, DE, US-CA, ...) or one of " + ", ".join(RULE_PACKS)
+    )
+
+
+def _holidays_knows(code: str) -> bool:
+    from holidays.utils import list_supported_countries  # slow import: only when validating
+
+    country, _, subdiv = code.partition("-")
+    supported = list_supported_countries()
+    return country in supported and (not subdiv or subdiv in supported[country])
+
+
+def _text(value: object) -> str:
+    return str(value).strip()
+
+
+def _system(value: object) -> str:
+    text = str(value).strip().lower()
+    return _SYSTEM_ALIASES.get(text, text)
+
+
+_PARSERS: Final[dict[str, Callable[[object], object]]] = {
+    "effective": _effective,
+    "timezone": _text,
+    "jurisdiction": _jurisdiction,
+    "schedule": _schedule,
+    "system": _system,
+    "cycle": lambda v: str(v).strip().lower(),
+    "approved": lambda v: _bool("approved", v),
+    "monthly_wage": _optional_wage,
+    "currency": lambda v: str(v).strip().upper(),
+    "wage_divisor": lambda v: _decimal("wage divisor", v),
+    "late_night": _late_night,
+    "week_start": _week_start,
+    "flexible_holiday_pay": lambda v: _bool("flexible holiday pay", v),
+}
+_ALIASES: Final = {"tz": "timezone", "wage": "monthly_wage", "divisor": "wage_divisor"}
+
+
+def contract_from_options(base: Contract | None, **changes: object) -> Contract:
+    """A new version from raw user values; a None value (or no key) keeps `base`'s term.
+
+    To clear the wage pass the string "none". Schedule errors surface as ScheduleError.
+    """
+    values: dict[str, object] = {}
+    for key, raw in changes.items():
+        name = _ALIASES.get(key, key)
+        if name not in _PARSERS:
+            raise ContractError(f"unknown contract option '{key}'; known: {sorted(_PARSERS)}")
+        if raw is not None:
+            values[name] = _PARSERS[name](raw)
+    if base is None:
+        return Contract(**values)  # type: ignore[arg-type]
+    return replace(base, **values)  # type: ignore[arg-type]
+
+
+def _order_key(contract: Contract) -> date:
+    return contract.effective or date.min
+
+
+@dataclass(frozen=True)
+class ContractHistory:
+    """Contract versions in effect order; of two versions with the same date the later wins."""
+
+    versions: tuple[Contract, ...]
+    _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.versions:
+            raise ContractError("a contract history needs at least one version")
+        by_date: dict[date, Contract] = {}
+        for version in self.versions:
+            by_date[_order_key(version)] = version
+        ordered = tuple(by_date[key] for key in sorted(by_date))
+        object.__setattr__(self, "versions", ordered)
+        object.__setattr__(self, "_starts", tuple(_order_key(v) for v in ordered))
+
+    def __iter__(self) -> Iterator[Contract]:
+        return iter(self.versions)
+
+    def __len__(self) -> int:
+        return len(self.versions)
+
+    @property
+    def first(self) -> Contract:
+        return self.versions[0]
+
+    @property
+    def latest(self) -> Contract:
+        return self.versions[-1]
+
+    def get(self, day: date) -> Contract | None:
+        """The version in force on `day`, or None before a dated first version."""
+        index = bisect_right(self._starts, day) - 1
+        return self.versions[index] if index >= 0 else None
+
+    def at(self, day: date) -> Contract:
+        """The version in force on `day`; raise ContractError before a dated first version."""
+        found = self.get(day)
+        if found is None:
+            raise ContractError(
+                f"no contract covers {day.isoformat()}: the first version takes effect on "
+                f"{self.first.effective}"
+            )
+        return found
+
+    def changes_between(self, a: date, b: date) -> tuple[Contract, ...]:
+        """Versions taking effect after `a` and on or before `b`."""
+        return tuple(v for v in self.versions if v.effective is not None and a < v.effective <= b)

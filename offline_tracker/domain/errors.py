@@ -1,0 +1,31 @@
+"""Messages as values (a key and its parameters), and the error raised for input a user typed.
+
+The domain never formats text for people: the CLI turns a Message into English or Chinese through
+the translation layer (offline_tracker/i18n.py, keys in offline_tracker/locales/*.json).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class InputError(ValueError):
+    """Something a user typed cannot be understood; the message says what is accepted."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.message = Message(key, params)
+
+    def __str__(self) -> str:
+        return f"{self.message.key} {self.message.params}"
+
+
+class Failure(Exception):
+    """An operation that could not be done (exit code 1); the text says why and the way out."""

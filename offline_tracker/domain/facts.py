@@ -1,0 +1,128 @@
+"""Ledger facts about records: their payloads, and how corrections apply (never in place)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from offline_tracker.domain.records import Record
+
+# Ledger entry kinds. Every fact is one of these; docs/ledger-format.md lists their payloads.
+INIT = "ledger.init"
+CONTRACT = "contract.set"
+RECORD_ADD = "record.add"
+RECORD_STOP = "record.stop"
+RECORD_AMEND = "record.amend"
+RECORD_VOID = "record.void"
+CALENDAR_SET = "calendar.set"
+CALENDAR_IMPORT = "calendar.import"
+COMP_TIME = "comp_time.add"
+ANCHOR = "anchor"
+RECORD_KINDS = (RECORD_ADD, RECORD_STOP, RECORD_AMEND, RECORD_VOID)
+
+# The metadata fields a record carries and an amendment may change.
+META_FIELDS = ("text", "channel", "counterpart", "role", "direction", "kind")
+AMENDABLE = ("start", "end", "zone", *META_FIELDS, "tags", "attachments", "emergency")
+
+
+def iso_utc(instant: datetime) -> str:
+    """An instant as stored in the ledger: UTC, to the second, with a Z."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def record_payload(record: Record) -> dict[str, Any]:
+    """The payload of a `record.add` entry for `record` (its id is the entry's sequence number)."""
+    data: dict[str, Any] = {
+        "type": record.type,
+        "start": iso_utc(record.start),
+        "end": iso_utc(record.end) if record.end is not None else None,
+        "zone": record.zone,
+        "offset": _offset(record.start, record.zone),
+        "tags": list(record.tags),
+        "attachments": list(record.attachments),
+        "emergency": record.emergency,
+    }
+    for name in META_FIELDS:
+        data[name] = getattr(record, name)
+    if record.source_id:
+        data["source_id"] = record.source_id
+    return data
+
+
+def record_from_payload(record_id: int, data: Mapping[str, Any], seq: int = 0) -> Record:
+    """Rebuild a Record from its (possibly amended) payload."""
+    end = data.get("end")
+    return Record(
+        id=str(record_id),
+        type=str(data["type"]),
+        start=parse_utc(str(data["start"])),
+        end=parse_utc(str(end)) if end else None,
+        zone=str(data["zone"]),
+        text=str(data.get("text") or ""),
+        channel=data.get("channel"),
+        counterpart=data.get("counterpart"),
+        role=data.get("role"),
+        direction=data.get("direction"),
+        kind=data.get("kind"),
+        tags=tuple(data.get("tags") or ()),
+        attachments=tuple(_sha(a) for a in data.get("attachments") or ()),
+        emergency=bool(data.get("emergency", False)),
+        voided=bool(data.get("voided", False)),
+        void_reason=data.get("void_reason"),
+        source_id=data.get("source_id"),
+        seq=seq or record_id,
+    )
+
+
+def apply_fact(
+    current: Mapping[str, Any] | None, kind: str, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The record payload after one fact (add, stop, amend or void) is applied to it."""
+    if kind == RECORD_ADD:
+        return dict(data)
+    if current is None:
+        raise ValueError(f"{kind} refers to a record that does not exist")
+    merged = dict(current)
+    if kind == RECORD_STOP:
+        merged["end"] = data["end"]
+    elif kind == RECORD_AMEND:
+        merged.update(data["changes"])
+        if "start" in data["changes"] or "zone" in data["changes"]:
+            merged["offset"] = _offset(parse_utc(merged["start"]), merged["zone"])
+    elif kind == RECORD_VOID:
+        merged["voided"] = True
+        merged["void_reason"] = data["reason"]
+    else:
+        raise ValueError(f"{kind} is not a record fact")
+    return merged
+
+
+def replay_records(
+    entries: Iterable[tuple[int, str, Mapping[str, Any]]],
+) -> dict[int, dict[str, Any]]:
+    """Every record's current payload, from (seq, kind, data) entries in ledger order."""
+    records: dict[int, dict[str, Any]] = {}
+    for seq, kind, data in entries:
+        if kind == RECORD_ADD:
+            records[seq] = apply_fact(None, kind, data)
+        elif kind in RECORD_KINDS:
+            ref = int(data["record"])
+            records[ref] = apply_fact(records.get(ref), kind, data)
+    return records
+
+
+def _sha(attachment: Any) -> str:
+    """Attachments are stored as {"sha256", "name", "size"}; the record keeps the digest."""
+    return str(attachment["sha256"]) if isinstance(attachment, Mapping) else str(attachment)
+
+
+def _offset(instant: datetime, zone_name: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    offset = instant.astimezone(ZoneInfo(zone_name)).strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}"

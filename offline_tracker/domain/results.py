@@ -1,0 +1,163 @@
+"""Result values of the classification engine: days, totals, pay, flags and segments."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class CompTime:
+    """Time off in lieu (补休) given on `date`, optionally for the rest day `for_date` (P3)."""
+
+    date: date
+    seconds: int
+    for_date: _dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.seconds <= 0:
+            raise ValueError(f"time off in lieu must be positive, got {self.seconds} s")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A finding for the report (docs/classification.md lists every code and its params)."""
+
+    code: str
+    date: date | None = None
+    params: Mapping[str, str | int] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the union of worked time with one local date, category and late state."""
+
+    start: datetime
+    end: datetime
+    local_date: date
+    category: str
+    late_night: bool
+    record_ids: tuple[str, ...]
+    emergency: bool = False
+
+    @property
+    def seconds(self) -> int:
+        return int((self.end - self.start).total_seconds())
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """One local date: its type and the worked seconds per category (union of time, T3)."""
+
+    date: date
+    day_type: str
+    source: str
+    provisional: bool
+    name_en: str | None
+    name_zh: str | None
+    timezone: str
+    system: str
+    note: str | None = None
+    scheduled_s: int = 0
+    inside_s: int = 0
+    outside_workday_s: int = 0
+    rest_day_s: int = 0
+    statutory_holiday_s: int = 0
+    late_night_s: int = 0
+    emergency_s: int = 0
+    comp_time_s: int = 0
+    overtime_s: int = 0
+
+    @property
+    def worked_s(self) -> int:
+        return self.inside_s + self.outside_workday_s + self.rest_day_s + self.statutory_holiday_s
+
+    @property
+    def off_schedule_s(self) -> int:
+        """Worked seconds outside the scheduled shifts (all categories but inside)."""
+        return self.outside_workday_s + self.rest_day_s + self.statutory_holiday_s
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Period totals in seconds; overtime is what earns overtime pay under the contract."""
+
+    worked_s: int = 0
+    inside_s: int = 0
+    outside_workday_s: int = 0
+    rest_day_s: int = 0
+    statutory_holiday_s: int = 0
+    late_night_s: int = 0
+    overtime_s: int = 0
+    overtime_150_s: int = 0
+    overtime_200_s: int = 0
+    overtime_300_s: int = 0
+    comp_time_applied_s: int = 0
+    comp_time_unused_s: int = 0
+    days_in_period: int = 0
+    days_worked: int = 0
+    days_off_hours: int = 0
+
+
+@dataclass(frozen=True)
+class PayLine:
+    """Overtime pay of one kind at one wage: seconds x hourly x multiplier, rounded once (P4)."""
+
+    kind: str
+    multiplier: Decimal
+    seconds: int
+    hourly: Decimal
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class PayResult:
+    """The statutory maximum owed on top of the salary (E3: courts often award less)."""
+
+    lines: tuple[PayLine, ...]
+    total: Decimal | None
+    currency: str | None
+    hourly: Decimal | None
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """Everything a report needs for `period_from..period_to` (local dates, inclusive)."""
+
+    period_from: date
+    period_to: date
+    timezone: str
+    days: tuple[DayResult, ...]
+    totals: Totals
+    pay: PayResult | None
+    flags: tuple[Flag, ...]
+    provisional_days: int
+    ack_count: int
+    ack_seconds: int
+    record_count: int
+    segments: tuple[Segment, ...]
+
+    def flags_with(self, code: str) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.code == code)
+
+
+@dataclass(frozen=True)
+class RecordBreakdown:
+    """One record's seconds per category (no union with other records)."""
+
+    record_id: str
+    inside_s: int = 0
+    outside_workday_s: int = 0
+    rest_day_s: int = 0
+    statutory_holiday_s: int = 0
+    late_night_s: int = 0
+    dates: tuple[date, ...] = ()
+    provisional: bool = False
+
+    @property
+    def total_s(self) -> int:
+        return self.inside_s + self.outside_workday_s + self.rest_day_s + self.statutory_holiday_s

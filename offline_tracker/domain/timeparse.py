@@ -1,0 +1,197 @@
+"""Times and durations as users type them (WHEN, DATE, minutes), turned into aware instants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from offline_tracker.domain.errors import InputError, Message
+
+WHEN_FORMS = "23:40, yesterday 23:40, 2025-10-01 10:00, 2025-10-01T10:00+08:00, 15m ago, now"
+DATE_FORMS = "2025-10-01, today, yesterday"
+DURATION_FORMS = "45, 45m, 1h, 1h30m, 1.5h"
+
+_DAY_WORDS = {
+    "today": 0,
+    "今天": 0,
+    "yesterday": 1,
+    "昨天": 1,
+    "昨晚": 1,
+    "前天": 2,
+}
+_UNIT_SECONDS = {
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+    "秒": 1,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "分": 60,
+    "分钟": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "小时": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "天": 86400,
+}
+_TIME_RE = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+_DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_AGO_RE = re.compile(r"^(?P<amount>(?:\d+(?:\.\d+)?\s*[a-z\u4e00-\u9fff]+\s*)+)(?:ago|前|之前)$")
+_PART_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]+)")
+
+
+@dataclass(frozen=True)
+class When:
+    """A parsed time: the UTC instant, and a note when the input was read in a special way."""
+
+    instant: datetime
+    note: Message | None = None
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone called `name`, or an InputError that says what is accepted."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise InputError("error.zone", name=name) from exc
+
+
+def local_to_utc(day: date, clock_time: time, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in `tz` as a UTC instant; a time skipped by a DST change is an error."""
+    local = datetime.combine(day, clock_time, tzinfo=tz)
+    # RULES T1: a wall time that does not exist (spring forward) does not round-trip.
+    back = local.astimezone(UTC).astimezone(tz)
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise InputError("error.time_skipped", when=f"{day} {clock_time:%H:%M}", zone=tz.key)
+    return local.astimezone(UTC)
+
+
+def parse_when(text: str, now: datetime, tz: ZoneInfo) -> When:
+    """Read WHEN (see WHEN_FORMS) relative to `now`; local times are in `tz`, not the machine's."""
+    raw = " ".join(str(text).strip().lower().split())
+    if not raw:
+        raise InputError("error.when", text=text, forms=WHEN_FORMS)
+    if raw in ("now", "现在"):
+        return When(_second(now))
+    for parse in (_parse_ago, _parse_clock, _parse_absolute):
+        found = parse(raw, now, tz)
+        if found is not None:
+            return When(_second(found[0]), found[1])
+    raise InputError("error.when", text=text, forms=WHEN_FORMS)
+
+
+def parse_date(text: str, today: date) -> date:
+    """Read a local calendar date (see DATE_FORMS)."""
+    raw = str(text).strip().lower()
+    if raw in _DAY_WORDS:
+        return today - timedelta(days=_DAY_WORDS[raw])
+    match = _DATE_RE.match(raw)
+    if match:
+        try:
+            day = date(*(int(g) for g in match.groups()))
+        except ValueError:
+            day = None
+        # Years outside 1970-2100 are typing slips, and keep instant arithmetic in range.
+        if day is not None and 1970 <= day.year <= 2100:
+            return day
+    raise InputError("error.date", text=text, forms=DATE_FORMS)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read a positive duration; a bare number means minutes (see DURATION_FORMS)."""
+    raw = str(text).strip().lower().replace(" ", "")
+    seconds: float = 0.0
+    try:
+        seconds = float(raw) * 60
+    except ValueError:
+        seconds = _unit_seconds(raw, text)
+    if not seconds > 0 or seconds > 31 * 86400:
+        raise InputError("error.duration_range", text=text)
+    return timedelta(seconds=round(seconds))
+
+
+def _unit_seconds(raw: str, text: str) -> float:
+    parts = _PART_RE.findall(raw)
+    if not parts or "".join(a + u for a, u in parts) != raw:
+        raise InputError("error.duration", text=text, forms=DURATION_FORMS)
+    if any(unit not in _UNIT_SECONDS for _, unit in parts):
+        raise InputError("error.duration", text=text, forms=DURATION_FORMS)
+    return sum(float(amount) * _UNIT_SECONDS[unit] for amount, unit in parts)
+
+
+def _second(dt: datetime) -> datetime:
+    return dt.astimezone(UTC).replace(microsecond=0)
+
+
+def _parse_ago(raw: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
+    match = _AGO_RE.match(raw)
+    if not match:
+        return None
+    return now - parse_duration(match.group("amount")), None
+
+
+def _parse_clock(raw: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
+    words = raw.split(" ")
+    back = None
+    if len(words) == 2 and words[0] in _DAY_WORDS:
+        back, words = _DAY_WORDS[words[0]], words[1:]
+    elif len(words) == 1 and words[0][:2] in _DAY_WORDS and _TIME_RE.match(words[0][2:]):
+        back, words = _DAY_WORDS[words[0][:2]], [words[0][2:]]
+    if len(words) != 1 or not _TIME_RE.match(words[0]):
+        return None
+    clock_time = _clock(words[0], raw)
+    today = now.astimezone(tz).date()
+    instant = local_to_utc(today - timedelta(days=back or 0), clock_time, tz)
+    if back is None and instant > now:
+        # A bare time later than now means last night: the common case at 00:20 for "23:40".
+        instant = local_to_utc(today - timedelta(days=1), clock_time, tz)
+        return instant, Message("note.read_as_yesterday", {"time": words[0]})
+    return instant, None
+
+
+def _parse_absolute(
+    raw: str, now: datetime, tz: ZoneInfo
+) -> tuple[datetime, Message | None] | None:
+    text = raw.replace("t", " ", 1) if re.match(r"^\d{4}-\d{2}-\d{2}t", raw) else raw
+    parts = text.split(" ", 1)
+    match = _DATE_RE.match(parts[0])
+    if not match:
+        return None
+    day = parse_date(parts[0], now.date())
+    if len(parts) == 1:
+        return local_to_utc(day, time(0), tz), None
+    rest = parts[1].replace(" ", "")
+    offset_match = re.match(r"^([\d:：.]+)(z|[+-]\d{2}:?\d{2})?$", rest)
+    if not offset_match:
+        raise InputError("error.when", text=raw, forms=WHEN_FORMS)
+    clock_text, offset = offset_match.groups()
+    clock_time = _clock(clock_text.split(".")[0], raw)
+    if offset is None:
+        return local_to_utc(day, clock_time, tz), None
+    iso = f"{day.isoformat()}T{clock_time.isoformat()}{'+00:00' if offset == 'z' else offset}"
+    try:
+        return datetime.fromisoformat(iso), None
+    except ValueError as exc:
+        raise InputError("error.offset", text=raw) from exc
+
+
+def _clock(text: str, raw: str) -> time:
+    match = _TIME_RE.match(text)
+    if not match:
+        raise InputError("error.when", text=raw, forms=WHEN_FORMS)
+    hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    if hour > 23 or minute > 59 or second > 59:
+        raise InputError("error.clock", text=text)
+    return time(hour, minute, second)

@@ -1,0 +1,1 @@
+"""File formats: CSV/JSON/HTML writers and importers. No database, no terminal."""

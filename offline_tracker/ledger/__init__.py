@@ -1,0 +1,1 @@
+"""Canonical encoding of facts and the hash chain: bytes in, bytes out."""

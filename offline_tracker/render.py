@@ -1,0 +1,213 @@
+"""Text and rich tables from domain values, in the chosen language; no arithmetic."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from offline_tracker.domain.errors import Message
+from offline_tracker.domain.records import Record
+from offline_tracker.formats.records import local_iso, minutes, record_to_dict
+from offline_tracker.i18n import t
+
+
+def message(msg: Message) -> str:
+    return t(msg.key, **msg.params)
+
+
+def hm(seconds: float) -> str:
+    """A duration as 1h05m or 12m (seconds shown only when under a minute)."""
+    total = round(seconds)
+    if total < 60:
+        return f"{total}s"
+    h, m = divmod(total // 60, 60)
+    return f"{h}h{m:02d}m" if h else f"{m}m"
+
+
+def span(record: Record, tz: ZoneInfo, now: datetime) -> str:
+    start = record.start.astimezone(tz)
+    if record.end is None:
+        return f"{start:%Y-%m-%d %H:%M} – {t('out.running')}"
+    end = record.end.astimezone(tz)
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M} – {end_text}"
+
+
+def saved(result: Any, verb: str) -> str:
+    """The lines printed after a write: what was saved, notes, and its classification."""
+    record: Record = result.record
+    tz = ZoneInfo(record.zone)
+    lines = [
+        t(
+            f"out.{verb}",
+            id=record.id,
+            span=span(record, tz, record.start),
+            duration=hm(record.duration(record.start).total_seconds()) if record.end else "",
+        )
+    ]
+    lines += [f"  {t('out.note')}: {message(n)}" for n in result.notes]
+    if result.breakdown is not None:
+        lines.append("  " + breakdown(result.breakdown))
+    return "\n".join(lines)
+
+
+def breakdown(value: Any) -> str:
+    """One line: how a record's time was classified (category: minutes)."""
+    parts = [
+        f"{t('cat.' + name)} {hm(seconds)}" for name, seconds in value.by_category() if seconds
+    ]
+    if getattr(value, "late_night_s", 0):
+        parts.append(f"{t('cat.late_night')} {hm(value.late_night_s)}")
+    return t("out.classified", parts=", ".join(parts) or "0m")
+
+
+def console(width: int | None = None) -> Any:
+    from rich.console import Console
+
+    return Console(
+        file=io.StringIO(),
+        width=width or _width(),
+        no_color=bool(os.environ.get("NO_COLOR")),
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
+        highlight=False,
+    )
+
+
+def _width() -> int:
+    import shutil
+
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+
+
+def _render(*renderables: Any, width: int | None = None) -> str:
+    out = console(width)
+    for item in renderables:
+        out.print(item)
+    text: str = out.file.getvalue()
+    return text.rstrip("\n")
+
+
+def records(items: list[Record], tz: ZoneInfo, now: datetime) -> str:
+    if not items:
+        return t("out.no_records")
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for key in ("id", "when", "minutes", "kind", "channel", "who", "text"):
+        table.add_column(t(f"col.{key}"), overflow="fold", no_wrap=key in ("id", "when"))
+    for r in items:
+        mark = f" ({t('out.void_mark')})" if r.voided else ""
+        table.add_row(
+            r.id,
+            span(r, tz, now),
+            hm(r.duration(now).total_seconds()),
+            t(f"kind.{r.kind}") if r.kind else "",
+            r.channel or "",
+            _who(r),
+            (r.text or "") + mark,
+        )
+    return _render(table, f"{len(items)} · {tz.key}")
+
+
+def _who(r: Record) -> str:
+    role = f" ({t('role.' + r.role)})" if r.role else ""
+    return f"{r.counterpart or ''}{role}".strip()
+
+
+def records_json(items: list[Record], tz: ZoneInfo, now: datetime) -> str:
+    data = {"timezone": tz.key, "records": [record_to_dict(r, tz, now) for r in items]}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def status(result: Any) -> str:
+    tz = result.zone
+    lines = []
+    for r in result.running:
+        since = r.start.astimezone(tz)
+        lines.append(
+            t("out.running_since", id=r.id, text=r.text or "-", since=f"{since:%Y-%m-%d %H:%M}")
+        )
+    if not result.running:
+        lines.append(t("out.nothing_running"))
+    lines.append(
+        t(
+            "out.today",
+            date=result.today.isoformat(),
+            count=result.today_records,
+            duration=hm(result.today_seconds),
+        )
+    )
+    return "\n".join(lines)
+
+
+def status_json(result: Any) -> str:
+    tz = result.zone
+    data = {
+        "timezone": tz.key,
+        "date": result.today.isoformat(),
+        "running": [
+            {"id": int(r.id), "text": r.text, "start": local_iso(r.start, tz)}
+            for r in result.running
+        ],
+        "today_records": result.today_records,
+        "today_minutes": minutes(result.today_seconds),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def history_dict(
+    record: Record,
+    history: list[tuple[int, str, str, dict[str, Any], str]],
+    tz: ZoneInfo,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "record": record_to_dict(record, tz, now),
+        "history": [
+            {"seq": seq, "recorded_at": at, "kind": kind, "data": data, "hash": digest}
+            for seq, at, kind, data, digest in history
+        ],
+    }
+
+
+def history(
+    record: Record,
+    entries: list[tuple[int, str, str, dict[str, Any], str]],
+    tz: ZoneInfo,
+    now: datetime,
+) -> str:
+    lines = [
+        f"{t('col.id')} {record.id}: {span(record, tz, now)}  "
+        f"{hm(record.duration(now).total_seconds())}",
+        f"  {record.text}",
+    ]
+    if record.voided:
+        lines.append(f"  {t('out.void_mark')}: {record.void_reason}")
+    lines.append(t("out.history"))
+    for seq, at, kind, data, digest in entries:
+        detail = data.get("reason") or ""
+        changes = data.get("changes")
+        if changes:
+            detail = f"{', '.join(sorted(changes))} — {detail}"
+        lines.append(f"  #{seq}  {at}  {t('fact.' + kind)}  {detail}  {digest[:12]}")
+    return "\n".join(lines)
+
+
+def verification(result: Any) -> str:
+    if result.ok:
+        return t("out.verified", count=result.count, head=result.head_hash)
+    lines = [t("out.verify_failed", count=len(result.problems))]
+    lines += [f"  {message(p)}" for p in result.problems]
+    return "\n".join(lines)
+
+
+def contract(value: Any) -> str:
+    """The terms of a contract version, one per line."""
+    data = value.to_payload()
+    return "\n".join(
+        f"  {t('term.' + key)}: {data[key]}" for key in sorted(data) if data[key] is not None
+    )

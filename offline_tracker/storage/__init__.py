@@ -1,0 +1,1 @@
+"""Storage: the only package that talks to the database (SQL, SQLAlchemy, Alembic)."""

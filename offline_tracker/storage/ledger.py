@@ -1,0 +1,167 @@
+"""Appending entries to the ledger table and keeping the projection tables in step with it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from offline_tracker.domain import facts
+from offline_tracker.ledger.canonical import entry_body
+from offline_tracker.ledger.chain import GENESIS, StoredEntry, entry_hash
+from offline_tracker.storage import queries
+from offline_tracker.storage.db import Tx
+
+# Projection tables with one row per fact, keyed by the entry's sequence number.
+_SIMPLE_PROJECTIONS = {
+    facts.CONTRACT: ("contracts", "effective", "effective"),
+    facts.CALENDAR_SET: ("calendar_days", "day", "date"),
+    facts.COMP_TIME: ("comp_time", "day", "date"),
+    facts.CALENDAR_IMPORT: ("official_calendars", "year", "year"),
+}
+PROJECTION_TABLES = (
+    "records",
+    "contracts",
+    "calendar_days",
+    "official_calendars",
+    "comp_time",
+    "anchors",
+)
+
+
+@dataclass(frozen=True)
+class Appended:
+    seq: int
+    entry_id: str
+    hash: str
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def head(tx: Tx) -> tuple[int, str]:
+    """The sequence number and hash of the last entry (0 and the genesis hash when empty)."""
+    row = tx.one("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+def append(
+    tx: Tx, kind: str, data: dict[str, Any], recorded_at: str, ref: int | None = None
+) -> Appended:
+    """Add one entry at the head of the chain and apply it to the projections, in `tx`."""
+    if tx.dialect == "postgresql":
+        # Writers queue here, so the chain stays one line (SQLite's BEGIN IMMEDIATE does this).
+        tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
+    last_seq, prev = head(tx)
+    seq, entry_id = last_seq + 1, str(uuid.uuid4())
+    body = entry_body(seq, entry_id, recorded_at, kind, data)
+    digest = entry_hash(prev, body)
+    tx.execute(
+        "INSERT INTO ledger (seq, entry_id, recorded_at, kind, ref, body, prev_hash, hash) "
+        "VALUES (:seq, :entry_id, :at, :kind, :ref, :body, :prev, :hash)",
+        {
+            "seq": seq,
+            "entry_id": entry_id,
+            "at": recorded_at,
+            "kind": kind,
+            "ref": ref,
+            "body": body.decode("utf-8"),
+            "prev": prev,
+            "hash": digest,
+        },
+    )
+    project(tx, seq, kind, data)
+    return Appended(seq, entry_id, digest)
+
+
+def project(tx: Tx, seq: int, kind: str, data: dict[str, Any]) -> None:
+    """Apply one fact to the projection tables (the same code serves writes and rebuilds)."""
+    if kind in facts.RECORD_KINDS:
+        _project_record(tx, seq, kind, data)
+    elif kind in _SIMPLE_PROJECTIONS:
+        table, column, key = _SIMPLE_PROJECTIONS[kind]
+        tx.execute(
+            f"INSERT INTO {table} (seq, {column}, data) VALUES (:seq, :key, :data)",
+            {"seq": seq, "key": data.get(key), "data": dumps(data)},
+        )
+    elif kind == facts.ANCHOR:
+        tx.execute(
+            "INSERT INTO anchors (seq, head_seq, head_hash) VALUES (:seq, :hs, :hh)",
+            {"seq": seq, "hs": data["head_seq"], "hh": data["head_hash"]},
+        )
+
+
+def _project_record(tx: Tx, seq: int, kind: str, data: dict[str, Any]) -> None:
+    if kind == facts.RECORD_ADD:
+        record_id, current = seq, None
+    else:
+        record_id = int(data["record"])
+        row = tx.one("SELECT data FROM records WHERE id = :id", {"id": record_id})
+        current = json.loads(row[0]) if row else None
+    merged = facts.apply_fact(current, kind, data)
+    params = {
+        "id": record_id,
+        "type": merged["type"],
+        "start": _epoch(merged["start"]),
+        "end": _epoch(merged["end"]) if merged.get("end") else None,
+        "voided": bool(merged.get("voided", False)),
+        "source_id": merged.get("source_id"),
+        "last_seq": seq,
+        "data": dumps(merged),
+    }
+    if params["end"] is not None:
+        _widen_max_span(tx, params["end"] - params["start"])
+    if current is None:
+        tx.execute(
+            "INSERT INTO records (id, type, start_utc, end_utc, voided, source_id, last_seq, data) "
+            "VALUES (:id, :type, :start, :end, :voided, :source_id, :last_seq, :data)",
+            params,
+        )
+    else:
+        tx.execute(
+            "UPDATE records SET type = :type, start_utc = :start, end_utc = :end, "
+            "voided = :voided, source_id = :source_id, last_seq = :last_seq, data = :data "
+            "WHERE id = :id",
+            params,
+        )
+
+
+def _widen_max_span(tx: Tx, span: int) -> None:
+    if span > queries.max_span(tx):
+        queries.set_meta(tx, queries.MAX_SPAN, str(span))
+
+
+def _epoch(text: str) -> int:
+    return int(facts.parse_utc(text).timestamp())
+
+
+def iter_entries(tx: Tx, batch: int = 5000) -> Iterator[StoredEntry]:
+    """Every ledger entry in sequence order, read in batches (constant memory)."""
+    after = 0
+    while True:
+        rows = tx.all(
+            "SELECT seq, entry_id, kind, body, prev_hash, hash FROM ledger "
+            "WHERE seq > :after ORDER BY seq LIMIT :n",
+            {"after": after, "n": batch},
+        )
+        for seq, entry_id, kind, body, prev_hash, digest in rows:
+            yield StoredEntry(int(seq), entry_id, kind, body.encode("utf-8"), prev_hash, digest)
+        if len(rows) < batch:
+            return
+        after = int(rows[-1][0])
+
+
+def rebuild(tx: Tx) -> int:
+    """Empty the projections and replay every entry into them; returns the entries replayed."""
+    for table in PROJECTION_TABLES:
+        tx.execute(f"DELETE FROM {table}")
+    tx.execute("DELETE FROM meta WHERE key = :key", {"key": queries.MAX_SPAN})
+    count = 0
+    for entry in iter_entries(tx):
+        fields = json.loads(entry.body)
+        project(tx, entry.seq, entry.kind, fields["data"])
+        count += 1
+    return count

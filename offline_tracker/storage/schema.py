@@ -1,0 +1,101 @@
+"""Opening a ledger: check its schema version, back the file up, and apply pending migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from offline_tracker.storage.db import Database, SQLiteDatabase, StorageError, create_private_file
+
+# The newest migration in storage/migrations/versions; a test keeps it equal to Alembic's head.
+HEAD_REVISION = "0001"
+BACKUP_DIR_NAME = "backups"
+
+
+def revision(db: Database) -> str | None:
+    """The schema revision of the database, or None when it has no ledger yet."""
+    with db.read() as tx:
+        if tx.dialect == "sqlite":
+            exists = tx.scalar(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            )
+        else:
+            exists = tx.scalar(
+                "SELECT 1 FROM information_schema.tables WHERE table_name = 'alembic_version'"
+            )
+        return str(tx.scalar("SELECT version_num FROM alembic_version")) if exists else None
+
+
+def has_foreign_tables(db: Database) -> bool:
+    if db.dialect != "sqlite":
+        return False
+    with db.read() as tx:
+        return bool(tx.scalar("SELECT count(*) FROM sqlite_master WHERE type='table'"))
+
+
+def backup_dir(db: Database) -> Path | None:
+    return db.path.parent / BACKUP_DIR_NAME if db.path is not None else None
+
+
+def backup_sqlite(source: Path, dest: Path) -> Path:
+    """Copy a live SQLite file with the online backup API (safe while others write)."""
+    create_private_file(dest)
+    src = sqlite3.connect(source)
+    try:
+        out = sqlite3.connect(dest)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    return dest
+
+
+def auto_backup(db: Database, reason: str, now: datetime) -> Path | None:
+    """Back the file up before a schema change; servers are backed up by their own tools."""
+    folder = backup_dir(db)
+    if db.path is None or folder is None or not db.path.exists():
+        return None
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return backup_sqlite(db.path, folder / f"{db.path.stem}-{stamp}-{reason}.sqlite")
+
+
+def ensure_schema(db: Database, create: bool, now: datetime) -> None:
+    """Bring the schema to HEAD_REVISION; `create` allows making a new, empty ledger."""
+    current = revision(db)
+    if current == HEAD_REVISION:
+        return
+    if current is None:
+        if has_foreign_tables(db):
+            raise StorageError(f"{db.url} holds other data, not a ledger; choose another --db")
+        if not create:
+            raise StorageError("no ledger here yet; create one with 'ot init'")
+    elif current > HEAD_REVISION:
+        raise StorageError(
+            f"this ledger has schema {current}, newer than this program knows ({HEAD_REVISION}); "
+            "upgrade offline_tracker"
+        )
+    else:
+        auto_backup(db, f"before-{HEAD_REVISION}", now)
+    _upgrade(db)
+
+
+def _upgrade(db: Database) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    if isinstance(db, SQLiteDatabase):
+        db.close()
+        engine = create_engine(db.url)
+    else:
+        engine = db.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    if isinstance(db, SQLiteDatabase):
+        engine.dispose()

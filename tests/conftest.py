@@ -1,0 +1,78 @@
+"""Shared fixtures: a fixed clock, a ledger file in a tmp dir, and the `ot` command in-process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from offline_tracker import i18n
+
+# Wednesday 2025-10-08, 09:30 in Shanghai: the day after the 2025 National Day break.
+FIXED_NOW = "2025-10-08T09:30:00+08:00"
+SCHEDULE = "mon-fri 09:00-12:00,13:00-18:00"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+class Ot:
+    """Runs `ot ARGS` in-process against one ledger file, the way a user would type it."""
+
+    def __init__(self, db: Path, now: str = FIXED_NOW) -> None:
+        self.db = db
+        self.now = now
+
+    def __call__(self, *args: str, lang: str = "en", env: dict[str, str] | None = None) -> Result:
+        from offline_tracker.cli.root import run
+
+        runner = CliRunner()
+        full_env = {
+            "OFFLINE_TRACKER_NOW": self.now,
+            "OFFLINE_TRACKER_DB": str(self.db),
+            "NO_COLOR": "1",
+            "COLUMNS": "120",
+            **(env or {}),
+        }
+        i18n.set_language(lang)
+        with runner.isolation(env=full_env) as (out, err, _):
+            code = run(list(args))
+        i18n.set_language("en")
+        return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+    def init(self, *extra: str) -> Result:
+        result = self(
+            "init",
+            "--timezone",
+            "Asia/Shanghai",
+            "--schedule",
+            SCHEDULE,
+            "--monthly-wage",
+            "10000",
+            *extra,
+        )
+        assert result.code == 0, result.err
+        return result
+
+
+@pytest.fixture
+def ot(tmp_path: Path) -> Ot:
+    return Ot(tmp_path / "ledger.sqlite")
+
+
+@pytest.fixture
+def ledger(ot: Ot) -> Ot:
+    """An initialised ledger."""
+    ot.init()
+    return ot
