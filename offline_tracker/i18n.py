@@ -45,9 +45,11 @@ def language() -> str:
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    path = Path(__file__).parent / "locales" / f"{lang}.json"
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    """All messages of one language: every locales/<lang>/*.json file, one per area."""
+    merged: dict[str, str] = {}
+    for path in sorted((Path(__file__).parent / "locales" / lang).glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
 
 
 def t(key: str, lang: str | None = None, **params: Any) -> str:

@@ -66,10 +66,11 @@ def test_swapped_entries_are_named(filled: Ot) -> None:
 
 
 def test_inserted_entry_is_named(filled: Ot) -> None:
+    forged = "e" * 64
     _tamper(
         filled,
         "INSERT INTO ledger SELECT 6, 'x', recorded_at, kind, ref, body, prev_hash, "
-        "'f' || substr(hash, 2) FROM ledger WHERE seq = 5",
+        f"'{forged}' FROM ledger WHERE seq = 5",
     )
     problems = filled("verify", "--json").json()["problems"]
     assert any(p.startswith("entry 6:") for p in problems)
