@@ -1,0 +1,85 @@
+"""Importers: evidence files from other tools (mail, calendars, git, CSV, trackers) as values.
+
+`parse(source, path, options)` reads a file and returns an `ImportResult`; nothing here touches
+the database or the terminal. A file that cannot be read at all raises `ImportFormatError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from offline_tracker.formats.importers.base import (
+    ImportedRecord,
+    ImportFormatError,
+    ImportOptions,
+    ImportResult,
+    Problem,
+)
+from offline_tracker.formats.importers.csvmap import (
+    load_mapping,
+    parse_csv,
+    parse_mapping,
+    parse_mapping_lines,
+)
+from offline_tracker.formats.importers.git import GIT_LOG_FORMAT, git_log_argv, parse_git_log
+from offline_tracker.formats.importers.ics import parse_ics
+from offline_tracker.formats.importers.mail import messages_in_bytes, parse_mail, parse_messages
+from offline_tracker.formats.importers.timew import parse_timew
+from offline_tracker.formats.importers.watson import parse_watson
+
+SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior")
+
+_BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
+    "ics": parse_ics,
+    "git": parse_git_log,
+    "csv": parse_csv,
+    "watson": parse_watson,
+    "timewarrior": parse_timew,
+}
+
+__all__ = [
+    "GIT_LOG_FORMAT",
+    "SOURCES",
+    "ImportFormatError",
+    "ImportOptions",
+    "ImportResult",
+    "ImportedRecord",
+    "Problem",
+    "git_log_argv",
+    "load_mapping",
+    "parse",
+    "parse_data",
+    "parse_mapping",
+    "parse_mapping_lines",
+]
+
+
+def _check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise ImportFormatError(f"unknown source {source!r}; accepted: {', '.join(SOURCES)}")
+
+
+def parse_data(source: str, data: bytes, options: ImportOptions, name: str = "") -> ImportResult:
+    """Parse one file's bytes (for git: the output of `git_log_argv()`)."""
+    _check_source(source)
+    options.check()
+    if source == "mail":
+        return parse_messages(messages_in_bytes(data, name), options)
+    return _BYTE_PARSERS[source](data, options)
+
+
+def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult:
+    """Read `path` (a file; for mail also a Maildir or a folder of .eml) as `source`."""
+    _check_source(source)
+    options.check()
+    path = Path(path)
+    if source == "mail":
+        return parse_mail(path, options)
+    if path.is_dir():
+        raise ImportFormatError(f"{path} is a folder; {source} import reads one file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return _BYTE_PARSERS[source](data, options)

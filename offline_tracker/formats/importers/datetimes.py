@@ -1,0 +1,64 @@
+"""Date-time text as chat and tool exports write it, read into aware UTC instants."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, tzinfo
+
+from offline_tracker.formats.importers.base import to_utc
+
+# 2025-10-01 23:40, 2025/10/1 23:40:05, 2025.10.01 23:40, 2025年10月1日 23:40, ...23时40分
+_COMMON = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:[.,]\d+)?\s*秒?)?)?\s*"
+)
+_DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
+_EPOCH = re.compile(r"\d{10}(?:\.\d+)?|\d{13}")
+SHAPES = "ISO 8601, 2025-10-01 23:40, 2025/10/1 23:40:05, 2025年10月1日 23:40 or Unix seconds"
+
+
+def localize(naive: datetime, zone: tzinfo) -> datetime:
+    """A wall-clock time in `zone` as UTC; refuses a time that a DST change skips."""
+    aware = naive.replace(tzinfo=zone)
+    instant = aware.astimezone(UTC)
+    # A repeated hour (fold) takes its first occurrence, as clocks read before the change.
+    if instant.astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone} (a DST change skips it)")
+    return instant.replace(microsecond=0)
+
+
+def _detect(text: str) -> datetime:
+    if _EPOCH.fullmatch(text):
+        seconds = int(text) / 1000 if len(text) == 13 else float(text)
+        return datetime.fromtimestamp(int(seconds), UTC)
+    if _DATE_ONLY.fullmatch(text):
+        raise ValueError(f"{text!r} is a date without a time of day")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    match = _COMMON.fullmatch(text)
+    if not match:
+        raise ValueError(f"cannot read {text!r}; accepted: {SHAPES}, or --date-format")
+    y, mo, d, h, mi, s = match.groups()
+    if h is None:
+        raise ValueError(f"{text!r} is a date without a time of day")
+    try:
+        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
+    except ValueError as exc:
+        raise ValueError(f"cannot read {text!r}: {exc}") from None
+
+
+def parse_instant(text: str, zone: tzinfo, date_format: str | None = None) -> datetime:
+    """`text` as an aware UTC instant to the second; times without an offset are in `zone`."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty")
+    if date_format:
+        try:
+            moment = datetime.strptime(text, date_format)
+        except (ValueError, re.error):
+            raise ValueError(f"{text!r} does not match {date_format!r}") from None
+    else:
+        moment = _detect(text)
+    return to_utc(moment) if moment.tzinfo is not None else localize(moment, zone)

@@ -1,0 +1,192 @@
+"""RFC 5545 reading: unfolding, content lines with parameters, components, values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import NamedTuple
+
+from offline_tracker.formats.importers.base import ImportFormatError, decode_text
+
+ACCEPTED = "an iCalendar file (.ics, RFC 5545) that starts with BEGIN:VCALENDAR"
+_LINE_BREAK = re.compile(rb"\r\n|\n|\r")
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+_PARAM_NAME = re.compile(r"([A-Za-z0-9-]+)=")
+_PARAM_VALUE = re.compile(r'[^";:,]*')
+_ESCAPE = re.compile(r"\\([\\;,nN])")
+_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?")
+# VTIMEZONE text feeds dateutil's tzical, the fallback for TZIDs that are not IANA names
+# (Outlook writes "China Standard Time" and defines it in the file); VEVENT text is hashed
+# when an event has no UID.
+_KEEP_TEXT = ("VTIMEZONE", "VEVENT")
+_DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
+class Prop(NamedTuple):
+    """One content line: NAME;PARAM=VALUE:value, with the name and parameter names upper-cased."""
+
+    name: str
+    params: dict[str, str]
+    value: str
+    line: int
+
+
+@dataclass
+class Component:
+    """A VEVENT (or VTIMEZONE): its own properties by name; nested components are left out."""
+
+    name: str
+    line: int
+    props: dict[str, list[Prop]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def first(self, name: str) -> Prop | None:
+        found = self.props.get(name)
+        return found[0] if found else None
+
+    def text(self, name: str) -> str:
+        prop = self.first(name)
+        return unescape(prop.value) if prop else ""
+
+
+@dataclass
+class Calendar:
+    events: list[Component]
+    timezones: dict[str, str]
+    bad_lines: list[int]
+
+
+def unfold(data: bytes) -> list[tuple[int, bytes]]:
+    """Logical lines with the physical line number each starts on (RFC 5545 3.1).
+
+    Unfolding happens on bytes, before decoding: writers fold at 75 octets and some split a
+    multi-byte UTF-8 character across the fold.
+    """
+    logical: list[tuple[int, bytes]] = []
+    for number, line in enumerate(_LINE_BREAK.split(data), 1):
+        if line[:1] in (b" ", b"\t") and logical:
+            first, previous = logical[-1]
+            logical[-1] = (first, previous + line[1:])
+        elif line:
+            logical.append((number, line))
+    return logical
+
+
+def decoded_lines(data: bytes) -> list[tuple[int, str]]:
+    """Unfolded lines as text, from UTF-8 (BOM or not), GB18030 or UTF-16 with a BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = decode_text(data, ACCEPTED).encode()
+    logical = unfold(data)
+    if not logical:
+        return []
+    text = decode_text(b"\n".join(line for _, line in logical), ACCEPTED)
+    return list(zip((n for n, _ in logical), text.split("\n"), strict=True))
+
+
+def _param_values(line: str, i: int) -> tuple[list[str], int] | None:
+    values = []
+    while True:
+        if line.startswith('"', i):
+            end = line.find('"', i + 1)
+            if end < 0:
+                return None
+            values.append(line[i + 1 : end])
+            i = end + 1
+        else:
+            match = _PARAM_VALUE.match(line, i)
+            assert match is not None  # the pattern matches the empty string
+            values.append(match.group())
+            i = match.end()
+        if not line.startswith(",", i):
+            return values, i
+        i += 1
+
+
+def parse_line(line: str, number: int = 0) -> Prop | None:
+    """Split one unfolded content line; None when it is not NAME[;PARAMS]:VALUE."""
+    match = _NAME.match(line)
+    if not match:
+        return None
+    i, params = match.end(), {}
+    while line.startswith(";", i):
+        pmatch = _PARAM_NAME.match(line, i + 1)
+        found = _param_values(line, pmatch.end()) if pmatch else None
+        if pmatch is None or found is None:
+            return None
+        params[pmatch.group(1).upper()] = ",".join(found[0])
+        i = found[1]
+    if not line.startswith(":", i):
+        return None
+    return Prop(match.group().upper(), params, line[i + 1 :], number)
+
+
+def read_calendar(data: bytes) -> Calendar:
+    """The VEVENTs and the raw VTIMEZONE blocks of a calendar file."""
+    lines = decoded_lines(data)
+    if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
+        raise ImportFormatError(f"not an iCalendar file; expected {ACCEPTED}")
+    cal = Calendar([], {}, [])
+    stack: list[Component] = []
+    for number, line in lines:
+        prop = parse_line(line, number)
+        if prop is not None and prop.name == "BEGIN":
+            stack.append(Component(prop.value.strip().upper(), number))
+        for comp in stack:
+            if comp.name in _KEEP_TEXT:
+                comp.lines.append(line)
+        if prop is None:
+            cal.bad_lines.append(number)
+        elif prop.name == "END":
+            _close(stack, prop.value.strip().upper(), cal)
+        elif prop.name != "BEGIN" and stack:
+            stack[-1].props.setdefault(prop.name, []).append(prop)
+    return cal
+
+
+def _close(stack: list[Component], name: str, cal: Calendar) -> None:
+    # An END without its BEGIN is ignored; an END that skips open components closes them too.
+    if name not in (c.name for c in stack):
+        return
+    while (comp := stack.pop()).name != name:
+        pass
+    parent = stack[-1].name if stack else ""
+    if name == "VEVENT" and parent == "VCALENDAR":
+        cal.events.append(comp)
+    elif name == "VTIMEZONE":
+        tzid = comp.first("TZID")
+        if tzid:
+            cal.timezones[tzid.value] = "\r\n".join(comp.lines)
+
+
+def unescape(value: str) -> str:
+    """TEXT value unescaping (RFC 5545 3.3.11): \\n, \\, \\; and \\\\."""
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def parse_when(value: str, zone: tzinfo | None) -> date | datetime:
+    """A DATE (all day) or a DATE-TIME: UTC with Z, else in `zone` (TZID or the user's zone)."""
+    match = _DATE_TIME.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not an iCalendar date or date-time")
+    y, mo, d, h, mi, s, z = match.groups()
+    if h is None:
+        return date(int(y), int(mo), int(d))
+    moment = datetime(int(y), int(mo), int(d), int(h), int(mi), min(int(s), 59))
+    return moment.replace(tzinfo=UTC if z else zone)
+
+
+def parse_duration(value: str) -> timedelta:
+    """An RFC 5545 DURATION such as PT1H30M, P1D or -PT15M."""
+    match = _DURATION.fullmatch(value.strip())
+    if not match or value.strip() in ("P", "PT", "+P", "-P") or value.strip().endswith("T"):
+        raise ValueError(f"{value!r} is not an iCalendar duration")
+    sign, weeks, days, hours, minutes, seconds = match.groups()
+    amount = timedelta(
+        weeks=int(weeks or 0),
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
+    )
+    return -amount if sign == "-" else amount

@@ -1,0 +1,316 @@
+"""iCalendar (.ics): events become meeting sessions; recurring events are expanded in a window."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from dateutil.rrule import rrule, rruleset, rrulestr
+from dateutil.tz import tzical
+
+from offline_tracker.formats.importers.base import (
+    ImportedRecord,
+    ImportOptions,
+    ImportResult,
+    Problem,
+    casefold_set,
+    dedupe,
+    find_zone,
+    one_line,
+    plus_minutes,
+    sha256_hex,
+    to_utc,
+)
+from offline_tracker.formats.importers.icalparse import (
+    Calendar,
+    Component,
+    Prop,
+    parse_duration,
+    parse_when,
+    read_calendar,
+)
+
+# A guard against rules that would expand for ever (FREQ=MINUTELY and no window).
+MAX_INSTANCES = 5000
+_UNTIL = re.compile(r"UNTIL=(\d{8})(?:T(\d{6}))?(Z?)", re.IGNORECASE)
+
+
+class Skip(Exception):
+    """An event left out on purpose (all-day, cancelled, declined); reported as 'skipped'."""
+
+
+@dataclass
+class Zones:
+    """TZID resolution: IANA names, vendor-prefixed IANA names, then the file's VTIMEZONEs."""
+
+    calendar: Calendar
+    default: tzinfo
+    cache: dict[str, tzinfo] = field(default_factory=dict)
+
+    def get(self, tzid: str | None) -> tzinfo:
+        if not tzid:
+            return self.default  # RFC 5545 floating time: the user's own zone
+        if tzid not in self.cache:
+            self.cache[tzid] = self._resolve(tzid)
+        return self.cache[tzid]
+
+    def _resolve(self, tzid: str) -> tzinfo:
+        parts = tzid.strip("/").split("/")
+        # "/mozilla.org/20050126_1/Europe/Berlin" and the like end in an IANA name.
+        for i in range(len(parts)):
+            zone = find_zone("/".join(parts[i:]))
+            if zone is not None:
+                return zone
+        text = self.calendar.timezones.get(tzid)
+        if text is not None:
+            try:
+                found = tzical(io.StringIO(text)).get(tzid)
+            except (ValueError, IndexError, KeyError, TypeError):
+                found = None
+            if found is not None:
+                return found
+        raise ValueError(f"unknown time zone TZID={tzid!r}")
+
+
+def _name(ev: Component) -> str:
+    """How a message names an event: its summary, else its UID, else its line."""
+    summary, uid = one_line(ev.text("SUMMARY")), one_line(ev.text("UID"))
+    return repr(summary) if summary else f"UID {uid}" if uid else "without summary"
+
+
+def _when(prop: Prop, zones: Zones) -> date | datetime:
+    value = prop.value.split("/")[0]  # a PERIOD (start/end) in RDATE: its start
+    if prop.params.get("VALUE", "").upper() == "DATE":
+        value = value[:8]
+    return parse_when(value, zones.get(prop.params.get("TZID")))
+
+
+def _whens(props: list[Prop], zones: Zones) -> list[date | datetime]:
+    return [
+        _when(Prop(p.name, p.params, v, p.line), zones)
+        for p in props
+        for v in p.value.split(",")
+        if v.strip()
+    ]
+
+
+def _span(ev: Component, zones: Zones, fallback: timedelta | None) -> tuple[datetime, timedelta]:
+    """DTSTART and the exact length (DTEND - DTSTART, or DURATION)."""
+    dtstart = ev.first("DTSTART")
+    if dtstart is None:
+        raise ValueError("event has no DTSTART")
+    start = _when(dtstart, zones)
+    if not isinstance(start, datetime):
+        raise Skip(f"all-day event {_name(ev)} on {start} skipped: it has no times")
+    dtend, duration = ev.first("DTEND"), ev.first("DURATION")
+    if dtend is not None:
+        end = _when(dtend, zones)
+        if not isinstance(end, datetime):
+            raise ValueError("DTEND is a date while DTSTART is a date-time")
+        length = end.astimezone(UTC) - start.astimezone(UTC)
+    elif duration is not None:
+        length = parse_duration(duration.value)
+    else:
+        length = fallback or timedelta(0)
+    if length < timedelta(0):
+        raise ValueError("event ends before it starts")
+    return start, length
+
+
+def _fix_until(rule: str, start: datetime) -> str:
+    # dateutil refuses a floating or DATE UNTIL with an aware DTSTART; RFC 5545 says such an
+    # UNTIL is in DTSTART's zone (a DATE: the whole day counts).
+    def to_utc_text(match: re.Match[str]) -> str:
+        day, clock, z = match.groups()
+        if z:
+            return match.group()
+        local = datetime.strptime(day + (clock or "235959"), "%Y%m%d%H%M%S")
+        instant = local.replace(tzinfo=start.tzinfo).astimezone(UTC)
+        return "UNTIL=" + instant.strftime("%Y%m%dT%H%M%SZ")
+
+    return _UNTIL.sub(to_utc_text, rule)
+
+
+def _rule_set(ev: Component, start: datetime, zones: Zones, bounded: bool) -> rruleset:
+    rules = ev.props.get("RRULE", [])
+    if not bounded and any(
+        "COUNT=" not in r.value.upper() and "UNTIL=" not in r.value.upper() for r in rules
+    ):
+        raise Skip(f"{_name(ev)} repeats for ever; give an expansion window")
+    rset = rruleset()
+    rset.rdate(start)  # RFC 5545: DTSTART is always the first instance
+    for rule in rules:
+        parsed = rrulestr(_fix_until(rule.value, start), dtstart=start)
+        if not isinstance(parsed, rrule):
+            raise ValueError(f"RRULE {rule.value!r} is not a single rule")
+        rset.rrule(parsed)
+    for when in _whens(ev.props.get("RDATE", []), zones):
+        if isinstance(when, datetime):
+            rset.rdate(when)
+    return rset
+
+
+def _instances(ev: Component, start: datetime, zones: Zones, ctx: _Context) -> list[datetime]:
+    """Every instance start in the window, EXDATEs and overridden instances removed."""
+    lo, hi = ctx.options.window_from, ctx.options.window_to
+    if "RRULE" not in ev.props and "RDATE" not in ev.props:
+        found = [start]
+    else:
+        rset = _rule_set(ev, start, zones, bounded=hi is not None)
+        found = []
+        for instant in rset.xafter(lo, inc=True) if lo else iter(rset):
+            if hi is not None and instant >= hi:
+                break
+            if len(found) == MAX_INSTANCES:
+                ctx.skip(
+                    ev.line,
+                    f"{_name(ev)}: only the first {MAX_INSTANCES} "
+                    "instances were imported; narrow the window",
+                )
+                break
+            found.append(instant)
+    excluded = _whens(ev.props.get("EXDATE", []), zones)
+    gone_days = {d for d in excluded if not isinstance(d, datetime)}
+    gone = {to_utc(d) for d in excluded if isinstance(d, datetime)}
+    gone |= ctx.overridden.get(ctx.uid(ev), set())
+    return [
+        i
+        for i in found
+        if _inside(i, lo, hi) and to_utc(i) not in gone and i.date() not in gone_days
+    ]
+
+
+def _inside(instant: datetime, lo: datetime | None, hi: datetime | None) -> bool:
+    return (lo is None or instant >= lo) and (hi is None or instant < hi)
+
+
+@dataclass
+class _Context:
+    options: ImportOptions
+    zones: Zones
+    me: frozenset[str]
+    problems: list[Problem] = field(default_factory=list)
+    overridden: dict[str, set[datetime]] = field(default_factory=dict)
+    lengths: dict[str, timedelta] = field(default_factory=dict)
+    uids: dict[int, str] = field(default_factory=dict)
+
+    def skip(self, line: int, message: str) -> None:
+        self.problems.append(Problem(line, message, "skipped"))
+
+    def uid(self, ev: Component) -> str:
+        if ev.line not in self.uids:
+            uid = one_line(ev.text("UID"))
+            text = "\r\n".join(ev.lines).encode()
+            self.uids[ev.line] = uid or "sha256:" + sha256_hex(text)
+        return self.uids[ev.line]
+
+
+def _attendance(ev: Component, ctx: _Context) -> None:
+    if ev.text("STATUS").strip().upper() == "CANCELLED":
+        raise Skip(f"cancelled event {_name(ev)} skipped")
+    for attendee in ev.props.get("ATTENDEE", []):
+        address = attendee.value.strip()
+        address = address[7:] if address.lower().startswith("mailto:") else address
+        declined = attendee.params.get("PARTSTAT", "").upper() == "DECLINED"
+        if declined and address.casefold() in ctx.me:
+            raise Skip(f"event {_name(ev)} skipped: you declined it")
+
+
+def _organizer(ev: Component) -> str | None:
+    prop = ev.first("ORGANIZER")
+    if prop is None:
+        return None
+    address = prop.value.strip()
+    address = address[7:] if address.lower().startswith("mailto:") else address
+    name = prop.params.get("CN", "").strip()
+    return (f"{name} <{address}>" if name and address else name or address) or None
+
+
+def _record(
+    ev: Component, instant: datetime, length: timedelta, key: datetime, ctx: _Context
+) -> ImportedRecord:
+    start = to_utc(instant)
+    if length:
+        kind, end = "session", to_utc(start + length)
+    else:  # no DTEND and no DURATION: a point in time, logged like a message event
+        kind, end = "event", plus_minutes(start, ctx.options.default_event_minutes)
+    return ImportedRecord(
+        f"ics:{ctx.uid(ev)}:{to_utc(key):%Y%m%dT%H%M%SZ}",
+        "session" if kind == "session" else "event",
+        start,
+        end,
+        ctx.options.zone,
+        one_line(ev.text("SUMMARY")),
+        counterpart=_organizer(ev),
+        kind="meeting",
+        line=ev.line,
+    )
+
+
+def _expand_master(ev: Component, ctx: _Context) -> list[ImportedRecord]:
+    _attendance(ev, ctx)
+    start, length = _span(ev, ctx.zones, None)
+    ctx.lengths[ctx.uid(ev)] = length
+    return [_record(ev, i, length, i, ctx) for i in _instances(ev, start, ctx.zones, ctx)]
+
+
+def _recurrence_id(ev: Component, ctx: _Context) -> datetime:
+    rid = ev.first("RECURRENCE-ID")
+    key = _when(rid, ctx.zones) if rid is not None else None
+    if not isinstance(key, datetime):
+        raise Skip(f"all-day event {_name(ev)} skipped: it has no times")
+    return key
+
+
+def _expand_override(ev: Component, ctx: _Context) -> list[ImportedRecord]:
+    # A RECURRENCE-ID event replaces one instance of its series (a moved or renamed meeting).
+    key = _recurrence_id(ev, ctx)
+    _attendance(ev, ctx)
+    if ev.first("DTSTART") is None:
+        start, length = key, ctx.lengths.get(ctx.uid(ev), timedelta(0))
+    else:
+        start, length = _span(ev, ctx.zones, ctx.lengths.get(ctx.uid(ev)))
+    lo, hi = ctx.options.window_from, ctx.options.window_to
+    return [_record(ev, start, length, key, ctx)] if _inside(start, lo, hi) else []
+
+
+def _guarded(ev: Component, ctx: _Context, master: bool) -> list[ImportedRecord]:
+    try:
+        return _expand_master(ev, ctx) if master else _expand_override(ev, ctx)
+    except Skip as skipped:
+        ctx.skip(ev.line, str(skipped))
+    # dateutil reports a bad RRULE with ValueError, and a few shapes with the others.
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        ctx.problems.append(Problem(ev.line, f"event {_name(ev)} not imported: {exc}"))
+    return []
+
+
+def _note_overrides(overrides: list[Component], ctx: _Context) -> None:
+    for ev in overrides:
+        try:
+            key = _recurrence_id(ev, ctx)
+        except (Skip, ValueError):
+            continue  # reported when the override itself is expanded
+        ctx.overridden.setdefault(ctx.uid(ev), set()).add(to_utc(key))
+
+
+def parse_ics(data: bytes, options: ImportOptions) -> ImportResult:
+    """Calendar events as meeting sessions; source id `ics:<UID>:<instance start, UTC>`.
+
+    Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded to the
+    instances that start in [window_from, window_to); all-day, cancelled and declined events
+    are reported as skipped.
+    """
+    cal = read_calendar(data)
+    ctx = _Context(options, Zones(cal, options.tz()), casefold_set(options.me))
+    for number in cal.bad_lines:
+        ctx.problems.append(Problem(number, "not an iCalendar content line; ignored"))
+    masters = [e for e in cal.events if "RECURRENCE-ID" not in e.props]
+    overrides = [e for e in cal.events if "RECURRENCE-ID" in e.props]
+    _note_overrides(overrides, ctx)
+    records = [r for ev in masters for r in _guarded(ev, ctx, master=True)]
+    records += [r for ev in overrides for r in _guarded(ev, ctx, master=False)]
+    records.sort(key=lambda r: (r.start, r.source_id))
+    return ImportResult(tuple(dedupe(records, ctx.problems, "line")), tuple(ctx.problems))

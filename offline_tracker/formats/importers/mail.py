@@ -1,0 +1,195 @@
+"""Mail (mbox, Maildir, .eml): messages the user sent, or got from given senders, as events."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from collections.abc import Iterator
+from datetime import UTC
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+from typing import NamedTuple
+
+from offline_tracker.formats.importers.base import (
+    ImportedRecord,
+    ImportFormatError,
+    ImportOptions,
+    ImportResult,
+    Problem,
+    casefold_set,
+    dedupe,
+    one_line,
+    plus_minutes,
+    sha256_hex,
+    to_utc,
+)
+
+ACCEPTED = "an mbox file, a Maildir (a folder with cur/ and new/), .eml files or a folder of them"
+# Reply prefixes of common clients, with ASCII or full-width colons (Outlook CN writes 答复：).
+_REPLY = re.compile(r"^\s*(re|回复|答复)\s*(\[\d+\])?\s*[:：]", re.IGNORECASE)
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+
+
+class RawMessage(NamedTuple):
+    number: int
+    label: str
+    data: bytes
+
+
+def _is_separator(line: bytes, previous_blank: bool) -> bool:
+    # mboxo/mboxrd: a "From " line starts a message when it opens the file or follows a blank
+    # line; requiring the blank line keeps an unescaped "From " in a body from splitting it.
+    return previous_blank and line.startswith(b"From ")
+
+
+def split_mbox(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(line number of the From_ line, raw message without it) for each message of an mbox."""
+    start_line = 0
+    body: list[bytes] = []
+    previous_blank = True
+    for number, line in enumerate(data.splitlines(keepends=True), 1):
+        if _is_separator(line, previous_blank):
+            if start_line:
+                yield start_line, _strip_separator_blank(body)
+            start_line, body = number, []
+        elif start_line:
+            body.append(line)
+        previous_blank = not line.strip(b"\r\n")
+    if start_line:
+        yield start_line, _strip_separator_blank(body)
+
+
+def _strip_separator_blank(lines: list[bytes]) -> bytes:
+    if lines and not lines[-1].strip(b"\r\n"):
+        lines = lines[:-1]
+    return b"".join(lines)
+
+
+def _looks_like_message(data: bytes) -> bool:
+    return bool(_HEADER_LINE.match(data.lstrip(b"\r\n")[:1000]))
+
+
+def _maildir_files(folder: Path) -> list[Path]:
+    # tmp/ holds deliveries still being written; cur/ and new/ hold the mail.
+    files = [p for sub in ("cur", "new") for p in sorted((folder / sub).glob("*"))]
+    return [p for p in files if p.is_file() and not p.name.startswith(".")]
+
+
+def read_messages(path: Path) -> list[RawMessage]:
+    """The raw messages found at `path`, numbered from 1 in file (or name) order."""
+    if path.is_dir():
+        if (path / "cur").is_dir() or (path / "new").is_dir():
+            files = _maildir_files(path)
+        else:
+            files = sorted(p for p in path.glob("*.eml") if p.is_file())
+            if not files:
+                raise ImportFormatError(f"no messages in folder {path}; expected {ACCEPTED}")
+        return [RawMessage(n, str(f.relative_to(path)), _read(f)) for n, f in enumerate(files, 1)]
+    return messages_in_bytes(_read(path), path.name)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def messages_in_bytes(data: bytes, name: str = "") -> list[RawMessage]:
+    """Split one file's bytes: an mbox (starts with "From ") or a single message."""
+    if data.startswith(b"From "):
+        return [
+            RawMessage(n, f"{name} line {line}".strip(), raw)
+            for n, (line, raw) in enumerate(split_mbox(data), 1)
+        ]
+    if not data.strip():
+        return []
+    if not _looks_like_message(data):
+        raise ImportFormatError(f"{name or 'the data'} is not mail; expected {ACCEPTED}")
+    return [RawMessage(1, name, data)]
+
+
+def _addresses(msg: EmailMessage, header: str) -> tuple[Address, ...]:
+    value = msg[header]
+    return tuple(getattr(value, "addresses", ())) if value is not None else ()
+
+
+def _show(addresses: tuple[Address, ...]) -> str | None:
+    shown = [str(a) for a in addresses if a.addr_spec and a.addr_spec != "<>"]
+    return ", ".join(shown) or None
+
+
+def _source_id(msg: EmailMessage, raw_sha: str) -> str:
+    message_id = one_line(str(msg["Message-ID"] or "")).strip("<>")
+    return f"mail:{message_id}" if message_id else f"mail:sha256:{raw_sha}"
+
+
+def _direction(msg: EmailMessage, subject: str) -> str:
+    answers = msg["In-Reply-To"] is not None or msg["References"] is not None
+    return "replied" if answers or _REPLY.match(subject) else "initiated"
+
+
+def _record(
+    raw: RawMessage, options: ImportOptions, me: frozenset[str], senders: frozenset[str]
+) -> ImportedRecord | None:
+    msg = email.message_from_bytes(raw.data, policy=email.policy.default)
+    sender = _addresses(msg, "From")
+    from_ = {a.addr_spec.casefold() for a in sender}
+    if from_ & me:
+        counterpart = _show(_addresses(msg, "To") or _addresses(msg, "Cc"))
+        direction = None
+    elif from_ & senders:
+        counterpart, direction = _show(sender), "received"
+    else:
+        return None
+    date = getattr(msg["Date"], "datetime", None)
+    if date is None:
+        raise ValueError("no readable Date header")
+    # RFC 5322 -0000: the time is UTC, the sender's zone unknown.
+    start = to_utc(date if date.tzinfo else date.replace(tzinfo=UTC))
+    subject = one_line(str(msg["Subject"] or ""))
+    digest = sha256_hex(raw.data)
+    return ImportedRecord(
+        _source_id(msg, digest),
+        "event",
+        start,
+        plus_minutes(start, options.default_event_minutes),
+        options.zone,
+        subject,
+        channel="email",
+        counterpart=counterpart,
+        direction=direction or _direction(msg, subject),
+        attachment=(f"mail-{digest[:16]}.eml", raw.data),
+        line=raw.number,
+    )
+
+
+def parse_messages(messages: list[RawMessage], options: ImportOptions) -> ImportResult:
+    """Messages from `options.me` become replied/initiated events, from `from_senders` received."""
+    me, senders = casefold_set(options.me), casefold_set(options.from_senders)
+    if not me and not senders:
+        raise ImportFormatError("mail import needs --me ADDRESS (or --from-sender ADDRESS)")
+    records: list[ImportedRecord] = []
+    problems: list[Problem] = []
+    ignored = 0
+    for raw in messages:
+        try:
+            record = _record(raw, options, me, senders)
+        # The stdlib header parser still has crash bugs on hostile input (bpo-issues with
+        # IndexError/AttributeError in address parsing); one bad message must not stop the rest.
+        except Exception as exc:
+            where = f" ({raw.label})" if raw.label else ""
+            problems.append(Problem(raw.number, f"message not imported{where}: {exc}"))
+            continue
+        if record is None:
+            ignored += 1
+        else:
+            records.append(record)
+    return ImportResult(tuple(dedupe(records, problems, "message")), tuple(problems), ignored)
+
+
+def parse_mail(path: Path, options: ImportOptions) -> ImportResult:
+    """Read an mbox, a Maildir, an .eml file or a folder of .eml files."""
+    return parse_messages(read_messages(path), options)

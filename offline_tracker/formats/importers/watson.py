@@ -1,0 +1,74 @@
+"""Watson's `frames` file: a JSON list of [start, stop, project, id, tags, updated_at] lists."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from offline_tracker.formats.importers.base import (
+    ImportedRecord,
+    ImportFormatError,
+    ImportOptions,
+    ImportResult,
+    Problem,
+    dedupe,
+)
+
+ACCEPTED = "Watson's frames file (a JSON list of [start, stop, project, id, tags, updated_at])"
+
+
+def load_json_list(data: bytes, accepted: str) -> list[object]:
+    """The top-level JSON list of a tracker export, or ImportFormatError naming what is accepted."""
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ImportFormatError(f"not valid JSON ({exc}); expected {accepted}") from None
+    if not isinstance(value, list):
+        raise ImportFormatError(f"the JSON is not a list; expected {accepted}")
+    return value
+
+
+def _stamp(value: object) -> datetime:
+    # bool is an int subclass; a frame with `true` for a time is broken, not 1970.
+    if type(value) is not int and type(value) is not float:
+        raise ValueError(f"time {value!r} is not a Unix timestamp")
+    return datetime.fromtimestamp(int(value), UTC)
+
+
+def _frame(frame: object, number: int, zone: str) -> ImportedRecord:
+    if not isinstance(frame, list) or len(frame) < 4:
+        raise ValueError("not a [start, stop, project, id, ...] list")
+    start_ts, stop_ts, project, frame_id = frame[0], frame[1], frame[2], frame[3]
+    tags = frame[4] if len(frame) > 4 and frame[4] is not None else []
+    if stop_ts is None:
+        raise ValueError("frame has no stop time")
+    start, stop = _stamp(start_ts), _stamp(stop_ts)
+    if stop < start:
+        raise ValueError("frame stops before it starts")
+    if not isinstance(frame_id, str) or not frame_id:
+        raise ValueError("frame has no id")
+    if not isinstance(project, str):
+        raise ValueError("project is not text")
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("tags are not a list of text")
+    return ImportedRecord(
+        "watson:" + frame_id, "session", start, stop, zone, project, tags=tuple(tags), line=number
+    )
+
+
+def parse_watson(data: bytes, options: ImportOptions) -> ImportResult:
+    """Frames become sessions: project as text, tags as tags, `watson:<frame id>` as source id.
+
+    `line` is the frame's position in the list (1-based); the file is indented JSON, so a
+    physical line number would say nothing.
+    """
+    frames = load_json_list(data, ACCEPTED)
+    zone = options.zone
+    records: list[ImportedRecord] = []
+    problems: list[Problem] = []
+    for number, frame in enumerate(frames, 1):
+        try:
+            records.append(_frame(frame, number, zone))
+        except (ValueError, OverflowError, OSError) as exc:
+            problems.append(Problem(number, str(exc)))
+    return ImportResult(tuple(dedupe(records, problems, "frame")), tuple(problems))
