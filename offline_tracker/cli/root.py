@@ -73,9 +73,14 @@ def state(ctx: typer.Context) -> State:
 
 
 def _register() -> None:
-    from offline_tracker.cli import ledger_cmds, records
+    """Attach the command modules once (they import this module for `app` and `state`)."""
+    if app.registered_commands:
+        return
+    from offline_tracker.cli import ledger_cmds, records, report, terms
 
     records.register(app)
+    terms.register(app)
+    report.register(app)
     ledger_cmds.register(app)
 
 
@@ -84,11 +89,37 @@ def fail(text: str, code: int) -> int:
     return code
 
 
+GLOBAL_OPTIONS = ("--db", "--lang")
+
+
+def hoist_globals(args: list[str]) -> list[str]:
+    """Accept `ot list --db X` as well as `ot --db X list`: global options move to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
     from offline_tracker.domain.errors import Failure, InputError
 
     _register()
+    args = hoist_globals(args)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)

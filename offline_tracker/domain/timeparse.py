@@ -195,3 +195,56 @@ def _clock(text: str, raw: str) -> time:
     if hour > 23 or minute > 59 or second > 59:
         raise InputError("error.clock", text=text)
     return time(hour, minute, second)
+
+
+_WEEK_RE = re.compile(r"^(\d{4})-?w(\d{1,2})$")
+_MONTH_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+WEEK_FORMS = "2025-W40, a date inside the week, this, last"
+MONTH_FORMS = "2025-10, this, last"
+
+
+def week_of(day: date, week_start: int = 0) -> tuple[date, date]:
+    """The week (first and last local date) that holds `day`; weeks start on `week_start`."""
+    first = day - timedelta(days=(day.weekday() - week_start) % 7)
+    return first, first + timedelta(days=6)
+
+
+def parse_week(text: str | None, today: date, week_start: int = 0) -> tuple[date, date]:
+    """A week: ISO `2025-W40` (Monday-based by ISO), a date inside it, `this` or `last`."""
+    raw = (text or "this").strip().lower()
+    if raw in ("this", "本周"):
+        return week_of(today, week_start)
+    if raw in ("last", "上周"):
+        return week_of(today - timedelta(days=7), week_start)
+    match = _WEEK_RE.match(raw)
+    if match:
+        try:
+            monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:
+            raise InputError("error.week", text=text, forms=WEEK_FORMS) from None
+        return week_of(monday, week_start)
+    try:
+        return week_of(parse_date(raw, today), week_start)
+    except InputError:
+        raise InputError("error.week", text=text, forms=WEEK_FORMS) from None
+
+
+def parse_month(text: str | None, today: date) -> tuple[date, date]:
+    """A calendar month: `2025-10`, `this` or `last`."""
+    raw = (text or "this").strip().lower()
+    if raw in ("this", "本月"):
+        year, month = today.year, today.month
+    elif raw in ("last", "上月"):
+        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    else:
+        match = _MONTH_RE.match(raw)
+        if (
+            not match
+            or not 1 <= int(match.group(2)) <= 12
+            or not 1970 <= int(match.group(1)) <= 2100
+        ):
+            raise InputError("error.month", text=text, forms=MONTH_FORMS)
+        year, month = int(match.group(1)), int(match.group(2))
+    first = date(year, month, 1)
+    nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return first, nxt - timedelta(days=1)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import Record
 from offline_tracker.formats.records import local_iso, minutes, record_to_dict
-from offline_tracker.i18n import t
+from offline_tracker.i18n import language, t
 
 
 def message(msg: Message) -> str:
@@ -57,12 +57,14 @@ def saved(result: Any, verb: str) -> str:
 
 def breakdown(value: Any) -> str:
     """One line: how a record's time was classified (category: minutes)."""
+    names = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
     parts = [
-        f"{t('cat.' + name)} {hm(seconds)}" for name, seconds in value.by_category() if seconds
+        f"{t('cat.' + name)} {hm(getattr(value, name + '_s'))}"
+        for name in names
+        if getattr(value, name + "_s")
     ]
-    if getattr(value, "late_night_s", 0):
-        parts.append(f"{t('cat.late_night')} {hm(value.late_night_s)}")
-    return t("out.classified", parts=", ".join(parts) or "0m")
+    text = t("out.classified", parts=", ".join(parts) or "0m")
+    return f"{text} ({t('out.provisional')})" if value.provisional else text
 
 
 def console(width: int | None = None) -> Any:
@@ -211,3 +213,66 @@ def contract(value: Any) -> str:
     return "\n".join(
         f"  {t('term.' + key)}: {data[key]}" for key in sorted(data) if data[key] is not None
     )
+
+
+def flag(value: Any) -> str:
+    """A classification flag as a sentence (keys flag.<code> in locales/*/report.json)."""
+    params = {k: v for k, v in value.params.items()}
+    params.setdefault("date", value.date.isoformat() if value.date else "")
+    return t(f"flag.{value.code}", **params)
+
+
+def day_type(info: Any) -> str:
+    name = info.name_zh if language() == "zh" else info.name_en
+    text = t(f"day_type.{info.day_type}")
+    return f"{text} ({name})" if name else text
+
+
+def day_note(note: str) -> str:
+    """A calendar note: the engine's codes are translated, a user's own note is shown as typed."""
+    key = f"daynote.{note}"
+    text = t(key)
+    return note if text == key else text
+
+
+def day_line(info: Any) -> str:
+    extra = f" · {day_note(info.note)}" if info.note else ""
+    hours = f" · {','.join(str(s) for s in info.hours)}" if info.hours else ""
+    mark = f" · {t('out.provisional_short')}" if info.provisional else ""
+    return (
+        f"{info.date.isoformat()} {t('weekday.' + str(info.date.weekday()))}  {day_type(info)}"
+        f"  [{t('source.' + info.source)}]{hours}{extra}{mark}"
+    )
+
+
+def calendar(days: list[Any]) -> str:
+    """Each day of a month or year with its type and source (official, rule, provisional, user)."""
+    special = [d for d in days if d.source not in ("schedule", "weekend") or d.name_en]
+    lines = [day_line(d) for d in special]
+    workdays = sum(1 for d in days if d.day_type == "workday")
+    lines.append(
+        t(
+            "out.calendar_summary",
+            days=len(days),
+            workdays=workdays,
+            provisional=sum(1 for d in days if d.provisional),
+        )
+    )
+    return "\n".join(lines)
+
+
+def days_json(days: list[Any]) -> str:
+    data = [
+        {
+            "date": d.date.isoformat(),
+            "day_type": d.day_type,
+            "source": d.source,
+            "provisional": d.provisional,
+            "name": d.name_en,
+            "name_zh": d.name_zh,
+            "hours": [str(s) for s in d.hours] if d.hours else None,
+            "note": d.note,
+        }
+        for d in days
+    ]
+    return json.dumps({"days": data}, ensure_ascii=False, indent=2)

@@ -1,4 +1,4 @@
-"""Use cases, one transaction each: the one module that wires domain, ledger, storage, formats."""
+"""The App object over one open ledger, and the record use cases (log, start, stop, amend...)."""
 
 from __future__ import annotations
 
@@ -84,12 +84,6 @@ class App:
         self.data_dir = data_dir
 
     # -- contracts and zones -------------------------------------------------------------------
-    def contracts(self, tx: Tx) -> Any:
-        from offline_tracker.domain.contract import Contract, ContractHistory
-
-        rows = queries.fact_rows(tx, "contracts")
-        return ContractHistory(tuple(Contract.from_payload(data) for _, data in rows))
-
     def zone(self, tx: Tx) -> ZoneInfo:
         """The zone that WHEN text is read in: that of the newest contract."""
         rows = queries.fact_rows(tx, "contracts")
@@ -112,7 +106,7 @@ class App:
         with self.db.write() as tx:
             if queries.fact_rows(tx, "contracts"):
                 raise InputError("error.already_initialised")
-            stamp = self._stamp()
+            stamp = self.stamp()
             ledger.append(tx, facts.INIT, {"tool": f"offline_tracker {__version__}"}, stamp)
             ledger.append(tx, facts.CONTRACT, contract.to_payload(), stamp)
         return contract
@@ -160,7 +154,7 @@ class App:
             if end <= session.start:
                 raise InputError("error.end_before_start", start=_local(session.start, tz))
             data = {"record": int(session.id), "end": facts.iso_utc(end)}
-            ledger.append(tx, facts.RECORD_STOP, data, self._stamp(), ref=int(session.id))
+            ledger.append(tx, facts.RECORD_STOP, data, self.stamp(), ref=int(session.id))
             stopped = replace(session, end=end)
             return Saved(stopped, notes, self._breakdown(tx, stopped))
 
@@ -172,7 +166,7 @@ class App:
             if not changes:
                 raise InputError("error.nothing_to_amend")
             data = {"record": record_id, "changes": changes, "reason": _reason(reason)}
-            ledger.append(tx, facts.RECORD_AMEND, data, self._stamp(), ref=record_id)
+            ledger.append(tx, facts.RECORD_AMEND, data, self.stamp(), ref=record_id)
             amended = queries.record(tx, record_id)
             assert amended is not None
             return Saved(amended, notes, self._breakdown(tx, amended))
@@ -181,7 +175,7 @@ class App:
         with self.db.write() as tx:
             self._existing(tx, record_id)
             data = {"record": record_id, "reason": _reason(reason)}
-            ledger.append(tx, facts.RECORD_VOID, data, self._stamp(), ref=record_id)
+            ledger.append(tx, facts.RECORD_VOID, data, self.stamp(), ref=record_id)
             voided = queries.record(tx, record_id)
             assert voided is not None
             return voided
@@ -241,7 +235,7 @@ class App:
             return ledger.rebuild(tx)
 
     # -- helpers -------------------------------------------------------------------------------
-    def _stamp(self) -> str:
+    def stamp(self) -> str:
         return facts.iso_utc(self.now())
 
     def _when(
@@ -304,7 +298,7 @@ class App:
     def _save(self, tx: Tx, record: Record, inp: RecordInput, notes: tuple[Message, ...]) -> Saved:
         payload = facts.record_payload(record)
         payload["attachments"] = [self._store_attachment(p) for p in inp.attach]
-        appended = ledger.append(tx, facts.RECORD_ADD, payload, self._stamp())
+        appended = ledger.append(tx, facts.RECORD_ADD, payload, self.stamp())
         saved = replace(record, id=str(appended.seq), seq=appended.seq, entry_hash=appended.hash)
         return Saved(saved, notes, self._breakdown(tx, saved))
 
@@ -366,8 +360,15 @@ class App:
         return changes, notes
 
     def _breakdown(self, tx: Tx, record: Record) -> Any:
-        """How one record's minutes classify under the contract (None until a contract exists)."""
-        return None
+        """How one record's minutes classify under the contract in force (shown after a write)."""
+        from offline_tracker.app import terms
+        from offline_tracker.domain.classify import classify_record
+
+        if record.end is None:
+            return None
+        return classify_record(
+            record, terms.history(tx), now=self.now(), calendars=terms.calendars(tx)
+        )
 
 
 @contextmanager

@@ -1,0 +1,169 @@
+"""Contracts, calendar days, official schedules and time off in lieu: read and add, as facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from offline_tracker.domain import facts
+from offline_tracker.domain.errors import InputError
+from offline_tracker.domain.timeparse import parse_date, parse_duration
+from offline_tracker.storage import ledger, queries
+from offline_tracker.storage.db import Tx
+
+if TYPE_CHECKING:
+    from offline_tracker.app.core import App
+    from offline_tracker.domain.calendar import CalendarSet, DayInfo, OfficialSchedule
+    from offline_tracker.domain.contract import Contract, ContractHistory
+    from offline_tracker.domain.results import CompTime
+
+DAY_TYPES = {"workday": "workday", "rest-day": "rest_day", "statutory-holiday": "statutory_holiday"}
+
+
+@dataclass(frozen=True)
+class ContractVersion:
+    seq: int
+    contract: Contract
+
+
+def history(tx: Tx) -> ContractHistory:
+    """Every contract version in the ledger (RULES P1-P6 are applied per version)."""
+    from offline_tracker.domain.contract import Contract, ContractHistory
+
+    return ContractHistory(
+        tuple(Contract.from_payload(d) for _, d in queries.fact_rows(tx, "contracts"))
+    )
+
+
+def calendars(tx: Tx) -> CalendarSet:
+    """User overrides and loaded official schedules, as the calendar factory of the engine."""
+    from offline_tracker.domain.calendar import CalendarSet, parse_official_schedule
+
+    overrides = tuple(_override(d) for _, d in queries.fact_rows(tx, "calendar_days"))
+    official = tuple(
+        parse_official_schedule(d["text"]) for _, d in queries.fact_rows(tx, "official_calendars")
+    )
+    return CalendarSet(overrides=overrides, official=official)
+
+
+def comp_time(tx: Tx) -> tuple[CompTime, ...]:
+    from offline_tracker.domain.results import CompTime
+
+    return tuple(
+        CompTime(
+            date.fromisoformat(d["date"]),
+            int(d["seconds"]),
+            date.fromisoformat(d["for_date"]) if d.get("for_date") else None,
+        )
+        for _, d in queries.fact_rows(tx, "comp_time")
+    )
+
+
+def _override(data: dict[str, Any]) -> Any:
+    from offline_tracker.domain.calendar import CalendarOverride
+    from offline_tracker.domain.schedule import parse_shifts
+
+    hours = parse_shifts(data["hours"]) if data.get("hours") else None
+    return CalendarOverride(date.fromisoformat(data["date"]), data["day_type"], hours, data["note"])
+
+
+def set_contract(app: App, changes: dict[str, Any], effective: str | None) -> Contract:
+    """A new contract version from `effective` (default today); unspecified terms carry over."""
+    from dataclasses import replace
+
+    from offline_tracker.domain.contract import contract_from_options
+
+    with app.db.write() as tx:
+        terms = history(tx)
+        day = parse_date(effective, app.today(tx)) if effective else app.today(tx)
+        base = terms.get(day) or terms.latest
+        contract = replace(contract_from_options(base, **changes), effective=day)
+        ledger.append(tx, facts.CONTRACT, contract.to_payload(), app.stamp())
+        return contract
+
+
+def contract_at(app: App, when: str | None) -> Contract:
+    with app.db.read() as tx:
+        terms = history(tx)
+        day = parse_date(when, app.today(tx)) if when else app.today(tx)
+        return terms.get(day) or terms.first
+
+
+def contract_versions(app: App) -> list[ContractVersion]:
+    from offline_tracker.domain.contract import Contract
+
+    with app.db.read() as tx:
+        rows = queries.fact_rows(tx, "contracts")
+    return [ContractVersion(seq, Contract.from_payload(d)) for seq, d in rows]
+
+
+def set_day(app: App, when: str, as_: str, hours: str | None, note: str | None) -> DayInfo:
+    """Mark one date as a workday, rest day or statutory holiday (a company holiday, a swap)."""
+    from offline_tracker.domain.schedule import parse_shifts
+
+    day_type = DAY_TYPES[as_]
+    if hours is not None:
+        hours = ",".join(str(s) for s in parse_shifts(hours))
+    with app.db.write() as tx:
+        day = parse_date(when, app.today(tx))
+        data = {"date": day.isoformat(), "day_type": day_type, "hours": hours, "note": note}
+        _override(data)  # validates (hours only on a workday) before anything is written
+        ledger.append(tx, facts.CALENDAR_SET, data, app.stamp())
+        return day_info(tx, day)
+
+
+def day_info(tx: Tx, day: date) -> DayInfo:
+    terms = history(tx)
+    contract = terms.get(day) or terms.first
+    calendar = calendars(tx).get(contract.jurisdiction, contract.schedule.workdays)
+    return calendar.day(day)
+
+
+def month_days(app: App, year: int | None, month: int | None) -> list[DayInfo]:
+    """Every day of a month (or of a year when `month` is None), with its type and source."""
+    with app.db.read() as tx:
+        today = app.today(tx)
+        year = year or today.year
+        first = date(year, month or 1, 1)
+        last = date(year + 1, 1, 1) if month in (None, 12) else date(year, month + 1, 1)
+        return [
+            day_info(tx, date.fromordinal(o)) for o in range(first.toordinal(), last.toordinal())
+        ]
+
+
+def import_schedule(app: App, path: Path) -> OfficialSchedule:
+    """Load an official schedule file for a year the holidays package does not know yet (C6)."""
+    from offline_tracker.domain.calendar import parse_official_schedule
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("error.read_file", path=str(path), reason=str(exc)) from exc
+    schedule = parse_official_schedule(text)
+    with app.db.write() as tx:
+        data = {"jurisdiction": schedule.jurisdiction, "year": schedule.year, "text": text}
+        ledger.append(tx, facts.CALENDAR_IMPORT, data, app.stamp())
+    return schedule
+
+
+def add_comp_time(app: App, when: str, hours: str, for_date: str | None) -> CompTime:
+    """Time off in lieu (补休) taken on `when`; it offsets rest-day overtime only (RULES P3)."""
+    from offline_tracker.domain.results import CompTime
+
+    amount = parse_duration(hours if not hours.replace(".", "", 1).isdigit() else f"{hours}h")
+    with app.db.write() as tx:
+        today = app.today(tx)
+        entry = CompTime(
+            parse_date(when, today),
+            int(amount.total_seconds()),
+            parse_date(for_date, today) if for_date else None,
+        )
+        data = {
+            "date": entry.date.isoformat(),
+            "seconds": entry.seconds,
+            "for_date": entry.for_date.isoformat() if entry.for_date else None,
+        }
+        ledger.append(tx, facts.COMP_TIME, data, app.stamp())
+        return entry

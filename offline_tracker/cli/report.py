@@ -1,0 +1,135 @@
+"""`ot report day|week|month|range|trend`: classify a period and print it (or its JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from offline_tracker.cli import options as o
+from offline_tracker.cli.root import state
+from offline_tracker.i18n import t
+
+report_app = typer.Typer(help=t("help.cmd.report"), no_args_is_help=True)
+IncludeAck = Annotated[bool, typer.Option("--include-ack", help=t("help.opt.include_ack"))]
+
+
+def _show(ctx: typer.Context, period: Any, as_json: bool, include_ack: bool) -> None:
+    """Resolve the period (a function of today and the week start), classify, print."""
+    from offline_tracker.app import reports
+
+    with state(ctx).app() as app:
+        first, last = period(reports.today(app), reports.week_start(app))
+        result = reports.report(app, first, last, include_ack)
+    typer.echo(_json(result) if as_json else _text(result))
+
+
+def _json(report: Any) -> str:
+    from offline_tracker import render
+    from offline_tracker.formats.report_json import report_dict
+
+    data = report_dict(report.result, render.flag)
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _text(report: Any) -> str:
+    from offline_tracker.render.report import report_text
+
+    return report_text(report)
+
+
+def day(
+    ctx: typer.Context,
+    when: Annotated[str | None, typer.Argument(metavar="[DATE]", help=t("help.arg.day"))] = None,
+    as_json: o.Json = False,
+    include_ack: IncludeAck = False,
+) -> None:
+    from offline_tracker.domain.timeparse import parse_date
+
+    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+        d = parse_date(when, today) if when else today
+        return d, d
+
+    _show(ctx, period, as_json, include_ack)
+
+
+def week(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None, typer.Argument(metavar="[WEEK|DATE]", help=t("help.arg.week"))
+    ] = None,
+    week_opt: Annotated[str | None, typer.Option("--week", help=t("help.arg.week"))] = None,
+    as_json: o.Json = False,
+    include_ack: IncludeAck = False,
+) -> None:
+    from offline_tracker.domain.timeparse import parse_week
+
+    _show(ctx, lambda today, ws: parse_week(week_opt or when, today, ws), as_json, include_ack)
+
+
+def month(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None, typer.Argument(metavar="[YYYY-MM]", help=t("help.arg.month"))
+    ] = None,
+    as_json: o.Json = False,
+    include_ack: IncludeAck = False,
+) -> None:
+    from offline_tracker.domain.timeparse import parse_month
+
+    _show(ctx, lambda today, ws: parse_month(when, today), as_json, include_ack)
+
+
+def range_(
+    ctx: typer.Context,
+    date_from: Annotated[str, typer.Option("--from", metavar="DATE", help=t("help.opt.date_from"))],
+    date_to: Annotated[str, typer.Option("--to", metavar="DATE", help=t("help.opt.date_to"))],
+    as_json: o.Json = False,
+    include_ack: IncludeAck = False,
+) -> None:
+    from offline_tracker.domain.timeparse import parse_date
+
+    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+        return parse_date(date_from, today), parse_date(date_to, today)
+
+    _show(ctx, period, as_json, include_ack)
+
+
+def trend(
+    ctx: typer.Context,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help=t("help.opt.weeks"))] = 12,
+    as_json: o.Json = False,
+) -> None:
+    from offline_tracker.app import reports
+
+    with state(ctx).app() as app:
+        rows = reports.trend(app, weeks)
+    if as_json:
+        data = [
+            {
+                "week_start": r.first.isoformat(),
+                "week_end": r.last.isoformat(),
+                "off_hours_minutes": r.off_hours_s / 60,
+            }
+            for r in rows
+        ]
+        typer.echo(json.dumps({"weeks": data}, ensure_ascii=False, indent=2))
+        return
+    from offline_tracker.render.report import trend_text
+
+    typer.echo(trend_text(rows))
+
+
+def register(app: typer.Typer) -> None:
+    for name, func in (
+        ("day", day),
+        ("week", week),
+        ("month", month),
+        ("range", range_),
+        ("trend", trend),
+    ):
+        report_app.command(
+            name, help=t(f"help.cmd.report_{name}"), epilog=t(f"example.report_{name}")
+        )(func)
+    app.add_typer(report_app, name="report")

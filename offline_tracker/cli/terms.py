@@ -1,0 +1,185 @@
+"""Commands for the terms: contract set/show/history, calendar set/show/import, comp-time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from offline_tracker.cli import options as o
+from offline_tracker.cli.root import state
+from offline_tracker.i18n import t
+
+contract_app = typer.Typer(help=t("help.cmd.contract"), no_args_is_help=True)
+calendar_app = typer.Typer(help=t("help.cmd.calendar"), no_args_is_help=True)
+
+
+def contract_set(
+    ctx: typer.Context,
+    timezone: o.Timezone = None,
+    schedule: o.Schedule = None,
+    jurisdiction: o.Jurisdiction = None,
+    system: o.System = None,
+    cycle: o.Cycle = None,
+    approved: o.Approved = None,
+    monthly_wage: o.Wage = None,
+    currency: o.Currency = None,
+    wage_divisor: o.Divisor = None,
+    late_night: o.LateNight = None,
+    week_start: o.WeekStart = None,
+    flexible_holiday_pay: o.HolidayPay = None,
+    effective: o.Effective = None,
+) -> None:
+    from offline_tracker import render
+    from offline_tracker.app import terms
+
+    changes = o.contract_changes(
+        timezone=timezone,
+        schedule=schedule,
+        jurisdiction=jurisdiction,
+        system=system,
+        cycle=cycle,
+        approved=approved,
+        monthly_wage=monthly_wage,
+        currency=currency,
+        wage_divisor=wage_divisor,
+        late_night=late_night,
+        week_start=week_start,
+        flexible_holiday_pay=flexible_holiday_pay,
+    )
+    with state(ctx).app() as app:
+        contract = terms.set_contract(app, changes, effective)
+    typer.echo(t("out.contract_set", effective=contract.effective))
+    typer.echo(render.contract(contract))
+
+
+def contract_show(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option("--at", help=t("help.opt.on_date"))] = None,
+    as_json: o.Json = False,
+) -> None:
+    from offline_tracker import render
+    from offline_tracker.app import terms
+
+    with state(ctx).app() as app:
+        contract = terms.contract_at(app, at)
+    payload = contract.to_payload()
+    typer.echo(
+        json.dumps(payload, ensure_ascii=False, indent=2) if as_json else render.contract(contract)
+    )
+
+
+def contract_history(ctx: typer.Context, as_json: o.Json = False) -> None:
+    from offline_tracker import render
+    from offline_tracker.app import terms
+
+    with state(ctx).app() as app:
+        versions = terms.contract_versions(app)
+    if as_json:
+        data = [{"seq": v.seq, **v.contract.to_payload()} for v in versions]
+        typer.echo(json.dumps({"versions": data}, ensure_ascii=False, indent=2))
+        return
+    for v in versions:
+        start = v.contract.effective or t("out.from_the_start")
+        typer.echo(f"#{v.seq}  {t('term.effective')}: {start}")
+        typer.echo(render.contract(v.contract))
+
+
+def calendar_set(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(metavar="DATE", help=t("help.arg.date"))],
+    as_: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help=t("help.opt.day_type"),
+            click_type=click.Choice(["workday", "rest-day", "statutory-holiday"]),
+        ),
+    ],
+    hours: Annotated[str | None, typer.Option("--hours", help=t("help.opt.hours"))] = None,
+    note: Annotated[str | None, typer.Option("--note", help=t("help.opt.note"))] = None,
+) -> None:
+    from offline_tracker import render
+    from offline_tracker.app import terms
+
+    with state(ctx).app() as app:
+        info = terms.set_day(app, day, as_, hours, note)
+    typer.echo(render.day_line(info))
+
+
+def calendar_show(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", min=1970, max=2100, help=t("help.opt.year"))
+    ] = None,
+    month: Annotated[
+        int | None, typer.Option("--month", min=1, max=12, help=t("help.opt.month"))
+    ] = None,
+    as_json: o.Json = False,
+) -> None:
+    from offline_tracker import render
+    from offline_tracker.app import terms
+
+    with state(ctx).app() as app:
+        days = terms.month_days(app, year, month)
+    typer.echo(render.days_json(days) if as_json else render.calendar(days))
+
+
+def calendar_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(metavar="FILE", help=t("help.arg.schedule_file"))],
+) -> None:
+    from offline_tracker.app import terms
+
+    with state(ctx).app() as app:
+        schedule = terms.import_schedule(app, path)
+    typer.echo(
+        t(
+            "out.calendar_imported",
+            jurisdiction=schedule.jurisdiction,
+            year=schedule.year,
+            days=len(schedule.days),
+        )
+    )
+
+
+def comp_time(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(metavar="DATE", help=t("help.arg.comp_date"))],
+    hours: Annotated[str, typer.Option("--hours", help=t("help.opt.comp_hours"))],
+    for_date: Annotated[
+        str | None, typer.Option("--for", metavar="DATE", help=t("help.opt.comp_for"))
+    ] = None,
+) -> None:
+    from offline_tracker import render
+    from offline_tracker.app import terms
+
+    with state(ctx).app() as app:
+        entry = terms.add_comp_time(app, day, hours, for_date)
+    typer.echo(
+        t(
+            "out.comp_time",
+            date=entry.date,
+            duration=render.hm(entry.seconds),
+            for_date=entry.for_date or "-",
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    for group, name, func in (
+        (contract_app, "set", contract_set),
+        (contract_app, "show", contract_show),
+        (contract_app, "history", contract_history),
+        (calendar_app, "set", calendar_set),
+        (calendar_app, "show", calendar_show),
+        (calendar_app, "import", calendar_import),
+    ):
+        key = f"{'contract' if group is contract_app else 'calendar'}_{name}"
+        group.command(name, help=t(f"help.cmd.{key}"), epilog=t(f"example.{key}"))(func)
+    app.add_typer(contract_app, name="contract")
+    app.add_typer(calendar_app, name="calendar")
+    app.command("comp-time", help=t("help.cmd.comp_time"), epilog=t("example.comp_time"))(comp_time)

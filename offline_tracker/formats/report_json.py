@@ -1,0 +1,105 @@
+"""The JSON form of a classified period (docs/report-schema.md; names and meanings are stable)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.formats.records import minutes
+
+CATEGORIES = ("inside", "outside_workday", "rest_day", "statutory_holiday")
+# Pay kinds of the engine (domain/pay.py) under the category names of the schema.
+PAY_CATEGORY = {
+    "workday": "outside_workday",
+    "rest_day": "rest_day",
+    "statutory_holiday": "statutory_holiday",
+    "comprehensive": "comprehensive_cycle",
+}
+
+
+def report_dict(result: PeriodResult, describe: Callable[[Flag], str]) -> dict[str, Any]:
+    """`describe` turns a flag into a sentence in the reader's language."""
+    totals = result.totals
+    return {
+        "period": {
+            "from": result.period_from.isoformat(),
+            "to": result.period_to.isoformat(),
+            "timezone": result.timezone,
+        },
+        "totals": {
+            **{f"{c}_minutes": minutes(getattr(totals, f"{c}_s")) for c in CATEGORIES},
+            "overtime_minutes": minutes(totals.overtime_s),
+            "late_night_minutes": minutes(totals.late_night_s),
+            "worked_minutes": minutes(totals.worked_s),
+            "comp_time_applied_minutes": minutes(totals.comp_time_applied_s),
+            "days_in_period": totals.days_in_period,
+            "days_worked": totals.days_worked,
+            "days_off_hours": totals.days_off_hours,
+            "ack_count": result.ack_count,
+            "ack_minutes": minutes(result.ack_seconds),
+            "record_count": result.record_count,
+        },
+        "days": [_day(d) for d in result.days],
+        "pay": _pay(result),
+        "flags": [_flag(f, describe) for f in result.flags],
+        "provisional_days": result.provisional_days,
+    }
+
+
+def _day(day: DayResult) -> dict[str, Any]:
+    return {
+        "date": day.date.isoformat(),
+        "day_type": day.day_type,
+        "provisional": day.provisional,
+        "source": day.source,
+        "holiday_name": day.name_en,
+        "holiday_name_zh": day.name_zh,
+        **{f"{c}_minutes": minutes(getattr(day, f"{c}_s")) for c in CATEGORIES},
+        "late_night_minutes": minutes(day.late_night_s),
+        "overtime_minutes": minutes(day.overtime_s),
+    }
+
+
+def _pay(result: PeriodResult) -> dict[str, Any]:
+    pay = result.pay
+    if pay is None:
+        return {
+            "currency": None,
+            "hourly_rate": None,
+            "by_category": {k: None for k in list(PAY_CATEGORY.values())[:3]},
+            "total": None,
+            "statutory_maximum": True,
+        }
+    sums: dict[str, Decimal] = {k: Decimal("0.00") for k in list(PAY_CATEGORY.values())[:3]}
+    for line in pay.lines:
+        key = PAY_CATEGORY.get(line.kind, line.kind)
+        sums[key] = sums.get(key, Decimal("0.00")) + line.amount
+    by_kind = {k: str(v) for k, v in sums.items()}
+    return {
+        "currency": pay.currency,
+        "hourly_rate": str(pay.hourly) if pay.hourly is not None else None,
+        "by_category": by_kind,
+        "total": str(pay.total) if pay.total is not None else None,
+        "statutory_maximum": True,
+        "lines": [
+            {
+                "kind": line.kind,
+                "multiplier": str(line.multiplier),
+                "minutes": minutes(line.seconds),
+                "hourly_rate": str(line.hourly),
+                "amount": str(line.amount),
+            }
+            for line in pay.lines
+        ],
+    }
+
+
+def _flag(flag: Flag, describe: Callable[[Flag], str]) -> dict[str, Any]:
+    return {
+        "code": flag.code,
+        "date": flag.date.isoformat() if flag.date else None,
+        "params": dict(flag.params),
+        "message": describe(flag),
+    }
