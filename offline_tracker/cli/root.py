@@ -72,16 +72,23 @@ def state(ctx: typer.Context) -> State:
     return obj
 
 
+# Each module has `register(app)`; the order is the order of `ot --help`. One per line.
+COMMAND_MODULES = (
+    "records",
+    "terms",
+    "report",
+    "ledger_cmds",
+)
+
+
 def _register() -> None:
     """Attach the command modules once (they import this module for `app` and `state`)."""
     if app.registered_commands:
         return
-    from offline_tracker.cli import ledger_cmds, records, report, terms
+    import importlib
 
-    records.register(app)
-    terms.register(app)
-    report.register(app)
-    ledger_cmds.register(app)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"offline_tracker.cli.{name}").register(app)
 
 
 def fail(text: str, code: int) -> int:
