@@ -157,3 +157,15 @@ def test_bad_periods_are_usage_errors(ledger: Ot) -> None:
     assert ledger("report", "week", "2025-W60", "--json").code == 2
     assert ledger("report", "month", "2025-13").code == 2
     assert ledger("report", "range", "--from", "2025-10-05", "--to", "2025-10-01").code == 2
+
+
+def test_days_add_up_to_the_totals(ledger: Ot) -> None:
+    for first, last in (("2025-09-29 17:00", "2025-09-30 02:00"), ("2025-10-03 22:00", "2025-10-04 03:00")):
+        ledger("add", "long", "--from", first, "--to", last)
+    data = _range(ledger, "2025-09-29", "2025-10-05")
+    cats = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
+    for cat in cats:
+        key = f"{cat}_minutes"
+        assert sum(d[key] for d in data["days"]) == data["totals"][key]
+    worked = sum(data["totals"][f"{c}_minutes"] for c in cats[:4])
+    assert worked == data["totals"]["worked_minutes"] == 9 * 60 + 5 * 60
