@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Final
 
+from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.schedule import Shift
 
 WORKDAY: Final = "workday"
@@ -40,6 +41,10 @@ class DayInfo:
     note: str | None = None
 
 
+class CalendarOverrideError(InputError):
+    """A day type or hours for `ot calendar set` that cannot be used; the message says why."""
+
+
 @dataclass(frozen=True)
 class CalendarOverride:
     """The user's `ot calendar set`: a day type for one date, with hours for a workday."""
@@ -51,9 +56,11 @@ class CalendarOverride:
 
     def __post_init__(self) -> None:
         if self.day_type not in DAY_TYPES:
-            raise ValueError(f"day type '{self.day_type}': use one of {', '.join(DAY_TYPES)}")
+            raise CalendarOverrideError(
+                "calendar.day_type", value=self.day_type, choices=", ".join(DAY_TYPES)
+            )
         if self.hours is not None and self.day_type != WORKDAY:
-            raise ValueError("hours can only be given for a workday")
+            raise CalendarOverrideError("calendar.hours_not_workday", day_type=self.day_type)
 
 
 @dataclass(frozen=True)
@@ -79,8 +86,8 @@ class OfficialSchedule:
         return next((d for d in self.days if d.date == day), None)
 
 
-class OfficialScheduleError(ValueError):
-    """A schedule file that cannot be read; the message names the line."""
+class OfficialScheduleError(InputError):
+    """A schedule file that cannot be read; the message (key `calendar.*`) names the line."""
 
 
 _KINDS: Final = {
@@ -98,27 +105,26 @@ _DAY_LINE: Final = re.compile(
 _HEADERS: Final = ("jurisdiction", "year", "source")
 
 
-def _parse_date(text: str, where: str) -> date:
+def _parse_date(text: str, number: int) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise OfficialScheduleError(f"{where}: bad date '{text}', use YYYY-MM-DD") from exc
+        raise OfficialScheduleError("calendar.bad_date", line=number, text=text) from exc
 
 
-def _parse_day_line(line: str, where: str) -> list[OfficialDay]:
+def _parse_day_line(line: str, number: int) -> list[OfficialDay]:
     match = _DAY_LINE.match(line)
     if match is None:
-        raise OfficialScheduleError(
-            f"{where}: cannot read '{line}'; use 'holiday|rest|workday YYYY-MM-DD[..YYYY-MM-DD] "
-            "[English name | 中文名]'"
-        )
+        raise OfficialScheduleError("calendar.cannot_read", line=number, text=line)
     kind, first_text, last_text, names = match.groups()
     if kind.lower() not in _KINDS:
-        raise OfficialScheduleError(f"{where}: unknown kind '{kind}'; use holiday, rest or workday")
-    first = _parse_date(first_text, where)
-    last = _parse_date(last_text, where) if last_text else first
+        raise OfficialScheduleError("calendar.unknown_kind", line=number, kind=kind)
+    first = _parse_date(first_text, number)
+    last = _parse_date(last_text, number) if last_text else first
     if last < first:
-        raise OfficialScheduleError(f"{where}: range '{first}..{last}' ends before it starts")
+        raise OfficialScheduleError(
+            "calendar.range_reversed", line=number, text=f"{first_text}..{last_text}"
+        )
     name_en, _, name_zh = (names or "").partition("|")
     return [
         OfficialDay(
@@ -135,30 +141,36 @@ def parse_official_schedule(text: str) -> OfficialSchedule:
     """Read the official schedule file format of docs/calendar.md."""
     headers: dict[str, str] = {}
     days: dict[date, OfficialDay] = {}
+    lines: dict[date, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
-        where = f"line {number}"
         if not line:
             continue
         key, sep, value = line.partition(":")
         if sep and key.strip().lower() in _HEADERS and not _DAY_LINE.match(line):
             headers[key.strip().lower()] = value.strip()
             continue
-        for day in _parse_day_line(line, where):
+        for day in _parse_day_line(line, number):
             if day.date in days:
-                raise OfficialScheduleError(f"{where}: {day.date} is listed twice")
+                raise OfficialScheduleError(
+                    "calendar.listed_twice", line=number, day=day.date.isoformat()
+                )
             days[day.date] = day
-    for needed in ("jurisdiction", "year"):
-        if needed not in headers:
-            raise OfficialScheduleError(f"missing header '{needed}:' (e.g. 'year: 2027')")
+            lines[day.date] = number
+    if "jurisdiction" not in headers:
+        raise OfficialScheduleError("calendar.missing_jurisdiction")
+    if "year" not in headers:
+        raise OfficialScheduleError("calendar.missing_year")
     if not re.fullmatch(r"\d{4}", headers["year"]):
-        raise OfficialScheduleError(f"header year: '{headers['year']}' is not a year like 2027")
+        raise OfficialScheduleError("calendar.header_year", text=headers["year"])
     year = int(headers["year"])
     stray = sorted(d for d in days if d.year != year)
     if stray:
-        raise OfficialScheduleError(f"field year: {stray[0]} is not in {year}")
+        raise OfficialScheduleError(
+            "calendar.outside_year", line=lines[stray[0]], day=stray[0].isoformat(), year=year
+        )
     if not days:
-        raise OfficialScheduleError("no day lines: list at least the statutory holidays")
+        raise OfficialScheduleError("calendar.no_days")
     return OfficialSchedule(
         headers["jurisdiction"].upper(),
         year,

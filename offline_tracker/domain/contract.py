@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.schedule import (
     Schedule,
     ScheduleError,
@@ -44,8 +45,11 @@ _JURISDICTION_RE: Final = re.compile(r"^[A-Z]{2,3}(-[A-Z0-9]{1,3})?$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
 
 
-class ContractError(ValueError):
-    """A contract value that is not acceptable; the message says what is accepted."""
+class ContractError(InputError):
+    """A contract value that is not acceptable; the message says what is accepted.
+
+    Its key is `contract.<name>` in offline_tracker/locales/*/domain.json.
+    """
 
 
 def _default_schedule() -> Schedule:
@@ -79,22 +83,25 @@ class Contract:
 
     def __post_init__(self) -> None:
         _check_zone(self.timezone)
-        _check_choice("system", self.system, SYSTEMS)
-        _check_choice("cycle", self.cycle, CYCLES)
+        if self.system not in SYSTEMS:
+            raise ContractError("contract.system", value=self.system, choices=", ".join(SYSTEMS))
+        if self.cycle not in CYCLES:
+            raise ContractError("contract.cycle", value=self.cycle, choices=", ".join(CYCLES))
         if not _JURISDICTION_RE.match(self.jurisdiction):
-            raise ContractError(
-                f"jurisdiction '{self.jurisdiction}': use an ISO code like CN, DE or US-CA"
-            )
+            raise ContractError("contract.jurisdiction_format", value=self.jurisdiction)
         if not _CURRENCY_RE.match(self.currency):
-            raise ContractError(f"currency '{self.currency}': use a 3-letter code like CNY")
+            raise ContractError("contract.currency", value=self.currency)
         if self.monthly_wage is not None and self.monthly_wage <= 0:
-            raise ContractError(f"monthly wage '{self.monthly_wage}' must be above 0")
+            raise ContractError("contract.wage_not_positive", value=str(self.monthly_wage))
         if self.wage_divisor <= 0:
-            raise ContractError(f"wage divisor '{self.wage_divisor}' must be above 0")
+            raise ContractError("contract.divisor_not_positive", value=str(self.wage_divisor))
         if self.late_night[0] == self.late_night[1]:
-            raise ContractError("late night must not start and end at the same time")
+            start, end = self.late_night_minutes
+            raise ContractError(
+                "contract.late_night_empty", value=f"{format_minutes(start)}-{format_minutes(end)}"
+            )
         if not 0 <= self.week_start <= 6:
-            raise ContractError(f"week start '{self.week_start}': use 0 (Monday) .. 6 (Sunday)")
+            raise ContractError("contract.week_start_range", value=str(self.week_start))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -139,7 +146,9 @@ class Contract:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(payload) - known)
         if unknown:
-            raise ContractError(f"unknown contract field(s) {unknown}; known: {sorted(known)}")
+            raise ContractError(
+                "contract.unknown_fields", fields=", ".join(unknown), known=", ".join(sorted(known))
+            )
         # The jurisdiction was checked against the holidays library when the version was made;
         # re-reading stored terms must not pay for that import.
         values = dict(payload)
@@ -152,32 +161,42 @@ def _check_zone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ContractError(
-            f"timezone '{name}' is not a known IANA zone; use a name like Asia/Shanghai"
-        ) from exc
+        raise ContractError("contract.zone", value=name) from exc
 
 
-def _check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise ContractError(f"{what} '{value}': use one of {', '.join(allowed)}")
-
-
-def _decimal(what: str, value: object) -> Decimal:
+def _number(value: object) -> Decimal | None:
+    """A Decimal (maybe infinite or NaN) from a typed number, or None when it is not one."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ContractError(f"{what} '{value}': use a number like 10000 or 21.75")
+        return None
     text = str(value).replace(",", "").replace("_", "").strip()
     try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise ContractError(f"{what} '{value}': use a number like 10000 or 21.75") from exc
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _wage(value: object) -> Decimal:
+    number = _number(value)
+    if number is None:
+        raise ContractError("contract.wage_not_number", value=str(value))
     if not number.is_finite():
-        raise ContractError(f"{what} '{value}': use a finite number")
+        raise ContractError("contract.wage_not_finite", value=str(value))
     return number
 
 
-def _bool(what: str, value: object) -> bool:
+def _divisor(value: object) -> Decimal:
+    number = _number(value)
+    if number is None:
+        raise ContractError("contract.divisor_not_number", value=str(value))
+    if not number.is_finite():
+        raise ContractError("contract.divisor_not_finite", value=str(value))
+    return number
+
+
+def _yes_no(value: object) -> bool | None:
+    """True or False for a yes/no word (see _TRUE, _FALSE), None when it is neither."""
     if isinstance(value, bool):
         return value
     key = str(value).strip().lower()
@@ -185,25 +204,39 @@ def _bool(what: str, value: object) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ContractError(f"{what} '{value}': use yes or no")
+    return None
+
+
+def _approved(value: object) -> bool:
+    answer = _yes_no(value)
+    if answer is None:
+        raise ContractError("contract.approved_yes_no", value=str(value))
+    return answer
+
+
+def _holiday_pay(value: object) -> bool:
+    answer = _yes_no(value)
+    if answer is None:
+        raise ContractError("contract.holiday_pay_yes_no", value=str(value))
+    return answer
 
 
 def _optional_wage(value: object) -> Decimal | None:
     if value is None or (isinstance(value, str) and value.strip().lower() in {"", "none"}):
         return None
-    return _decimal("monthly wage", value)
+    return _wage(value)
 
 
 def _late_night(value: object) -> tuple[time, time]:
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, time) for v in value):
         return (value[0], value[1])
     parts = str(value).replace("–", "-").split("-")
+    if len(parts) != 2:
+        raise ContractError("contract.late_night_format", value=str(value))
     try:
-        if len(parts) != 2:
-            raise ScheduleError("two times needed")
         minutes = [parse_time(p) for p in parts]
     except ScheduleError as exc:
-        raise ContractError(f"late night '{value}': use HH:MM-HH:MM, e.g. 22:00-06:00") from exc
+        raise ContractError("contract.late_night_format", value=str(value)) from exc
     start, end = (time(m // 60, m % 60) for m in minutes)
     return start, end
 
@@ -214,7 +247,7 @@ def _week_start(value: object) -> int:
     try:
         return parse_weekday(str(value))
     except ScheduleError as exc:
-        raise ContractError(str(exc)) from exc
+        raise ContractError("contract.week_start_day", value=str(value).strip()) from exc
 
 
 def _effective(value: object) -> date | None:
@@ -226,7 +259,7 @@ def _effective(value: object) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ContractError(f"effective date '{value}': use YYYY-MM-DD") from exc
+        raise ContractError("contract.effective_date", value=str(value)) from exc
 
 
 def _schedule(value: object) -> Schedule:
@@ -238,8 +271,7 @@ def _jurisdiction(value: object) -> str:
     if code in RULE_PACKS or _holidays_knows(code):
         return code
     raise ContractError(
-        f"jurisdiction '{value}' is unknown; use an ISO code the holidays library knows "
-        "(CN, DE, US-CA, ...) or one of " + ", ".join(RULE_PACKS)
+        "contract.unknown_jurisdiction", value=str(value), packs=", ".join(RULE_PACKS)
     )
 
 
@@ -267,13 +299,13 @@ _PARSERS: Final[dict[str, Callable[[object], object]]] = {
     "schedule": _schedule,
     "system": _system,
     "cycle": lambda v: str(v).strip().lower(),
-    "approved": lambda v: _bool("approved", v),
+    "approved": _approved,
     "monthly_wage": _optional_wage,
     "currency": lambda v: str(v).strip().upper(),
-    "wage_divisor": lambda v: _decimal("wage divisor", v),
+    "wage_divisor": _divisor,
     "late_night": _late_night,
     "week_start": _week_start,
-    "flexible_holiday_pay": lambda v: _bool("flexible holiday pay", v),
+    "flexible_holiday_pay": _holiday_pay,
 }
 _ALIASES: Final = {"tz": "timezone", "wage": "monthly_wage", "divisor": "wage_divisor"}
 
@@ -287,7 +319,9 @@ def contract_from_options(base: Contract | None, **changes: object) -> Contract:
     for key, raw in changes.items():
         name = _ALIASES.get(key, key)
         if name not in _PARSERS:
-            raise ContractError(f"unknown contract option '{key}'; known: {sorted(_PARSERS)}")
+            raise ContractError(
+                "contract.unknown_option", name=key, known=", ".join(sorted(_PARSERS))
+            )
         if raw is not None:
             values[name] = _PARSERS[name](raw)
     if base is None:
@@ -308,7 +342,7 @@ class ContractHistory:
 
     def __post_init__(self) -> None:
         if not self.versions:
-            raise ContractError("a contract history needs at least one version")
+            raise ContractError("contract.no_versions")
         by_date: dict[date, Contract] = {}
         for version in self.versions:
             by_date[_order_key(version)] = version
@@ -340,8 +374,7 @@ class ContractHistory:
         found = self.get(day)
         if found is None:
             raise ContractError(
-                f"no contract covers {day.isoformat()}: the first version takes effect on "
-                f"{self.first.effective}"
+                "contract.not_covered", day=day.isoformat(), first=str(self.first.effective)
             )
         return found
 

@@ -9,19 +9,14 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Final
 
+from offline_tracker.domain.errors import InputError
+
 MINUTES_PER_DAY: Final = 1440
 _WEEK_MINUTES: Final = 7 * MINUTES_PER_DAY
 
 DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_NAMES: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ZH_DIGITS: Final = ("一", "二", "三", "四", "五", "六", "日")
-
-DAYS_ACCEPTED: Final = "mon..sun, monday..sunday or 周一..周日/星期一..星期日"
-SPEC_ACCEPTED: Final = (
-    "a schedule looks like 'mon-fri 09:00-12:00,13:00-18:00; sat 09:00-12:00' "
-    "(days: " + DAYS_ACCEPTED + ", ranges like mon-fri or fri-mon, lists like mon,wed,fri; "
-    "shifts: HH:MM-HH:MM, a shift ending before it starts crosses midnight)"
-)
 
 _WEEKDAYS: Final[dict[str, int]] = {
     **{name: i for i, name in enumerate(DAY_NAMES)},
@@ -37,8 +32,12 @@ _LIST_SPLIT: Final = re.compile(r"[,，、]")
 _RANGE_SPLIT: Final = re.compile(r"\s*(?:-|–|~|至|到)\s*")
 
 
-class ScheduleError(ValueError):
-    """A schedule spec that cannot be read; the message quotes the offending part."""
+class ScheduleError(InputError):
+    """A schedule spec that cannot be read; the message (key `schedule.*`) quotes the bad part.
+
+    What a spec may contain (days, ranges, shifts) is spelled out in the catalog texts of
+    offline_tracker/locales/*/domain.json, not here: the domain formats no text for people.
+    """
 
 
 @dataclass(frozen=True, order=True)
@@ -52,10 +51,12 @@ class Shift:
     end: int
 
     def __post_init__(self) -> None:
+        # Internal checks, not user input: parse_shift only builds valid shifts, so a failure
+        # here is a programming error and stays a plain ValueError.
         if not 0 <= self.start < MINUTES_PER_DAY:
-            raise ScheduleError(f"shift start {self.start} is outside 0..1439 minutes")
+            raise ValueError(f"shift start {self.start} is outside 0..1439 minutes")
         if not self.start < self.end <= self.start + MINUTES_PER_DAY:
-            raise ScheduleError(f"shift '{self}' must last more than 0 and at most 24 hours")
+            raise ValueError(f"shift '{self}' must last more than 0 and at most 24 hours")
 
     @property
     def minutes(self) -> int:
@@ -88,12 +89,12 @@ def parse_time(text: str, *, allow_24: bool = False) -> int:
     """Minutes after midnight for `H:MM`/`HH:MM`; `24:00` only when `allow_24`."""
     match = _TIME_RE.match(text.strip())
     if match is None:
-        raise ScheduleError(f"bad time '{text}': use HH:MM between 00:00 and 23:59")
+        raise ScheduleError("schedule.bad_time", text=text)
     hours, minutes = int(match[1]), int(match[2])
     if allow_24 and (hours, minutes) == (24, 0):
         return MINUTES_PER_DAY
     if hours > 23 or minutes > 59:
-        raise ScheduleError(f"bad time '{text}': use HH:MM between 00:00 and 23:59")
+        raise ScheduleError("schedule.bad_time", text=text)
     return hours * 60 + minutes
 
 
@@ -102,14 +103,15 @@ def parse_shift(text: str) -> Shift:
     compact = re.sub(r"\s+", "", text)
     parts = re.split(r"-|–|~", compact)
     if len(parts) != 2:
-        raise ScheduleError(f"bad shift '{text}': use HH:MM-HH:MM, e.g. 09:00-18:00")
+        raise ScheduleError("schedule.bad_shift", text=text)
     try:
         start = parse_time(parts[0])
         end = parse_time(parts[1], allow_24=True)
     except ScheduleError as exc:
-        raise ScheduleError(f"{exc} (in shift '{text.strip()}')") from exc
+        bad = str(exc.message.params.get("text", ""))
+        raise ScheduleError("schedule.bad_time_in_shift", text=bad, shift=text.strip()) from exc
     if end == start:
-        raise ScheduleError(f"zero-length shift '{text}': a shift must end after it starts")
+        raise ScheduleError("schedule.zero_length_shift", text=text)
     if end < start:
         end += MINUTES_PER_DAY
     return Shift(start, end)
@@ -119,11 +121,13 @@ def parse_shifts(text: str) -> tuple[Shift, ...]:
     """`09:00-12:00,13:00-18:00` -> sorted shifts of one day; overlaps are errors."""
     items = [item for item in _LIST_SPLIT.split(text) if item.strip()]
     if not items:
-        raise ScheduleError(f"no shifts in '{text}': use HH:MM-HH:MM[,HH:MM-HH:MM...]")
+        raise ScheduleError("schedule.no_shifts", text=text)
     shifts = tuple(sorted(parse_shift(item) for item in items))
     for before, after in pairwise(shifts):
         if after.start < before.end:
-            raise ScheduleError(f"shifts '{before}' and '{after}' overlap in '{text.strip()}'")
+            raise ScheduleError(
+                "schedule.shifts_overlap", first=str(before), second=str(after), text=text.strip()
+            )
     return shifts
 
 
@@ -133,7 +137,7 @@ def parse_weekday(text: str) -> int:
     if key.isdigit() and int(key) < 7:
         return int(key)
     if key not in _WEEKDAYS:
-        raise ScheduleError(f"unknown day '{text.strip()}': use {DAYS_ACCEPTED}")
+        raise ScheduleError("schedule.unknown_day", text=text.strip())
     return _WEEKDAYS[key]
 
 
@@ -141,10 +145,10 @@ def _parse_days(text: str) -> list[int]:
     days: list[int] = []
     for item in _LIST_SPLIT.split(text):
         if not item.strip():
-            raise ScheduleError(f"empty day in '{text.strip()}': use {DAYS_ACCEPTED}")
+            raise ScheduleError("schedule.empty_day", text=text.strip())
         bounds = _RANGE_SPLIT.split(item.strip())
         if len(bounds) > 2:
-            raise ScheduleError(f"bad day range '{item.strip()}': use a range like mon-fri")
+            raise ScheduleError("schedule.bad_day_range", text=item.strip())
         first = parse_weekday(bounds[0])
         last = parse_weekday(bounds[-1])
         # A range may wrap past Sunday (fri-mon = fri, sat, sun, mon).
@@ -160,8 +164,10 @@ class Schedule:
     days: tuple[tuple[Shift, ...], ...]
 
     def __post_init__(self) -> None:
+        # Internal check, not user input: parse_schedule always builds 7 days, so a failure here
+        # is a programming error and stays a plain ValueError.
         if len(self.days) != 7:
-            raise ScheduleError("a schedule needs shifts for 7 weekdays (Monday first)")
+            raise ValueError("a schedule needs shifts for 7 weekdays (Monday first)")
 
     def __str__(self) -> str:
         return self.spec
@@ -206,8 +212,9 @@ def _check_week_overlaps(days: list[list[Shift]]) -> None:
     for (_, end, day_a, shift_a), (start_b, _, day_b, shift_b) in pairs:
         if start_b < end and (day_a, shift_a) != (day_b, shift_b):
             raise ScheduleError(
-                f"shifts '{DAY_NAMES[day_a]} {shift_a}' and '{DAY_NAMES[day_b]} {shift_b}' "
-                "overlap; shifts of a week must not overlap"
+                "schedule.week_overlap",
+                first=f"{DAY_NAMES[day_a]} {shift_a}",
+                second=f"{DAY_NAMES[day_b]} {shift_b}",
             )
 
 
@@ -244,15 +251,18 @@ def _first_of_runs(days: frozenset[int]) -> int:
 
 
 def parse_schedule(spec: str) -> Schedule:
-    """Parse a schedule spec (see SPEC_ACCEPTED); raise ScheduleError naming the bad part."""
+    """Parse a schedule spec (see the module docstring); raise ScheduleError naming the bad part.
+
+    The forms accepted are listed for people in the catalog text of `schedule.cannot_read`.
+    """
     clauses = [c.strip() for c in re.split(r"[;；]", spec) if c.strip()]
     if not clauses:
-        raise ScheduleError(f"empty schedule '{spec}': {SPEC_ACCEPTED}")
+        raise ScheduleError("schedule.empty", text=spec)
     days: list[list[Shift]] = [[] for _ in range(7)]
     for clause in clauses:
         match = _CLAUSE_RE.match(clause)
         if match is None:
-            raise ScheduleError(f"cannot read '{clause}': {SPEC_ACCEPTED}")
+            raise ScheduleError("schedule.cannot_read", text=clause)
         shifts = parse_shifts(match[2])
         for weekday in _parse_days(match[1]):
             days[weekday].extend(shifts)
@@ -261,8 +271,10 @@ def parse_schedule(spec: str) -> Schedule:
         for before, after in pairwise(day_shifts):
             if after.start < before.end:
                 raise ScheduleError(
-                    f"shifts '{before}' and '{after}' overlap on {DAY_NAMES[weekday]}; "
-                    "shifts of one day must not overlap"
+                    "schedule.day_overlap",
+                    first=str(before),
+                    second=str(after),
+                    day=DAY_NAMES[weekday],
                 )
     _check_week_overlaps(days)
     frozen = [tuple(shifts) for shifts in days]

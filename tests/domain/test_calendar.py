@@ -9,6 +9,7 @@ import pytest
 from offline_tracker.domain.calendar import (
     Calendar,
     CalendarOverride,
+    CalendarOverrideError,
     CalendarSet,
     OfficialScheduleError,
     parse_official_schedule,
@@ -167,28 +168,51 @@ def test_loaded_official_schedule_replaces_the_guess() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "key", "params"),
     [
-        ("year: 2027\nholiday 2027-01-01", "missing header 'jurisdiction:'"),
-        ("jurisdiction: CN\nyear: 2027\nholiday 2027-02-30", "line 3: bad date '2027-02-30'"),
-        ("jurisdiction: CN\nyear: 2027\nfeast 2027-01-01", "line 3: unknown kind 'feast'"),
-        ("jurisdiction: CN\nyear: 2027\nholiday 2028-01-01", "field year: 2028-01-01"),
-        ("jurisdiction: CN\nyear: 2027\nholiday 01/01/2027", "line 3: cannot read"),
-        ("jurisdiction: CN\nyear: 27\nholiday 2027-01-01", "header year"),
-        ("jurisdiction: CN\nyear: 2027", "no day lines"),
+        ("year: 2027\nholiday 2027-01-01", "calendar.missing_jurisdiction", {}),
+        ("jurisdiction: CN\nholiday 2027-01-01", "calendar.missing_year", {}),
+        (
+            "jurisdiction: CN\nyear: 2027\nholiday 2027-02-30",
+            "calendar.bad_date",
+            {"line": 3, "text": "2027-02-30"},
+        ),
+        (
+            "jurisdiction: CN\nyear: 2027\nfeast 2027-01-01",
+            "calendar.unknown_kind",
+            {"line": 3, "kind": "feast"},
+        ),
+        (
+            "jurisdiction: CN\nyear: 2027\nholiday 2028-01-01",
+            "calendar.outside_year",
+            {"line": 3, "day": "2028-01-01", "year": 2027},
+        ),
+        (
+            "jurisdiction: CN\nyear: 2027\nholiday 01/01/2027",
+            "calendar.cannot_read",
+            {"line": 3, "text": "holiday 01/01/2027"},
+        ),
+        ("jurisdiction: CN\nyear: 27\nholiday 2027-01-01", "calendar.header_year", {"text": "27"}),
+        ("jurisdiction: CN\nyear: 2027", "calendar.no_days", {}),
         (
             "jurisdiction: CN\nyear: 2027\nrest 2027-01-02..2027-01-01",
-            "line 3: range '2027-01-02..2027-01-01'",
+            "calendar.range_reversed",
+            {"line": 3, "text": "2027-01-02..2027-01-01"},
         ),
         (
             "jurisdiction: CN\nyear: 2027\nrest 2027-01-01\nholiday 2027-01-01",
-            "line 4: 2027-01-01 is listed twice",
+            "calendar.listed_twice",
+            {"line": 4, "day": "2027-01-01"},
         ),
     ],
 )
-def test_official_schedule_errors_name_the_line(text: str, message: str) -> None:
-    with pytest.raises(OfficialScheduleError, match=message):
+def test_official_schedule_errors_name_the_line(
+    text: str, key: str, params: dict[str, object]
+) -> None:
+    with pytest.raises(OfficialScheduleError) as caught:
         parse_official_schedule(text)
+    assert caught.value.message.key == key
+    assert caught.value.message.params == params
 
 
 def test_precedence_user_over_official_over_library() -> None:
@@ -202,8 +226,15 @@ def test_precedence_user_over_official_over_library() -> None:
     national = CalendarOverride(day("2025-10-01"), "workday", hours)
     info = Calendar(overrides=(national,)).day(day("2025-10-01"))
     assert (info.day_type, info.hours, info.name_en) == ("workday", hours, "National Day")
-    with pytest.raises(ValueError, match="only be given for a workday"):
+    with pytest.raises(ValueError) as caught:
         CalendarOverride(day("2025-10-08"), "rest_day", hours)
+    assert isinstance(caught.value, CalendarOverrideError)
+    assert caught.value.message.key == "calendar.hours_not_workday"
+    assert caught.value.message.params == {"day_type": "rest_day"}
+    with pytest.raises(CalendarOverrideError) as caught:
+        CalendarOverride(day("2025-10-08"), "sick_day")
+    assert caught.value.message.key == "calendar.day_type"
+    assert caught.value.message.params["value"] == "sick_day"
 
 
 def test_other_countries_use_public_holidays_and_the_schedule_week() -> None:

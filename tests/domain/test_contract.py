@@ -70,25 +70,49 @@ def test_options_carry_over_from_base() -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("options", "key", "params"),
     [
-        ({"tz": "Asia/Shangai"}, "IANA"),
-        ({"wage": "ten"}, "number"),
-        ({"wage": "-5"}, "above 0"),
-        ({"late_night": "22:00"}, "HH:MM-HH:MM"),
-        ({"late_night": "22:00-22:00"}, "same time"),
-        ({"week_start": "someday"}, "unknown day"),
-        ({"system": "lazy"}, "standard, comprehensive, flexible"),
-        ({"cycle": "fortnight"}, "week, month, quarter, year"),
-        ({"approved": "maybe"}, "yes or no"),
-        ({"jurisdiction": "XX"}, "unknown"),
-        ({"effective": "2025-13-01"}, "YYYY-MM-DD"),
-        ({"colour": "red"}, "unknown contract option"),
+        ({"tz": "Asia/Shangai"}, "contract.zone", {"value": "Asia/Shangai"}),
+        ({"wage": "ten"}, "contract.wage_not_number", {"value": "ten"}),
+        ({"wage": "inf"}, "contract.wage_not_finite", {"value": "inf"}),
+        ({"wage": "-5"}, "contract.wage_not_positive", {"value": "-5"}),
+        ({"divisor": "x"}, "contract.divisor_not_number", {"value": "x"}),
+        ({"divisor": "0"}, "contract.divisor_not_positive", {"value": "0"}),
+        ({"late_night": "22:00"}, "contract.late_night_format", {"value": "22:00"}),
+        ({"late_night": "22:00-25:00"}, "contract.late_night_format", {"value": "22:00-25:00"}),
+        ({"late_night": "22:00-22:00"}, "contract.late_night_empty", {"value": "22:00-22:00"}),
+        ({"week_start": "someday"}, "contract.week_start_day", {"value": "someday"}),
+        (
+            {"system": "lazy"},
+            "contract.system",
+            {"value": "lazy", "choices": "standard, comprehensive, flexible"},
+        ),
+        (
+            {"cycle": "fortnight"},
+            "contract.cycle",
+            {"value": "fortnight", "choices": "week, month, quarter, year"},
+        ),
+        ({"approved": "maybe"}, "contract.approved_yes_no", {"value": "maybe"}),
+        ({"flexible_holiday_pay": "?"}, "contract.holiday_pay_yes_no", {"value": "?"}),
+        ({"jurisdiction": "XX"}, "contract.unknown_jurisdiction", {"value": "XX"}),
+        ({"currency": "yuan"}, "contract.currency", {"value": "YUAN"}),
+        ({"effective": "2025-13-01"}, "contract.effective_date", {"value": "2025-13-01"}),
+        ({"colour": "red"}, "contract.unknown_option", {"name": "colour"}),
     ],
 )
-def test_bad_options(options: dict[str, str], message: str) -> None:
-    with pytest.raises(ContractError, match=message):
+def test_bad_options(options: dict[str, str], key: str, params: dict[str, object]) -> None:
+    with pytest.raises(ContractError) as caught:
         contract(**options)
+    assert caught.value.message.key == key
+    assert params.items() <= caught.value.message.params.items()
+
+
+def test_unknown_stored_field_is_refused() -> None:
+    payload = {**contract().to_payload(), "colour": "red"}
+    with pytest.raises(ContractError) as caught:
+        Contract.from_payload(payload)
+    assert caught.value.message.key == "contract.unknown_fields"
+    assert caught.value.message.params["fields"] == "colour"
 
 
 def test_bad_schedule_option_is_a_schedule_error() -> None:
@@ -118,16 +142,19 @@ def test_history_picks_the_version_in_force() -> None:
 def test_history_before_a_dated_first_version() -> None:
     h = ContractHistory((contract(effective="2025-03-01"),))
     assert h.get(day("2025-02-28")) is None
-    with pytest.raises(ContractError, match="2025-03-01"):
+    with pytest.raises(ContractError) as caught:
         h.at(day("2025-02-28"))
+    assert caught.value.message.key == "contract.not_covered"
+    assert caught.value.message.params == {"day": "2025-02-28", "first": "2025-03-01"}
 
 
 def test_same_effective_date_later_version_wins() -> None:
     a = contract(effective="2025-03-01", wage="1")
     b = contract(effective="2025-03-01", wage="2")
     assert ContractHistory((a, b)).at(day("2025-03-02")) == b
-    with pytest.raises(ContractError):
+    with pytest.raises(ContractError) as caught:
         ContractHistory(())
+    assert caught.value.message.key == "contract.no_versions"
 
 
 def test_schedule_passes_through_unchanged() -> None:

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.schedule import ScheduleError, Shift, parse_schedule, parse_shifts
+from offline_tracker.i18n import LANGUAGES, t
 from tests.domain.engine_builders import sched
 
 NORMALISED = [
@@ -56,34 +58,63 @@ def test_wrapping_day_range() -> None:
     assert sched("fri-mon 09:00-17:00").workdays == frozenset({4, 5, 6, 0})
 
 
-ERRORS = [
-    ("mon-fri 25:00-26:00", "'25:00'"),
-    ("mon 09:00", "bad shift '09:00'"),
-    ("fir 09:00-18:00", "'fir'"),
-    ("mon 09:00-09:00", "zero-length"),
-    ("mon 09:00-12:00,11:00-13:00", "overlap"),
-    ("mon 09:00-12:00; mon 11:00-13:00", "overlap on mon"),
-    ("mon 22:00-06:00; tue 05:00-07:00", "'mon 22:00-06:00' and 'tue 05:00-07:00'"),
-    ("sun 22:00-06:00; mon 05:00-07:00", "'sun 22:00-06:00' and 'mon 05:00-07:00'"),
-    ("", "empty schedule"),
-    ("09:00-18:00", "cannot read '09:00-18:00'"),
-    ("mon-fri", "cannot read 'mon-fri'"),
-    ("mon 9-18", "bad time '9': use HH:MM between 00:00 and 23:59 (in shift '9-18')"),
-    ("mon-tue-wed 09:00-10:00", "bad day range"),
+ERRORS: list[tuple[str, str, dict[str, object]]] = [
+    (
+        "mon-fri 25:00-26:00",
+        "schedule.bad_time_in_shift",
+        {"text": "25:00", "shift": "25:00-26:00"},
+    ),
+    ("mon 09:00", "schedule.bad_shift", {"text": "09:00"}),
+    ("fir 09:00-18:00", "schedule.unknown_day", {"text": "fir"}),
+    ("mon 09:00-09:00", "schedule.zero_length_shift", {"text": "09:00-09:00"}),
+    (
+        "mon 09:00-12:00,11:00-13:00",
+        "schedule.shifts_overlap",
+        {"first": "09:00-12:00", "second": "11:00-13:00"},
+    ),
+    (
+        "mon 09:00-12:00; mon 11:00-13:00",
+        "schedule.day_overlap",
+        {"first": "09:00-12:00", "second": "11:00-13:00", "day": "mon"},
+    ),
+    (
+        "mon 22:00-06:00; tue 05:00-07:00",
+        "schedule.week_overlap",
+        {"first": "mon 22:00-06:00", "second": "tue 05:00-07:00"},
+    ),
+    (
+        "sun 22:00-06:00; mon 05:00-07:00",
+        "schedule.week_overlap",
+        {"first": "sun 22:00-06:00", "second": "mon 05:00-07:00"},
+    ),
+    ("", "schedule.empty", {"text": ""}),
+    ("09:00-18:00", "schedule.cannot_read", {"text": "09:00-18:00"}),
+    ("mon-fri", "schedule.cannot_read", {"text": "mon-fri"}),
+    ("mon 9-18", "schedule.bad_time_in_shift", {"text": "9", "shift": "9-18"}),
+    ("mon-tue-wed 09:00-10:00", "schedule.bad_day_range", {"text": "mon-tue-wed"}),
 ]
 
 
-@pytest.mark.parametrize(("spec", "quoted"), ERRORS)
-def test_spec_errors_point_at_the_offending_part(spec: str, quoted: str) -> None:
+@pytest.mark.parametrize(("spec", "key", "params"), ERRORS)
+def test_spec_errors_point_at_the_offending_part(
+    spec: str, key: str, params: dict[str, object]
+) -> None:
     with pytest.raises(ScheduleError) as caught:
         parse_schedule(spec)
-    assert quoted in str(caught.value)
+    assert caught.value.message.key == key
+    assert params.items() <= caught.value.message.params.items()
     assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, InputError)
 
 
 def test_unknown_day_says_what_is_accepted() -> None:
-    with pytest.raises(ScheduleError, match=r"mon\.\.sun"):
+    with pytest.raises(ScheduleError) as caught:
         parse_schedule("xyz 09:00-10:00")
+    assert caught.value.message.key == "schedule.unknown_day"
+    assert caught.value.message.params == {"text": "xyz"}
+    # What is accepted lives in the catalog text of the key, in every language.
+    for lang in LANGUAGES:
+        assert "mon..sun" in t(caught.value.message.key, lang=lang, **caught.value.message.params)
 
 
 def test_parse_shifts_for_calendar_hours() -> None:
