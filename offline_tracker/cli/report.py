@@ -26,10 +26,10 @@ def _show(ctx: typer.Context, period: Any, as_json: bool, include_ack: bool) -> 
 
 
 def _json(report: Any) -> str:
-    from offline_tracker import render
     from offline_tracker.formats.report_json import report_dict
+    from offline_tracker.render.report import flag_text
 
-    data = report_dict(report.result, render.flag)
+    data = report_dict(report.result, flag_text)
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

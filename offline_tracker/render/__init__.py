@@ -215,22 +215,15 @@ def contract(value: Any) -> str:
     )
 
 
-def flag(value: Any) -> str:
-    """A classification flag as a sentence (keys flag.<code> in locales/*/report.json)."""
-    params = {k: v for k, v in value.params.items()}
-    params.setdefault("date", value.date.isoformat() if value.date else "")
-    return t(f"flag.{value.code}", **params)
-
-
 def day_type(info: Any) -> str:
     name = info.name_zh if language() == "zh" else info.name_en
-    text = t(f"day_type.{info.day_type}")
+    text = t(f"report.daytype.{info.day_type}")
     return f"{text} ({name})" if name else text
 
 
 def day_note(note: str) -> str:
     """A calendar note: the engine's codes are translated, a user's own note is shown as typed."""
-    key = f"daynote.{note}"
+    key = f"report.note.{note}"
     text = t(key)
     return note if text == key else text
 
@@ -239,8 +232,9 @@ def day_line(info: Any) -> str:
     extra = f" · {day_note(info.note)}" if info.note else ""
     hours = f" · {','.join(str(s) for s in info.hours)}" if info.hours else ""
     mark = f" · {t('out.provisional_short')}" if info.provisional else ""
+    weekday = t(f"report.weekday.{info.date.weekday()}")
     return (
-        f"{info.date.isoformat()} {t('weekday.' + str(info.date.weekday()))}  {day_type(info)}"
+        f"{info.date.isoformat()} {weekday}  {day_type(info)}"
         f"  [{t('source.' + info.source)}]{hours}{extra}{mark}"
     )
 

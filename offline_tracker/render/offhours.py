@@ -1,0 +1,114 @@
+"""The off-hours section of the report: contacts, acknowledgements, rest and patterns (E1, E2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from offline_tracker.domain.offhours import Count, OffHours, Pattern, Rest
+from offline_tracker.i18n import t
+from offline_tracker.render import hm
+
+
+def grid(rows: Sequence[tuple[str, str]]) -> Any:
+    """Label / value lines; values fold inside the width instead of running past it."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(Text(label), Text(value))
+    return table
+
+
+def when(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{t(f'report.weekday.{local.weekday()}')} {local:%m-%d %H:%M}"
+
+
+def _rest(rest: Rest | None, zone: tzinfo) -> str:
+    if rest is None:
+        return t("report.off.not_yet")
+    return t(
+        "report.off.rest_value",
+        time=hm(rest.seconds) if rest.seconds else "0m",
+        start=when(rest.start, zone),
+        end=when(rest.end, zone),
+    )
+
+
+def _counts(items: Sequence[Count], prefix: str = "") -> str:
+    if not items:
+        return t("report.off.none")
+    return t("report.off.list_sep").join(
+        t("report.off.count_item", name=_name(prefix, c.name), count=c.count) for c in items
+    )
+
+
+def _name(prefix: str, name: str) -> str:
+    if not prefix:
+        return name
+    text = t(prefix + name)
+    return name if text == prefix + name else text
+
+
+def _patterns(items: Sequence[Pattern]) -> str:
+    # A weekday never worked is no pattern; listing it would bury the ones that are.
+    items = [p for p in items if p.worked]
+    if not items:
+        return t("report.off.none")
+    return "\n".join(
+        t(
+            "report.off.pattern",
+            worked=p.worked,
+            total=p.total,
+            days=t(f"report.weekdays.{p.weekday}"),
+        )
+        for p in items
+    )
+
+
+def _acks(figures: OffHours) -> str:
+    if not figures.contacts:
+        return t("report.off.none")
+    return t(
+        "report.off.acks_value",
+        acks=figures.ack_contacts,
+        count=figures.contacts,
+        percent=figures.ack_percent,
+        substantive=figures.substantive_contacts,
+    )
+
+
+def _rest_days(figures: OffHours) -> str:
+    if not figures.rest_days:
+        return t("report.off.no_rest_days")
+    return t("report.off.of", part=figures.rest_days_interrupted, whole=figures.rest_days)
+
+
+def offhours_rows(figures: OffHours, zone: tzinfo) -> list[tuple[str, str]]:
+    contacts = t(
+        "report.off.contacts_value",
+        count=figures.contacts,
+        late=figures.late_night_contacts,
+    )
+    return [
+        (t("report.off.contacts"), contacts),
+        (t("report.off.acks"), _acks(figures)),
+        (t("report.off.rest_days"), _rest_days(figures)),
+        (t("report.off.longest_rest"), _rest(figures.longest_rest, zone)),
+        (t("report.off.shortest_night"), _rest(figures.shortest_night, zone)),
+        (t("report.off.counterparts"), _counts(figures.counterparts)),
+        (t("report.off.channels"), _counts(figures.channels, "report.channel.")),
+        (t("report.off.rest_pattern"), _patterns(figures.rest_pattern)),
+        (t("report.off.workday_pattern"), _patterns(figures.workday_pattern)),
+    ]
+
+
+def offhours_section(figures: OffHours, zone: tzinfo) -> list[Any]:
+    from rich.text import Text
+
+    return [Text(t("report.off.title"), style="bold"), grid(offhours_rows(figures, zone))]

@@ -1,0 +1,356 @@
+"""The human report of a period (issue 4): header, days, totals, pay, findings and off hours."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final, Protocol
+from zoneinfo import ZoneInfo
+
+from offline_tracker.domain.calendar import CalendarSet
+from offline_tracker.domain.contract import Contract, ContractHistory
+from offline_tracker.domain.offhours import OffHours, heatmap, off_hours
+from offline_tracker.domain.records import Record
+from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.i18n import language, t
+from offline_tracker.render import _render, console, hm
+from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
+from offline_tracker.render.offhours import grid, offhours_section
+
+__all__ = ["ReportLike", "empty_text", "heatmap_text", "report_text", "trend_text"]
+
+# Below WIDE the late-night and contacts columns go (the sections below carry both figures);
+# below NARROW the weekday goes too, so the day type keeps room to fold.
+WIDE: Final = 100
+NARROW: Final = 72
+_COLUMNS: Final = (
+    "date",
+    "weekday",
+    "day",
+    "inside",
+    "outside",
+    "rest",
+    "holiday",
+    "late",
+    "contacts",
+)
+_TEXT_COLUMNS: Final = frozenset({"date", "weekday", "day"})
+
+
+def _columns(width: int) -> list[str]:
+    drop = set() if width >= WIDE else {"late", "contacts"}
+    if width < NARROW:
+        drop.add("weekday")
+    return [key for key in _COLUMNS if key not in drop]
+
+
+# Flag params that are vocabulary words: shown in the reader's language.
+_PARAM_PREFIX: Final = {
+    "day_type": "report.daytype.",
+    "system": "report.system.",
+    "cycle": "report.cycle.",
+}
+
+
+class ReportLike(Protocol):
+    """What app.Report carries (render may not import app, so this names its shape)."""
+
+    @property
+    def result(self) -> PeriodResult: ...
+    @property
+    def records(self) -> Sequence[Record]: ...
+    @property
+    def contracts(self) -> ContractHistory: ...
+    @property
+    def calendars(self) -> CalendarSet: ...
+    @property
+    def zone(self) -> ZoneInfo: ...
+    @property
+    def now(self) -> datetime: ...
+
+
+def _time(seconds: int) -> str:
+    return hm(seconds) if seconds else "0m"
+
+
+def _cell(seconds: int) -> str:
+    return hm(seconds) if seconds else "-"
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def _text(value: str, style: str = "") -> Any:
+    from rich.text import Text  # Text, not markup: names such as "[PM] Li" print as typed
+
+    return Text(value, style=style)
+
+
+def _system(contract: Contract) -> str:
+    name = t(f"report.system.{contract.system}")
+    if contract.approved or contract.system == "standard":
+        return name
+    return t("report.system.not_approved", system=name)  # RULES P5, P6
+
+
+def header_lines(report: ReportLike, contract: Contract) -> list[str]:
+    result = report.result
+    now = report.now.astimezone(report.zone)
+    return [
+        t(
+            "report.title",
+            first=result.period_from.isoformat(),
+            last=result.period_to.isoformat(),
+            days=len(result.days),
+        ),
+        t(
+            "report.meta",
+            zone=str(report.zone),
+            jurisdiction=contract.jurisdiction,
+            system=_system(contract),
+            now=f"{now:%Y-%m-%d %H:%M}",
+        ),
+    ]
+
+
+def holiday_name(day: DayResult) -> str | None:
+    if language() == "zh":
+        return day.name_zh or day.name_en
+    return day.name_en or day.name_zh
+
+
+def day_label(day: DayResult) -> str:
+    label = t(f"report.daytype.{day.day_type}")
+    extra = holiday_name(day)
+    if extra is None and day.note:
+        note = t(f"report.note.{day.note}")
+        extra = None if note == f"report.note.{day.note}" else note
+    if extra:
+        label = f"{label} · {extra}"
+    return f"{label} *" if day.provisional else label
+
+
+def _day_row(day: DayResult, contacts: int) -> dict[str, str]:
+    return {
+        "date": day.date.isoformat(),
+        "weekday": t(f"report.weekday.{day.date.weekday()}"),
+        "day": day_label(day),
+        "inside": _cell(day.inside_s),
+        "outside": _cell(day.outside_workday_s),
+        "rest": _cell(day.rest_day_s),
+        "holiday": _cell(day.statutory_holiday_s),
+        "late": _cell(day.late_night_s),
+        "contacts": str(contacts) if contacts else "-",
+    }
+
+
+def _total_row(result: PeriodResult, figures: OffHours) -> dict[str, str]:
+    totals = result.totals
+    return {
+        "date": t("report.col.total"),
+        "weekday": "",
+        "day": "",
+        "inside": _cell(totals.inside_s),
+        "outside": _cell(totals.outside_workday_s),
+        "rest": _cell(totals.rest_day_s),
+        "holiday": _cell(totals.statutory_holiday_s),
+        "late": _cell(totals.late_night_s),
+        "contacts": str(figures.contacts) if figures.contacts else "-",
+    }
+
+
+def day_table(result: PeriodResult, figures: OffHours, width: int) -> Any:
+    """One row a day; at narrow widths low-value columns go and the day type folds."""
+    from rich import box
+    from rich.table import Table
+
+    keys = _columns(width)
+    # Right padding only: with the box's blank separator that makes a two-cell gap.
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        header_style="bold",
+    )
+    for key in keys:
+        table.add_column(
+            t(f"report.col.{key}"),
+            justify="left" if key in _TEXT_COLUMNS else "right",
+            no_wrap=key != "day",  # only the day type folds; numbers never wrap
+            overflow="fold",
+        )
+    rows = [_day_row(d, figures.contacts_on(d.date)) for d in result.days]
+    for index, row in enumerate(rows):
+        table.add_row(*(_text(row[k]) for k in keys), end_section=index == len(rows) - 1)
+    total = _total_row(result, figures)
+    table.add_row(*(_text(total[k]) for k in keys), style="bold")
+    return table
+
+
+def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
+    totals = result.totals
+    off = totals.outside_workday_s + totals.rest_day_s + totals.statutory_holiday_s
+    rows = [
+        (
+            t("report.totals.worked"),
+            t(
+                "report.totals.worked_value",
+                time=_time(totals.worked_s),
+                days=totals.days_worked,
+                total=totals.days_in_period,
+            ),
+        ),
+        (
+            t("report.totals.off_hours"),
+            t(
+                "report.totals.off_hours_value",
+                time=_time(off),
+                days=totals.days_off_hours,
+                total=totals.days_in_period,
+            ),
+        ),
+        (t("report.totals.late_night"), _time(totals.late_night_s)),
+        (
+            t("report.totals.overtime"),
+            t(
+                "report.totals.overtime_value",
+                time=_time(totals.overtime_s),
+                o150=_time(totals.overtime_150_s),
+                o200=_time(totals.overtime_200_s),
+                o300=_time(totals.overtime_300_s),
+            ),
+        ),
+    ]
+    return rows + _more_totals(result)
+
+
+def _more_totals(result: PeriodResult) -> list[tuple[str, str]]:
+    totals, rows = result.totals, []
+    if totals.comp_time_applied_s or totals.comp_time_unused_s:
+        applied, unused = _time(totals.comp_time_applied_s), _time(totals.comp_time_unused_s)
+        value = t("report.totals.comp_time_value", applied=applied, unused=unused)
+        rows.append((t("report.totals.comp_time"), value))
+    if result.ack_count:
+        value = t(
+            "report.totals.acks_value", count=result.ack_count, time=_time(result.ack_seconds)
+        )
+        rows.append((t("report.totals.acks"), value))  # RULES E1: counted apart
+    return rows
+
+
+def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
+    """RULES E3: the figure is the statutory maximum and says so, with the hourly wage used."""
+    pay = result.pay
+    if pay is None:
+        return [_text(t("report.pay.no_wage"))]
+    if pay.hourly is not None:
+        hourly = t(
+            "report.pay.hourly_value",
+            hourly=_money(pay.hourly),
+            currency=pay.currency or "",
+            divisor=contract.wage_divisor,
+        )
+    else:
+        hourly = t("report.pay.hourly_several")
+    rows = [(t("report.pay.hourly"), hourly)]
+    for line in pay.lines:
+        value = t(
+            "report.pay.line",
+            time=_time(line.seconds),
+            percent=f"{line.multiplier * 100:.0f}",
+            hourly=_money(line.hourly),
+            amount=_money(line.amount),
+            currency=line.currency,
+        )
+        rows.append((t(f"report.pay.kind.{line.kind}"), value))
+    total = t("report.pay.no_total") if pay.total is None else _money(pay.total)
+    rows.append((t("report.pay.total"), f"{total} {pay.currency or ''}".rstrip()))
+    return [_text(t("report.pay.title"), "bold"), grid(rows)]
+
+
+def _param(key: str, value: str | int) -> str:
+    if isinstance(value, int) and "seconds" in key:
+        return _time(value)
+    prefix = _PARAM_PREFIX.get(key)
+    if prefix is not None:
+        word = t(f"{prefix}{value}")
+        return str(value) if word == f"{prefix}{value}" else word
+    return str(value)
+
+
+def flag_text(flag: Flag) -> str:
+    """The flag's message in the reader's language; an unknown code still shows its params."""
+    key = f"flag.{flag.code}"
+    params = {k: _param(k, v) for k, v in flag.params.items()}
+    if t(key) == key:
+        return " ".join([flag.code, *(f"{k}={v}" for k, v in params.items())])
+    try:
+        return t(key, **params)
+    except (KeyError, IndexError):
+        return t(key)
+
+
+def flags_section(flags: Sequence[Flag]) -> list[Any]:
+    if not flags:
+        return []
+    rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in flags]
+    return [_text(t("report.flags.title"), "bold"), grid(rows)]
+
+
+def provisional_section(result: PeriodResult) -> list[Any]:
+    if not result.provisional_days:
+        return []
+    return [_text(t("report.provisional", days=result.provisional_days))]  # RULES C6
+
+
+def heatmap_section(result: PeriodResult, zone: ZoneInfo, width: int) -> list[Any]:
+    return [
+        _text(t("report.heatmap.title", zone=str(zone)), "bold"),
+        _text(heatmap_text(heatmap(result), width=width)),
+    ]
+
+
+def _contract(report: ReportLike) -> Contract:
+    found = report.contracts.get(report.result.period_to)
+    return found if found is not None else report.contracts.first
+
+
+def _finish(blocks: Sequence[Sequence[Any]], width: int) -> str:
+    items: list[Any] = []
+    for block in blocks:
+        if block:
+            items += [*block, ""]
+    text = _render(*items[:-1], width=width)
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def _legend(result: PeriodResult) -> list[Any]:
+    if any(d.provisional for d in result.days):
+        return [_text(t("report.provisional_mark"))]
+    return []
+
+
+def report_text(report: ReportLike, *, width: int | None = None) -> str:
+    """The whole human report of `report.result`'s period, at most `width` cells wide."""
+    width = width or int(console().width)
+    result, contract = report.result, _contract(report)
+    head = [_text(line) for line in header_lines(report, contract)]
+    # The app hands over records from a margin around the period: ask the engine what fell in it.
+    if not result.record_count and not result.ack_count:
+        return _finish([head, [_text(empty_text())], provisional_section(result)], width)
+    figures = off_hours(result, report.records, report.contracts, report.calendars, report.now)
+    blocks: list[Sequence[Any]] = [
+        head,
+        [day_table(result, figures, width), *_legend(result)],
+        [_text(t("report.totals.title"), "bold"), grid(totals_rows(result))],
+        pay_section(result, contract),
+        flags_section(result.flags),
+        provisional_section(result),
+        offhours_section(figures, report.zone),
+        heatmap_section(result, report.zone, width),
+        [_text(t("report.disclaimer"))],
+    ]
+    return _finish(blocks, width)

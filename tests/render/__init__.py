@@ -1,0 +1,1 @@
+"""Tests of the human renderings: reports, charts and their translations."""
