@@ -1,0 +1,241 @@
+"""`ot import SOURCE PATH`: evidence from mail, calendars, git, CSV, Watson and Timewarrior."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import click
+import typer
+
+from offline_tracker.cli import options as o
+from offline_tracker.cli.root import state
+from offline_tracker.domain.records import CHANNELS
+from offline_tracker.i18n import t
+
+if TYPE_CHECKING:
+    from offline_tracker.app.imports import ImportReport, Preview
+
+# formats.importers.SOURCES, repeated so that `ot --help` does not import the parsers (a test
+# keeps the two equal).
+SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior")
+# Below this many records a bar would only flicker.
+PROGRESS_THRESHOLD = 1000
+
+
+def _opt(*names: str, key: str, **kwargs: Any) -> Any:
+    return typer.Option(*names, help=t(key), **kwargs)
+
+
+Source = Annotated[
+    str,
+    typer.Argument(
+        metavar="SOURCE",
+        help=t("help.arg.import_source"),
+        click_type=click.Choice(SOURCES, case_sensitive=False),
+    ),
+]
+PathArg = Annotated[Path, typer.Argument(metavar="PATH", help=t("help.arg.import_path"))]
+DryRun = Annotated[bool, _opt("--dry-run", key="help.opt.dry_run")]
+Strict = Annotated[bool, _opt("--strict", key="help.opt.strict")]
+Me = Annotated[list[str] | None, _opt("--me", key="help.opt.import_me", metavar="ADDRESS")]
+Sender = Annotated[
+    list[str] | None, _opt("--from-sender", key="help.opt.from_sender", metavar="ADDRESS")
+]
+Author = Annotated[list[str] | None, _opt("--author", key="help.opt.author", metavar="EMAIL")]
+GitMinutes = Annotated[str | None, _opt("--minutes", key="help.opt.import_minutes", metavar="N")]
+Map = Annotated[str | None, _opt("--map", key="help.opt.map", metavar="FIELD=COLUMN,...")]
+MapFile = Annotated[
+    Path | None, _opt("--map-file", key="help.opt.map_file", metavar="FILE", dir_okay=False)
+]
+DateFormat = Annotated[
+    str | None, _opt("--date-format", key="help.opt.date_format", metavar="STRPTIME")
+]
+Zone = Annotated[str | None, _opt("--zone", key="help.opt.import_zone", metavar="ZONE")]
+Channel = Annotated[
+    str | None,
+    _opt(
+        "--channel",
+        key="help.opt.import_channel",
+        click_type=click.Choice(CHANNELS, case_sensitive=False),
+    ),
+]
+WindowFrom = Annotated[str | None, _opt("--from", key="help.opt.window_from", metavar="DATE")]
+WindowTo = Annotated[str | None, _opt("--to", key="help.opt.window_to", metavar="DATE")]
+
+
+def import_(
+    ctx: typer.Context,
+    source: Source,
+    path: PathArg,
+    dry_run: DryRun = False,
+    strict: Strict = False,
+    me: Me = None,
+    from_sender: Sender = None,
+    author: Author = None,
+    minutes: GitMinutes = None,
+    map_: Map = None,
+    map_file: MapFile = None,
+    date_format: DateFormat = None,
+    zone: Zone = None,
+    channel: Channel = None,
+    date_from: WindowFrom = None,
+    date_to: WindowTo = None,
+    as_json: o.Json = False,
+) -> None:
+    from offline_tracker.app.imports import ImportRequest, run_import
+
+    req = ImportRequest(
+        source=source, path=path, dry_run=dry_run, strict=strict, me=tuple(me or ()),
+        from_senders=tuple(from_sender or ()), author=tuple(author or ()), minutes=minutes,
+        mapping=map_, map_file=map_file, date_format=date_format, zone=zone, channel=channel,
+        date_from=date_from, date_to=date_to,
+    )  # fmt: skip
+    with state(ctx).app() as app, _Bar(enabled=not as_json) as bar:
+        report = run_import(app, req, progress=bar)
+    typer.echo(report_json(report) if as_json else report_text(report))
+    if report.failed:
+        failed = t("error.import_strict", count=report.rejected)
+        typer.echo(f"{t('error.prefix')}: {failed}", err=True)
+        raise typer.Exit(1)
+
+
+class _Bar:
+    """A rich progress bar on stderr, only on a terminal and for more than 1000 records."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= PROGRESS_THRESHOLD:
+            return
+        if self.progress is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.progress = Progress(console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(t("out.import_progress"), total=total)
+        self.progress.update(self.task, completed=done)
+
+
+# -- output ---------------------------------------------------------------------------------------
+def _problem_text(report: ImportReport, line: int | None, severity: str, message: str) -> str:
+    where = t(f"import.at.{report.unit}", n=line) if line is not None else ""
+    label = t(f"import.severity.{severity}")
+    return t("out.import_problem", where=where, severity=label, text=message).strip()
+
+
+def _preview_text(report: ImportReport, item: Preview) -> list[str]:
+    from offline_tracker import render
+
+    rec = item.record
+    length = render.hm(rec.duration(rec.start).total_seconds()) if rec.end else ""
+    lines = [f"+ {render.span(rec, report.zone, report.now)}  {length}  {rec.text}".rstrip()]
+    lines.append(f"    {rec.source_id}")
+    if item.breakdown is not None:
+        lines.append("    " + render.breakdown(item.breakdown))
+    return lines
+
+
+def report_text(report: ImportReport) -> str:
+    """Human output: the dry-run records, every problem, and one summary line."""
+    from offline_tracker import render
+
+    lines: list[str] = []
+    for item in report.previews:
+        lines += _preview_text(report, item)
+    for issue in report.issues:
+        lines.append(
+            _problem_text(report, issue.line, issue.severity, render.message(issue.message))
+        )
+    counts = _counts(report)
+    key = "out.import_summary"
+    if not report.written:
+        key = "out.import_dry_summary" if report.dry_run else "out.import_strict_summary"
+    lines.append(
+        t(
+            key,
+            source=report.source,
+            added=counts["added"],
+            duplicate=counts["duplicate"],
+            rejected=counts["rejected"],
+            skipped=counts["skipped"],
+        )
+    )
+    if report.stopped:
+        key = "out.import_stopped" if report.written else "out.import_dry_stopped"
+        lines.append(t(key, count=report.stopped))
+    if report.ignored:
+        lines.append(t("out.import_ignored", count=report.ignored))
+    return "\n".join(lines)
+
+
+def _counts(report: ImportReport) -> dict[str, int]:
+    return {
+        "added": report.added,
+        "stopped": report.stopped,
+        "duplicate": report.duplicate,
+        "rejected": report.rejected,
+        "skipped": report.skipped,
+        "ignored": report.ignored,
+    }
+
+
+def _preview_dict(report: ImportReport, item: Preview) -> dict[str, Any]:
+    from offline_tracker.formats.records import minutes, record_to_dict
+
+    data = record_to_dict(item.record, report.zone, report.now)
+    data["id"] = None
+    value = item.breakdown
+    if value is None:
+        data["classification"] = None
+        return data
+    names = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
+    classification: dict[str, Any] = {
+        f"{name}_minutes": minutes(getattr(value, f"{name}_s")) for name in names
+    }
+    classification["provisional"] = value.provisional
+    data["classification"] = classification
+    return data
+
+
+def report_json(report: ImportReport) -> str:
+    """`--json`: the summary, every problem, and (dry run) the records with their classification."""
+    from offline_tracker import render
+
+    data: dict[str, Any] = {
+        "source": report.source,
+        "path": report.path,
+        "dry_run": report.dry_run,
+        "strict": report.strict,
+        "written": report.written,
+        **_counts(report),
+        "problems": [
+            {
+                "line": i.line,
+                "unit": report.unit,
+                "severity": i.severity,
+                "message": render.message(i.message),
+            }
+            for i in report.issues
+        ],
+    }
+    if report.dry_run:
+        data["records"] = [_preview_dict(report, item) for item in report.previews]
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import", help=t("help.cmd.import"), epilog=t("example.import"))(import_)
