@@ -30,5 +30,8 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
+stress: $(STAMP)
+	$(BIN)/python scripts/stress.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -23,3 +23,14 @@ def resolve_location(explicit: str | None) -> str:
     if from_env:
         return from_env
     return str(default_data_dir() / DB_FILE)
+
+
+def shown(location: str) -> str:
+    """A database location fit to print: a server URL's password masked (output gets pasted)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(location)
+    if "://" not in location or not parts.password:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

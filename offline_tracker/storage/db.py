@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from offline_tracker.domain.errors import Failure
 
@@ -29,12 +29,21 @@ class StorageError(Failure):
 class Tx:
     """One transaction: run SQL with named parameters, get tuples back."""
 
-    def __init__(self, run: Any, dialect: str) -> None:
+    def __init__(self, run: Any, dialect: str, run_many: Any = None) -> None:
         self._run = run
+        self._run_many = run_many
         self.dialect = dialect
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         return self._run(sql, params or {})
+
+    def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+        """One statement for many parameter sets (the driver's executemany when it has one)."""
+        if self._run_many is None:
+            for row in rows:
+                self._run(sql, row)
+        elif rows:
+            self._run_many(sql, rows)
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
         row = self.execute(sql, params).fetchone()
@@ -85,26 +94,27 @@ class SQLiteDatabase(Database):
     @contextmanager
     def read(self) -> Iterator[Tx]:
         conn = self.connection()
-        conn.execute("BEGIN")
         try:
+            conn.execute("BEGIN")
             yield Tx(conn.execute, "sqlite")
+        except sqlite3.DatabaseError as exc:
+            _reraise(exc, self.path, writing=False)
         finally:
-            conn.execute("COMMIT")
+            _end(conn, "COMMIT")
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
         conn = self.connection()
-        _begin_immediate(conn)
+        _begin_immediate(conn, self.path)
         try:
-            yield Tx(conn.execute, "sqlite")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        try:
+            yield Tx(conn.execute, "sqlite", conn.executemany)
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
-            raise StorageError(f"could not save: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            _end(conn, "ROLLBACK")
+            _reraise(exc, self.path, writing=True)
+        except BaseException:
+            _end(conn, "ROLLBACK")
+            raise
 
     def close(self) -> None:
         if self._conn is not None:
@@ -112,7 +122,17 @@ class SQLiteDatabase(Database):
             self._conn = None
 
 
-def _begin_immediate(conn: sqlite3.Connection) -> None:
+def _end(conn: sqlite3.Connection, statement: str) -> None:
+    # SQLite rolls back by itself on SQLITE_FULL and some I/O errors; a second ROLLBACK would then
+    # raise "no transaction is active" and hide the real cause (tests/reliability/test_corruption).
+    if conn.in_transaction:
+        try:
+            conn.execute(statement)
+        except sqlite3.Error:
+            conn.rollback()
+
+
+def _begin_immediate(conn: sqlite3.Connection, path: Path | None = None) -> None:
     # The busy timeout waits for the lock; a retry covers the rare SQLITE_BUSY it still returns.
     for attempt in range(_RETRIES):
         try:
@@ -120,9 +140,39 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
+                _reraise(exc, path, writing=True)
             time.sleep(0.05 * (attempt + 1))
     raise StorageError("the database stayed locked by another program; try again")
+
+
+def _reraise(exc: sqlite3.DatabaseError, path: Path | None, writing: bool) -> NoReturn:
+    explained = explain(exc, path, writing)
+    if explained is None:
+        raise exc
+    raise explained from exc
+
+
+def explain(exc: sqlite3.DatabaseError, path: Path | None, writing: bool) -> StorageError | None:
+    """A StorageError that says what failed and the way out; None for a program bug."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    lost = " nothing was saved;" if writing else ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return StorageError(
+            f"{path} is damaged ({exc});{lost} it was left as it is: "
+            "run 'ot doctor' to check it and find a backup"
+        )
+    if name.startswith("SQLITE_FULL"):
+        return StorageError(f"the disk is full;{lost} free some space and run the command again")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return StorageError(
+            f"cannot write to {path} or its folder ({exc});{lost} check that the disk is "
+            "mounted read-write and the folder is yours"
+        )
+    if name.startswith("SQLITE_IOERR"):
+        return StorageError(f"disk I/O error on {path} ({exc});{lost} check the disk")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StorageError("the database stayed locked by another program; try again")
+    return None
 
 
 def _connect_sqlite(path: Path) -> sqlite3.Connection:
@@ -134,10 +184,70 @@ def _connect_sqlite(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
+        explained = explain(exc, path, writing=False)
+        if explained is not None:
+            raise explained from exc
         raise StorageError(
             f"{path} is not a readable ledger database ({exc}); run 'ot doctor' to find a backup"
         ) from exc
     return conn
+
+
+def open_read_only(path: Path, live: bool = True) -> sqlite3.Connection:
+    """A connection that cannot write (for `ot doctor`); may raise sqlite3.Error.
+
+    A live ledger is opened with `mode=ro`, which still takes SQLite's locks so that a writer in
+    another process is seen consistently. A backup without a WAL file beside it is opened
+    `immutable`, which leaves no -wal/-shm files behind in the backup folder.
+    """
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if live or wal.exists() else "immutable=1"
+    try:
+        return _connect_uri(path, mode)
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or mode != "mode=ro":
+            raise
+        # A read-only folder cannot hold the -shm file that `mode=ro` needs for a WAL ledger.
+        return _connect_uri(path, "immutable=1")
+
+
+def _connect_uri(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?{mode}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+class ReadOnlySQLiteDatabase(SQLiteDatabase):
+    """A ledger file that nothing here can write to: `ot doctor` on a damaged file or a backup."""
+
+    def __init__(self, path: Path, live: bool = True) -> None:
+        super().__init__(path)
+        self.live = live
+
+    def connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                self._conn = open_read_only(self.path, self.live)  # type: ignore[arg-type]
+            except sqlite3.DatabaseError as exc:
+                _reraise(exc, self.path, writing=False)
+        return self._conn
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        raise StorageError(f"{self.path} is open read-only")
+        yield  # pragma: no cover
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """What `PRAGMA integrity_check` finds (empty when the file is sound)."""
+        with self.read() as tx:
+            rows = [str(r[0]) for r in tx.all(f"PRAGMA integrity_check({int(limit)})")]
+        lines = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
+        return [] if lines == ["ok"] else lines
 
 
 class SQLAlchemyDatabase(Database):
@@ -156,7 +266,11 @@ class SQLAlchemyDatabase(Database):
     def _tx(self, conn: Any) -> Tx:
         from sqlalchemy import text
 
-        return Tx(lambda sql, params: conn.execute(text(sql), params), self.dialect)
+        return Tx(
+            lambda sql, params: conn.execute(text(sql), params),
+            self.dialect,
+            lambda sql, rows: conn.execute(text(sql), list(rows)),
+        )
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -166,7 +280,13 @@ class SQLAlchemyDatabase(Database):
     @contextmanager
     def write(self) -> Iterator[Tx]:
         with self._connect() as conn, conn.begin():
-            yield self._tx(conn)
+            tx = self._tx(conn)
+            if self.dialect == "postgresql":
+                # One writer at a time for the whole transaction, as SQLite's BEGIN IMMEDIATE:
+                # a check such as "no session is running" and the append it guards must not
+                # interleave with another writer's (tests/postgres: the start race).
+                tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
+            yield tx
 
     @contextmanager
     def _connect(self) -> Iterator[Any]:
@@ -194,8 +314,15 @@ def open_database(url_or_path: str) -> Database:
 
 def create_private_file(path: Path) -> None:
     """Create an empty file readable by the owner only (the ledger is personal evidence)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        # "File exists /x" alone does not tell that a file stands where a folder should be.
+        raise StorageError(
+            f"cannot create {path} ({exc.strerror}: {exc.filename}); check that its folder "
+            "is a folder that can be written, or choose another --db"
+        ) from exc
     os.close(fd)
 
 

@@ -71,7 +71,7 @@ def ensure_schema(db: Database, create: bool, now: datetime) -> None:
         if has_foreign_tables(db):
             raise StorageError(f"{db.url} holds other data, not a ledger; choose another --db")
         if not create:
-            raise StorageError("no ledger here yet; create one with 'ot init'")
+            raise StorageError(_no_ledger(db))
     elif current > HEAD_REVISION:
         raise StorageError(
             f"this ledger has schema {current}, newer than this program knows ({HEAD_REVISION}); "
@@ -80,6 +80,14 @@ def ensure_schema(db: Database, create: bool, now: datetime) -> None:
     else:
         auto_backup(db, f"before-{HEAD_REVISION}", now)
     _upgrade(db)
+
+
+def _no_ledger(db: Database) -> str:
+    # An emptied file beside backups is a lost ledger, not a new one: point at the way back.
+    folder = backup_dir(db)
+    if folder is not None and any(folder.glob("*.sqlite")):
+        return f"no ledger in {db.path}, but there are backups in {folder}: run 'ot doctor'"
+    return "no ledger here yet; create one with 'ot init'"
 
 
 def _upgrade(db: Database) -> None:

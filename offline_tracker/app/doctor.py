@@ -1,0 +1,279 @@
+"""`ot doctor`: check a ledger's file, chain, projections, attachments and backups, read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from offline_tracker.app.core import App, Verification
+from offline_tracker.clock import Clock
+from offline_tracker.domain import facts
+from offline_tracker.domain.errors import Message
+from offline_tracker.ledger.chain import verify_chain
+from offline_tracker.paths import default_data_dir, shown
+from offline_tracker.storage import ledger
+from offline_tracker.storage.db import Database, ReadOnlySQLiteDatabase, open_database
+from offline_tracker.storage.schema import BACKUP_DIR_NAME, revision
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """The database itself: can it be opened, is the file sound, is it a ledger."""
+
+    location: str
+    is_file: bool
+    exists: bool
+    size: int | None = None
+    readable: bool = False
+    integrity: tuple[str, ...] = ()
+    schema: str | None = None
+    error: str | None = None
+
+    @property
+    def sound(self) -> bool:
+        return self.exists and self.readable and not self.integrity and self.schema is not None
+
+
+@dataclass(frozen=True)
+class AttachmentProblem:
+    sha256: str
+    name: str
+    seq: int
+    problem: str  # "missing" or "mismatch"
+    path: Path
+
+
+@dataclass(frozen=True)
+class BackupState:
+    """One automatic backup: whether it can be read and its chain verifies, and up to where."""
+
+    path: Path
+    modified: datetime
+    readable: bool = False
+    entries: int | None = None
+    chain_ok: bool = False
+    head: str | None = None
+    error: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.readable and self.chain_ok and self.error is None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    database: DatabaseState
+    verification: Verification | None
+    attachments_checked: int
+    attachment_problems: tuple[AttachmentProblem, ...]
+    backups: tuple[BackupState, ...]
+
+    def _problems(self, key: str) -> list[Message]:
+        v = self.verification
+        return [p for p in v.problems if p.key == key] if v is not None else []
+
+    @property
+    def chain_ok(self) -> bool:
+        return self.verification is not None and not self._problems("verify.entry")
+
+    @property
+    def projections_ok(self) -> bool:
+        return self.verification is not None and not self._problems("verify.projection")
+
+    @property
+    def damaged(self) -> bool:
+        """The ledger itself cannot be trusted: a backup is the way out, not a rebuild."""
+        return not self.database.sound or not self.chain_ok
+
+    @property
+    def ok(self) -> bool:
+        return not self.damaged and self.projections_ok and not self.attachment_problems
+
+    @property
+    def restore_from(self) -> BackupState | None:
+        """The newest intact backup, when the ledger needs one."""
+        if not self.damaged:
+            return None
+        return next((b for b in self.backups if b.intact), None)
+
+
+def diagnose(location: str, now: Clock) -> Diagnosis:
+    """Look at everything without writing anything; never raises for a damaged file."""
+    db, error = _open(location)
+    if db is None:
+        state = DatabaseState(shown(location), "://" not in location, False, error=error)
+        return Diagnosis(state, None, 0, (), ())
+    try:
+        state, verification, checked, missing = _examine(location, db, now)
+    finally:
+        db.close()
+    folder = db.path.parent / BACKUP_DIR_NAME if db.path is not None else None
+    backups = tuple(backup_states(folder)) if folder is not None else ()
+    return Diagnosis(state, verification, checked, tuple(missing), backups)
+
+
+def _examine(
+    location: str, db: Database, now: Clock
+) -> tuple[DatabaseState, Verification | None, int, list[AttachmentProblem]]:
+    state = _database_state(location, db)
+    if not state.readable or state.schema is None:
+        return state, None, 0, []
+    data_dir = db.path.parent if db.path is not None else default_data_dir()
+    # Every failure to read is a finding about the ledger, never a crash of the doctor.
+    try:
+        verification = App(db, now, data_dir).verify()
+        if verification.problems:
+            return state, verification, 0, []
+        checked, missing = check_attachments(db, data_dir / "evidence")
+    except Exception as exc:
+        return replace(state, error=_reason(exc)), None, 0, []
+    return state, verification, checked, missing
+
+
+def _open(location: str) -> tuple[Database | None, str | None]:
+    try:
+        db = open_database(location)
+    except Exception as exc:  # a bad URL or a missing driver: the message says which
+        return None, str(exc)
+    if db.path is not None:
+        db.close()
+        return ReadOnlySQLiteDatabase(db.path, live=True), None
+    return db, None
+
+
+def _database_state(location: str, db: Database) -> DatabaseState:
+    if db.path is None:
+        return _probe(shown(location), db, is_file=False, size=None)
+    if not db.path.is_file():
+        return DatabaseState(str(db.path), True, False)
+    return _probe(str(db.path), db, is_file=True, size=db.path.stat().st_size)
+
+
+def _probe(location: str, db: Database, is_file: bool, size: int | None) -> DatabaseState:
+    # Every failure to read is a finding about the file, never a crash of the doctor.
+    integrity: tuple[str, ...] = ()
+    try:
+        if isinstance(db, ReadOnlySQLiteDatabase):
+            integrity = tuple(db.integrity_problems())
+        schema = revision(db)
+    except Exception as exc:
+        return DatabaseState(location, is_file, True, size, error=_reason(exc))
+    return DatabaseState(location, is_file, True, size, True, integrity, schema)
+
+
+def _reason(exc: BaseException) -> str:
+    # The driver's own words ("file is not a database"), not the advice to run `ot doctor`.
+    return str(exc.__cause__ or exc)
+
+
+def attachments(db: Database) -> Iterator[tuple[int, dict[str, object]]]:
+    """(seq, attachment) for every file the ledger refers to, by the entry that added it."""
+    with db.read() as tx:
+        for entry in ledger.iter_entries(tx):
+            if entry.kind not in (facts.RECORD_ADD, facts.RECORD_AMEND):
+                continue
+            data = json.loads(entry.body)["data"]
+            if entry.kind == facts.RECORD_AMEND:
+                data = data.get("changes") or {}
+            for item in data.get("attachments") or ():
+                if isinstance(item, dict) and item.get("sha256"):
+                    yield entry.seq, item
+
+
+def check_attachments(db: Database, store: Path) -> tuple[int, list[AttachmentProblem]]:
+    """Every attachment is in the evidence store (`<sha[:2]>/<sha>`) and still has its hash."""
+    problems: list[AttachmentProblem] = []
+    seen: set[str] = set()
+    for seq, item in attachments(db):
+        sha = str(item["sha256"])
+        if sha in seen:
+            continue
+        seen.add(sha)
+        target = store / sha[:2] / sha
+        problem = _file_problem(target, sha)
+        if problem:
+            problems.append(AttachmentProblem(sha, str(item.get("name", "")), seq, problem, target))
+    return len(seen), problems
+
+
+def _file_problem(target: Path, sha: str) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with target.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return "missing"
+    return None if digest.hexdigest() == sha else "mismatch"
+
+
+def backup_states(folder: Path) -> Iterator[BackupState]:
+    """Each `*.sqlite` in the backup folder, newest first."""
+    try:
+        files = [p for p in folder.glob("*.sqlite") if p.is_file()]
+    except OSError:
+        return
+    for path in sorted(files, key=lambda p: (p.stat().st_mtime, p.name), reverse=True):
+        yield backup_state(path)
+
+
+def backup_state(path: Path) -> BackupState:
+    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    db = ReadOnlySQLiteDatabase(path, live=False)
+    try:
+        if db.integrity_problems():
+            return BackupState(path, modified, True, error="integrity check failed")
+        if revision(db) is None:
+            return BackupState(path, modified, True, error="not a ledger")
+        with db.read() as tx:
+            report = verify_chain(ledger.iter_entries(tx))
+    except Exception as exc:  # an unreadable backup is a finding, not a crash
+        return BackupState(path, modified, error=_reason(exc))
+    finally:
+        db.close()
+    return BackupState(path, modified, True, report.count, report.ok, report.head_hash)
+
+
+def advice(diag: Diagnosis, now: datetime, restore: str | None) -> list[Message]:
+    """What to do, most important first. `restore` is how to call `ot restore` (None: copy)."""
+    found: list[Message] = []
+    state, path = diag.database, Path(diag.database.location)
+    if not state.exists and not diag.backups:
+        return [Message("doctor.advice.no_ledger", {"path": state.location})]
+    if diag.damaged and not state.is_file:
+        found.append(Message("doctor.advice.server", {"location": state.location}))
+    elif diag.damaged:
+        best = diag.restore_from
+        if best is not None:
+            command = restore_command(path, best.path, now, restore)
+            found.append(Message("doctor.advice.restore", {"path": best.path, "command": command}))
+        elif state.exists:
+            found.append(Message("doctor.advice.recover", {"path": state.location}))
+        else:
+            found.append(Message("doctor.advice.no_ledger", {"path": state.location}))
+    if diag.verification is not None and not diag.projections_ok and diag.chain_ok:
+        found.append(Message("doctor.advice.rebuild"))
+    for item in diag.attachment_problems:
+        params = {"name": item.name, "path": item.path, "sha256": item.sha256, "seq": item.seq}
+        found.append(Message(f"doctor.advice.attachment_{item.problem}", params))
+    return found
+
+
+def restore_command(db: Path, backup: Path, now: datetime, restore: str | None) -> str:
+    """The exact shell command that puts `backup` in place of `db`, keeping the damaged files."""
+    if restore is not None:
+        return f"{restore} {shlex.quote(str(backup))}"
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # The WAL and shared-memory files belong to the damaged file: left in place, SQLite would
+    # replay the old WAL into the restored copy. They are moved aside too, never deleted.
+    moves = [
+        f"mv {shlex.quote(str(f))} {shlex.quote(f'{f}.damaged-{stamp}')}"
+        for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"))
+        if f.exists()
+    ]
+    return " && ".join([*moves, f"cp {shlex.quote(str(backup))} {shlex.quote(str(db))}"])

@@ -1,0 +1,97 @@
+"""The same `ot` commands on a SQLite file and on PostgreSQL: same answers, same checks."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.postgres.conftest import BackendOt
+
+
+def _log(ot: BackendOt, text: str, at: str, minutes: str = "20") -> int:
+    result = ot("log", text, "--at", at, "--minutes", minutes)
+    assert result.code == 0, result.err
+    return int(result.out.split("Logged record ", 1)[1].split(":", 1)[0])
+
+
+def test_init_log_list_show(any_ot: BackendOt) -> None:
+    assert any_ot("list").code == 1  # no ledger yet
+    any_ot.init()
+    assert any_ot("init", "--timezone", "Asia/Shanghai").code == 2
+    result = any_ot(
+        "log", "Boss wants the slides", "--at", "23:40", "--minutes", "40",
+        "--channel", "wechat", "--who", "Wang", "--role", "supervisor", "--tag", "slides",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    (record,) = any_ot("list", "--json").json()["records"]
+    assert record["id"] == 3 and record["start"] == "2025-10-07T23:40:00+08:00"
+    assert record["minutes"] == 40 and record["tags"] == ["slides"] and not record["voided"]
+    assert any_ot("show", "3", "--json").json()["history"][0]["kind"] == "record.add"
+
+
+def test_amend_and_void(any_ledger: BackendOt) -> None:
+    rid = _log(any_ledger, "call", "2025-10-07 21:00")
+    assert any_ledger("amend", str(rid), "--minutes", "50", "--reason", "ran long").code == 0
+    assert any_ledger("list", "--json").json()["records"][0]["minutes"] == 50
+    assert any_ledger("void", str(rid), "--reason", "logged twice").code == 0
+    assert any_ledger("list", "--json").json()["records"] == []
+    (voided,) = any_ledger("list", "--include-voided", "--json").json()["records"]
+    assert voided["voided"] and voided["void_reason"] == "logged twice"
+    history = any_ledger("show", str(rid), "--json").json()["history"]
+    assert [h["kind"] for h in history] == ["record.add", "record.amend", "record.void"]
+    assert any_ledger("amend", str(rid), "--text", "z", "--reason", "r").code == 2
+
+
+def test_start_stop_and_status(any_ledger: BackendOt) -> None:
+    assert any_ledger("start", "report", "--at", "08:00").code == 0
+    assert any_ledger("start", "another").code == 2
+    assert any_ledger("stop", "--at", "09:10").code == 0
+    assert any_ledger("status", "--json").json()["today_minutes"] == 70
+
+
+def test_report_range_json(any_ledger: BackendOt) -> None:
+    for text, day in (("evening", "2025-09-29 19:00"), ("holiday", "2025-10-01 10:00")):
+        _log(any_ledger, text, day, "60")
+    result = any_ledger("report", "range", "--from", "2025-09-29", "--to", "2025-10-05", "--json")
+    assert result.code == 0, result.err
+    totals = result.json()["totals"]
+    assert (totals["outside_workday_minutes"], totals["statutory_holiday_minutes"]) == (60, 60)
+    assert result.json()["pay"]["total"] == "258.62"  # 86.21 + 172.41 (RULES P4)
+
+
+def test_verify_and_doctor_on_an_intact_ledger(any_ledger: BackendOt) -> None:
+    _log(any_ledger, "x", "2025-10-07 21:00")
+    verified = any_ledger("verify", "--json").json()
+    assert verified["ok"] and verified["entries"] == 3
+    doctor = any_ledger("doctor", "--json")
+    assert doctor.code == 0, doctor.out
+    assert doctor.json()["ledger"]["entries"] == 3
+    password = urlsplit(str(any_ledger.db)).password
+    assert not password or f":{password}@" not in doctor.out + any_ledger("doctor").out
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("UPDATE ledger SET body = replace(body, 'task 1', 'task X') WHERE seq = 4", "entry 4:"),
+        ("DELETE FROM ledger WHERE seq = 3", "entry 4:"),
+    ],
+)
+def test_tampering_is_detected(any_ledger: BackendOt, statement: str, named: str) -> None:
+    for i in range(3):
+        _log(any_ledger, f"task {i}", f"2025-10-07 2{i}:00")
+    any_ledger.sql(statement)
+    result = any_ledger("verify", "--json")
+    assert result.code == 1
+    assert any(p.startswith(named) for p in result.json()["problems"])
+    doctor = any_ledger("doctor")
+    assert doctor.code == 1 and named in doctor.out
+
+
+def test_projection_drift_and_rebuild(any_ledger: BackendOt) -> None:
+    _log(any_ledger, "task 0", "2025-10-07 21:00")
+    any_ledger.sql("UPDATE records SET data = replace(data, 'task 0', 'task Y')")
+    assert any_ledger("verify").code == 1
+    assert any_ledger("db", "rebuild").code == 0
+    assert any_ledger("verify").code == 0
