@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from offline_tracker.app import terms
 from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.records import Record
 from offline_tracker.storage import queries
+from offline_tracker.storage.db import Tx
 
 if TYPE_CHECKING:
     from offline_tracker.app.core import App
@@ -37,19 +38,25 @@ class Report:
 
 def report(app: App, first: date, last: date, include_ack: bool = False) -> Report:
     """Classify `first..last` (local dates, inclusive); reads only the period's rows."""
-    from offline_tracker.domain.classify import classify
-
     if last < first:
         raise InputError("error.range_reversed", first=first, last=last)
     if (last - first).days > MAX_DAYS:
         raise InputError("error.range_too_long", days=MAX_DAYS)
     with app.db.read() as tx:
-        history, calendars = terms.history(tx), terms.calendars(tx)
-        lo = datetime.combine(first, datetime.min.time()).replace(tzinfo=ZoneInfo("UTC")) - _MARGIN
-        hi = datetime.combine(last, datetime.min.time()).replace(tzinfo=ZoneInfo("UTC")) + _MARGIN
-        records = tuple(queries.records_between(tx, lo, hi))
-        comp = tuple(c for c in terms.comp_time(tx) if first - _MARGIN <= c.date <= last + _MARGIN)
-    now = app.now()
+        return classify_period(tx, first, last, app.now(), include_ack)
+
+
+def classify_period(
+    tx: Tx, first: date, last: date, now: datetime, include_ack: bool = False
+) -> Report:
+    """The report pipeline inside a read transaction: load the period's rows, classify them."""
+    from offline_tracker.domain.classify import classify
+
+    history, calendars = terms.history(tx), terms.calendars(tx)
+    lo = datetime.combine(first, datetime.min.time(), UTC) - _MARGIN
+    hi = datetime.combine(last, datetime.min.time(), UTC) + _MARGIN
+    records = tuple(queries.records_between(tx, lo, hi))
+    comp = tuple(c for c in terms.comp_time(tx) if first - _MARGIN <= c.date <= last + _MARGIN)
     result = classify(
         records,
         history,

@@ -1,0 +1,146 @@
+"""Backup and restore of a SQLite ledger file; a copy is verified before it is trusted (E5)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from offline_tracker.domain.errors import Failure, InputError
+from offline_tracker.i18n import t
+from offline_tracker.storage.schema import BACKUP_DIR_NAME, backup_sqlite
+
+# A restore must be the only user of the ledger: wait this long for others to let go.
+_LOCK_WAIT_S = 2.0
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """A backup copy (or a restored file), the verification of its chain, the file kept aside."""
+
+    path: Path
+    verification: Any
+    kept: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.verification.ok)
+
+
+def sqlite_file(location: str) -> Path:
+    """The ledger's file; a server has its own tools (pg_dump), which know its consistency."""
+    if "://" in location and not location.startswith("sqlite:///"):
+        raise Failure(t("error.backup_server"))
+    return Path(location.removeprefix("sqlite:///")).expanduser()
+
+
+def _stamp(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def verify_file(path: Path, now: datetime) -> Any:
+    """`ot verify` on another ledger file (a backup copy)."""
+    from offline_tracker.app.core import open_app
+
+    with open_app(str(path), lambda: now) as copy:
+        return copy.verify()
+
+
+def _copy(source: Path, dest: Path) -> None:
+    """A consistent copy through SQLite's online backup API (safe while others write)."""
+    try:
+        backup_sqlite(source, dest)
+    except sqlite3.DatabaseError as exc:
+        dest.unlink(missing_ok=True)
+        raise Failure(t("error.not_a_ledger", path=str(source), reason=str(exc))) from exc
+
+
+def backup(location: str, dest: Path | None, now: datetime) -> FileCheck:
+    """Copy the live ledger (default: backups/<stem>-<UTC stamp>-manual.sqlite), then verify it."""
+    source = sqlite_file(location)
+    if not source.is_file():
+        raise InputError("error.no_ledger_file", path=str(source))
+    name = f"{source.stem}-{_stamp(now)}-manual.sqlite"
+    dest = dest or source.parent / BACKUP_DIR_NAME / name
+    if dest.exists():
+        raise InputError("error.backup_exists", path=str(dest))
+    _copy(source, dest)
+    return FileCheck(dest, verify_file(dest, now))
+
+
+def restore(location: str, backup_file: Path, now: datetime) -> FileCheck:
+    """Verify `backup_file`, keep the current file aside, then swap the backup in atomically."""
+    target = sqlite_file(location)
+    if not backup_file.is_file():
+        raise InputError("error.no_ledger_file", path=str(backup_file))
+    stamp = _stamp(now)
+    staged = target.with_name(f".{target.stem}-restore-{stamp}.sqlite")
+    try:
+        _copy(backup_file, staged)  # a copy: verifying (and migrating) never touches the backup
+        verification = verify_file(staged, now)
+        if not verification.ok:
+            return FileCheck(backup_file, verification)  # a chain that fails is never restored
+        _single_file(staged)
+        kept = _set_aside(target, f"{target.stem}-{stamp}-before-restore.sqlite")
+        os.replace(staged, target)
+    finally:
+        for path in (staged, *_sidecars(staged)):
+            path.unlink(missing_ok=True)
+    return FileCheck(target, verification, kept)
+
+
+def _single_file(path: Path) -> None:
+    """Leave the staged copy as one self-contained file (no WAL to carry over)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+
+
+def _set_aside(target: Path, name: str) -> Path | None:
+    """Keep the current file as a backup; stale -wal/-shm must go, or SQLite would replay them
+    into the restored file."""
+    if not target.exists():
+        return None
+    healthy = _release(target)
+    kept = target.parent / BACKUP_DIR_NAME / name
+    kept.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "wb") as out, target.open("rb") as source:
+        shutil.copyfileobj(source, out)
+    for sidecar in _sidecars(target):
+        if sidecar.exists() and not healthy and sidecar.name.endswith("-wal"):
+            shutil.copyfile(sidecar, kept.with_name(kept.name + "-wal"))  # unreadable: keep all
+        sidecar.unlink(missing_ok=True)
+    return kept
+
+
+def _release(target: Path) -> bool:
+    """Fold the WAL into the file; refused while another program has the ledger open.
+
+    Returns False when the file cannot be read as a database (it is then kept byte for byte).
+    """
+    try:
+        conn = sqlite3.connect(target, timeout=_LOCK_WAIT_S)
+    except sqlite3.DatabaseError:
+        return False
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise Failure(t("error.ledger_in_use", path=str(target))) from exc
+        return False
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return True

@@ -1,0 +1,361 @@
+"""Evidence use cases: record exports, the evidence pack, anchors, backup and restore (RULES E5)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from offline_tracker.app import terms
+from offline_tracker.domain import facts
+from offline_tracker.domain.errors import InputError, Message
+from offline_tracker.domain.timeparse import parse_date
+from offline_tracker.formats import csv_out
+from offline_tracker.i18n import language, t
+from offline_tracker.storage import ledger, queries
+from offline_tracker.storage.db import Tx
+
+if TYPE_CHECKING:
+    from offline_tracker.app.core import App
+    from offline_tracker.app.reports import Report
+    from offline_tracker.domain.calendar import CalendarSet
+    from offline_tracker.domain.contract import ContractHistory
+    from offline_tracker.domain.results import Flag
+    from offline_tracker.formats.pack import PackCheck
+
+# docs/ledger-format.md, "Anchoring": OT1-<seq>-<the first 16 hex digits of that entry's hash>.
+_DIGEST = re.compile(r"^OT1-([1-9][0-9]*)-([0-9a-f]{16})$", re.IGNORECASE)
+# Facts every period depends on (terms, calendar, anchors): a pack carries all of them.
+TERM_KINDS = (
+    facts.INIT,
+    facts.CONTRACT,
+    facts.CALENDAR_SET,
+    facts.CALENDAR_IMPORT,
+    facts.COMP_TIME,
+    facts.ANCHOR,
+)
+
+
+def anchor_digest(seq: int, digest: str) -> str:
+    return f"OT1-{seq}-{digest[:16]}"
+
+
+def parse_digest(text: str) -> tuple[int, str]:
+    match = _DIGEST.match(text.strip())
+    if match is None:
+        raise InputError("error.anchor_digest", text=text)
+    return int(match.group(1)), match.group(2).lower()
+
+
+# -- anchors (RULES E5: a digest held by a third party) ------------------------------------------
+@dataclass(frozen=True)
+class Anchor:
+    head_seq: int
+    head_hash: str
+    digest: str
+    entry_seq: int
+    recorded_at: str
+
+
+def anchor(app: App) -> Anchor:
+    """Record the current chain head in the ledger and return the digest to send out."""
+    with app.db.write() as tx:
+        seq, digest = ledger.head(tx)
+        stamp = app.stamp()
+        added = ledger.append(tx, facts.ANCHOR, {"head_seq": seq, "head_hash": digest}, stamp)
+    return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, stamp)
+
+
+def anchor_problems(tx: Tx, digests: Sequence[str]) -> list[Message]:
+    """Anchored heads no longer in the chain (a truncated or rewritten ledger), then `digests`."""
+    wanted = [(text, *parse_digest(text)) for text in digests]
+    problems = []
+    for seq, body in queries.entries_of_kind(tx, facts.ANCHOR):
+        try:
+            data = json.loads(body)["data"]
+            head_seq, head_hash = int(data["head_seq"]), str(data["head_hash"])
+        except (KeyError, TypeError, ValueError):
+            continue  # an altered anchor entry: the chain walk names it
+        if queries.entry_hash_of(tx, head_seq) != head_hash:
+            problems.append(Message("verify.anchor_broken", {"seq": seq, "head_seq": head_seq}))
+    for text, seq, prefix in wanted:
+        actual = queries.entry_hash_of(tx, seq)
+        if actual is None or not actual.startswith(prefix):
+            key = "verify.digest_missing" if actual is None else "verify.digest_mismatch"
+            problems.append(Message(key, {"digest": text, "seq": seq}))
+    return problems
+
+
+# -- record exports ----------------------------------------------------------------------------
+class ExportRows:
+    """The rows of an export, made one at a time as they are written (no 50k payloads in memory)."""
+
+    def __init__(self, raw: list[queries.RecordRow], figures: dict[str, Any], now: int) -> None:
+        self._raw, self._figures, self._now = raw, figures, now
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __iter__(self) -> Iterator[csv_out.Row]:
+        row, loads, now = csv_out.export_row, json.loads, self._now
+        # The figures are in the order of the rows (span_figures keeps its input's order).
+        for (rid, start, end, _, data, digest), fig in zip(
+            self._raw, self._figures.values(), strict=True
+        ):
+            yield row(rid, loads(data), (start, end), fig, digest, now)
+
+
+@dataclass(frozen=True)
+class RecordExport:
+    """The rows of one export and what they were read with (one read transaction)."""
+
+    first: date
+    last: date
+    rows: Sequence[csv_out.Row] | ExportRows
+    head: tuple[int, str]
+    now: datetime
+    include_voided: bool
+    timezone: str
+
+
+def _period(app: App, tx: Tx, date_from: str | None, date_to: str | None) -> tuple[date, date]:
+    """Defaults: from the first record's date (the whole ledger) to today."""
+    from offline_tracker.app.reports import MAX_DAYS
+
+    zone, today = app.zone(tx), app.today(tx)
+    if date_from:
+        first = parse_date(date_from, today)
+    else:
+        earliest = queries.first_record_start(tx)
+        first = today if earliest is None else datetime.fromtimestamp(earliest, zone).date()
+    last = parse_date(date_to, today) if date_to else max(today, first)
+    if last < first:
+        raise InputError("error.range_reversed", first=first, last=last)
+    if (last - first).days > MAX_DAYS:
+        raise InputError("error.range_too_long", days=MAX_DAYS)
+    return first, last
+
+
+def _bounds(contracts: ContractHistory, first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants of the period: local midnights in the zone of the contract of each end (T1)."""
+
+    def midnight(day: date) -> datetime:
+        zone = (contracts.get(day) or contracts.first).zone
+        return datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
+
+    return midnight(first), midnight(last + timedelta(days=1))
+
+
+def _rows(
+    tx: Tx,
+    period: tuple[date, date],
+    terms_: tuple[ContractHistory, CalendarSet],
+    now: datetime,
+    include_voided: bool,
+) -> ExportRows:
+    """The records overlapping the period, each classified on its own (RULES T1-T4)."""
+    from offline_tracker.domain.breakdowns import RecordSpan, span_figures
+
+    contracts, calendars = terms_
+    raw = queries.record_rows_between(tx, *_bounds(contracts, *period), include_voided)
+    spans = [RecordSpan(str(rid), start, end, voided) for rid, start, end, voided, _, _ in raw]
+    # One shared timeline for all rows: classify_record per row would rebuild it 50k times.
+    figures = span_figures(spans, contracts, now=now, calendars=calendars)
+    return ExportRows(raw, figures, int(now.timestamp()))
+
+
+_VOIDED = csv_out.COLUMNS.index("voided")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic GC while a row per record is built: none form cycles, yet each collection
+    would scan them all again (a third of a 50k-row export's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def export_records(
+    app: App, date_from: str | None, date_to: str | None, include_voided: bool = False
+) -> RecordExport:
+    """Every record of the period after corrections, with its own classification and hash."""
+    now = app.now()
+    with app.db.read() as tx, _collector_paused():
+        period = _period(app, tx, date_from, date_to)
+        contracts = terms.history(tx)
+        rows = _rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
+        head = ledger.head(tx)
+    zone = (contracts.get(period[1]) or contracts.first).timezone
+    return RecordExport(*period, rows, head, now, include_voided, zone)
+
+
+def export_meta(export: RecordExport) -> dict[str, Any]:
+    from offline_tracker import __version__
+
+    seq, digest = export.head
+    return {
+        "format": "offline_tracker.records",
+        "version": 1,
+        "tool": f"offline_tracker {__version__}",
+        "generated_at": facts.iso_utc(export.now),
+        "period": {"from": export.first.isoformat(), "to": export.last.isoformat()},
+        "timezone": export.timezone,
+        "include_voided": export.include_voided,
+        "chain_head": {"seq": seq, "hash": digest, "anchor": anchor_digest(seq, digest)},
+    }
+
+
+def csv_bytes(export: RecordExport) -> Iterator[bytes]:
+    """The CSV with headers in the current language."""
+    columns = csv_out.csv_columns(export.include_voided)
+    headers = [t(f"export.col.{name}") for name in columns]
+    return csv_out.csv_chunks(headers, export.rows, columns)
+
+
+def json_bytes(export: RecordExport) -> Iterator[bytes]:
+    return csv_out.json_chunks(export_meta(export), export.rows)
+
+
+# -- the evidence pack -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Packed:
+    path: Path
+    records: int
+    entries: int
+    attachments: int
+    missing: tuple[tuple[str, str], ...]  # (sha256, missing | altered)
+    head: tuple[int, str]
+
+
+def _report(app: App, tx: Tx, period: tuple[date, date], now: datetime) -> Report:
+    """The pack's report, classified inside the pack's own read transaction."""
+    from offline_tracker.app.reports import classify_period
+
+    return classify_period(tx, period[0], period[1], now)
+
+
+def build_pack(
+    app: App, date_from: str | None, date_to: str | None, out: Path, describe: Callable[[Flag], str]
+) -> Packed:
+    """Write the evidence pack of a period to `out`, in the current language (docs/evidence.md)."""
+    from offline_tracker.formats import html_report, pack
+
+    now = app.now()
+    # One snapshot: rows, entries and head agree with each other.
+    with app.db.read() as tx, _collector_paused():
+        period = _period(app, tx, date_from, date_to)
+        report = _report(app, tx, period, now)
+        made = _rows(tx, period, (report.contracts, report.calendars), now, True)
+        rows = list(made)  # the CSV, the report and the counts all read them
+        entries = queries.entries_about(tx, [row[0] for row in rows], TERM_KINDS)
+        head = ledger.head(tx)
+    export = RecordExport(*period, rows, head, now, True, report.zone.key)
+    found, missing = _attachments(app, pack.attachment_shas(e[4] for e in entries))
+    page = html_report.HtmlInput(
+        *(report.result, report.records, report.contracts, report.calendars, report.zone),
+        *(now, rows, _head(head), describe),
+    )
+    files = [
+        ("records.csv", b"".join(csv_bytes(export))),
+        ("report.html", html_report.render(page, t, language()).encode("utf-8")),
+        ("ledger/entries.jsonl", pack.entries_jsonl(entries)),
+        ("ledger/head.json", (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
+        *found,
+    ]
+    manifest = _manifest(export, len(entries), len(found), missing)
+    files.append(("README.txt", pack.readme(language(), manifest).encode("utf-8")))
+    pack.write_pack(out, files, manifest, now)
+    return Packed(out, len(rows), len(entries), len(found), tuple(missing), head)
+
+
+def _manifest(
+    export: RecordExport, entries: int, attachments: int, missing: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """manifest.json without its file list (formats.pack adds the digests)."""
+    manifest = {**export_meta(export), "format": "offline_tracker.evidence_pack"}
+    manifest["language"] = language()
+    manifest["counts"] = {
+        "records": len(export.rows),
+        "voided": sum(1 for row in export.rows if row[_VOIDED]),
+        "entries": entries,
+        "attachments": attachments,
+        "attachments_missing": len(missing),
+    }
+    manifest["missing_attachments"] = [{"sha256": sha, "problem": why} for sha, why in missing]
+    return manifest
+
+
+def _head(head: tuple[int, str]) -> dict[str, Any]:
+    seq, digest = head
+    return {"seq": seq, "hash": digest, "anchor": anchor_digest(seq, digest)}
+
+
+def _attachments(
+    app: App, shas: Sequence[str]
+) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """Stored originals (RULES E4); a missing or altered one is listed, never a crash."""
+    from offline_tracker.formats.pack import sha256
+
+    found, missing = [], []
+    for sha in shas:
+        try:
+            data = (app.evidence_dir / sha[:2] / sha).read_bytes()
+        except OSError:
+            missing.append((sha, "missing"))
+            continue
+        if sha256(data) != sha:  # the stored copy no longer matches what the entry recorded
+            missing.append((sha, "altered"))
+            continue
+        found.append((f"attachments/{sha}", data))
+    return found, missing
+
+
+@dataclass(frozen=True)
+class PackVerification:
+    check: PackCheck
+    problems: tuple[Message, ...]
+    ledger_checked: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_pack(
+    path: Path, open_ledger: Callable[[], AbstractContextManager[App]] | None
+) -> PackVerification:
+    """The pack is intact, and (with a ledger) its entries are the ledger's, hash for hash."""
+    from offline_tracker.formats.pack import check_pack
+
+    check = check_pack(path)
+    problems = [Message(f"pack.problem.{p.code}", {"name": p.name}) for p in check.problems]
+    if open_ledger is None or check.manifest is None:
+        return PackVerification(check, tuple(problems), False)
+    with open_ledger() as app, app.db.read() as tx:
+        problems += _ledger_problems(tx, check)
+    return PackVerification(check, tuple(problems), True)
+
+
+def _ledger_problems(tx: Tx, check: PackCheck) -> list[Message]:
+    wanted = {int(e["seq"]): str(e["hash"]) for e in check.entries}
+    head = (check.manifest or {}).get("chain_head") or {}
+    if isinstance(head.get("seq"), int):
+        wanted.setdefault(head["seq"], str(head.get("hash")))
+    actual = queries.entry_hashes(tx, list(wanted))
+    problems = []
+    for seq, digest in sorted(wanted.items()):
+        if actual.get(seq) != digest:
+            key = "pack.ledger_missing" if seq not in actual else "pack.ledger_differs"
+            problems.append(Message(key, {"seq": seq}))
+    return problems

@@ -1,0 +1,228 @@
+"""`ot export csv|json|evidence`, `ot anchor`, `ot backup`, `ot restore`, and `ot verify PACK`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from offline_tracker.cli.root import state
+from offline_tracker.i18n import t
+
+export_app = typer.Typer(help=t("help.cmd.export"), no_args_is_help=True)
+
+From = Annotated[str | None, typer.Option("--from", metavar="DATE", help=t("help.opt.export_from"))]
+To = Annotated[str | None, typer.Option("--to", metavar="DATE", help=t("help.opt.export_to"))]
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("help.opt.output")),
+]
+PackOut = Annotated[
+    Path,
+    typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("help.opt.output_pack")),
+]
+Voided = Annotated[bool, typer.Option("--include-voided", help=t("help.opt.export_voided"))]
+
+
+def _language(ctx: typer.Context) -> None:
+    """`--lang` anywhere on the line picks the language of headers, report and README."""
+    from offline_tracker import i18n
+
+    lang = ctx.find_root().params.get("lang")
+    if lang:
+        i18n.set_language(lang)
+
+
+def _write(chunks: Iterable[bytes], output: Path | None, count: int) -> None:
+    if output is None:
+        sys.stdout.flush()
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return
+    from offline_tracker.formats.pack import write_private
+
+    write_private(output, lambda out: out.writelines(chunks))
+    typer.echo(t("out.exported", count=count, path=output))
+
+
+def export_csv(
+    ctx: typer.Context,
+    date_from: From = None,
+    date_to: To = None,
+    output: Output = None,
+    include_voided: Voided = False,
+) -> None:
+    from offline_tracker.app import evidence
+
+    _language(ctx)
+    with state(ctx).app() as app:
+        export = evidence.export_records(app, date_from, date_to, include_voided)
+    _write(evidence.csv_bytes(export), output, len(export.rows))
+
+
+def export_json(
+    ctx: typer.Context,
+    date_from: From = None,
+    date_to: To = None,
+    output: Output = None,
+    include_voided: Voided = False,
+) -> None:
+    from offline_tracker.app import evidence
+
+    with state(ctx).app() as app:
+        export = evidence.export_records(app, date_from, date_to, include_voided)
+    _write(evidence.json_bytes(export), output, len(export.rows))
+
+
+def export_evidence(
+    ctx: typer.Context, output: PackOut, date_from: From = None, date_to: To = None
+) -> None:
+    from offline_tracker.app import evidence
+    from offline_tracker.render.report import flag_text
+
+    _language(ctx)
+    with state(ctx).app() as app:
+        packed = evidence.build_pack(app, date_from, date_to, output, flag_text)
+    typer.echo(
+        t(
+            "out.packed",
+            path=packed.path,
+            records=packed.records,
+            entries=packed.entries,
+            attachments=packed.attachments,
+            seq=packed.head[0],
+        )
+    )
+    for sha, problem in packed.missing:  # listed in the manifest; the pack is still written
+        typer.echo(
+            t("out.pack_attachment", sha=sha, problem=t(f"ev.attachment.{problem}")), err=True
+        )
+
+
+def anchor(ctx: typer.Context) -> None:
+    from offline_tracker.app import evidence
+
+    with state(ctx).app() as app:
+        made = evidence.anchor(app)
+    typer.echo(t("out.anchor", entry=made.entry_seq))
+    typer.echo(f"\n    {made.digest}\n")
+    typer.echo(t("out.anchor_full", seq=made.head_seq, hash=made.head_hash))
+    typer.echo(t("out.anchor_later", digest=made.digest))
+
+
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(metavar="[PATH]", dir_okay=False, help=t("help.arg.backup_path")),
+    ] = None,
+) -> None:
+    from offline_tracker.app import backups
+    from offline_tracker.clock import system_now
+
+    location = state(ctx).location
+    copy = backups.backup(location, path, system_now())
+    if not _echo_check(copy, "out.backup_ok", "out.backup_failed"):
+        raise typer.Exit(1)
+    folder = backups.sqlite_file(location).parent / "evidence"
+    typer.echo(t("out.backup_attachments", folder=folder))
+
+
+def restore(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", dir_okay=False, help=t("help.arg.restore_path"))
+    ],
+) -> None:
+    from offline_tracker.app import backups
+    from offline_tracker.clock import system_now
+
+    done = backups.restore(state(ctx).location, path, system_now())
+    if not _echo_check(done, "out.restored", "out.restore_refused"):
+        raise typer.Exit(1)
+    if done.kept is not None:
+        typer.echo(t("out.restore_kept", kept=done.kept))
+
+
+def _echo_check(check: Any, ok_key: str, failed_key: str) -> bool:
+    from offline_tracker import render
+
+    found = check.verification
+    if check.ok:
+        typer.echo(t(ok_key, path=check.path, count=found.count, head=found.head_hash))
+        return True
+    typer.echo(t(failed_key, path=check.path, count=len(found.problems)), err=True)
+    for problem in found.problems:
+        typer.echo(f"  {render.message(problem)}", err=True)
+    return False
+
+
+def verify_pack(
+    ctx: typer.Context, pack: Path, as_json: bool, anchors: list[str] | None = None
+) -> None:
+    """`ot verify PACK`: the pack's files against its manifest, its entries against the ledger."""
+    from offline_tracker.app import evidence
+    from offline_tracker.app.backups import sqlite_file
+
+    if anchors:
+        raise typer.BadParameter(t("error.pack_and_anchor"), param_hint="--anchor")
+    st = state(ctx)
+    server = "://" in st.location and not st.location.startswith("sqlite:///")
+    has_ledger = server or sqlite_file(st.location).is_file()
+    result = evidence.verify_pack(pack, st.app if has_ledger else None)
+    typer.echo(_pack_json(result) if as_json else _pack_text(result))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _pack_json(result: Any) -> str:
+    from offline_tracker import render
+
+    data = {
+        "ok": result.ok,
+        "files": result.check.files,
+        "entries": len(result.check.entries),
+        "head": (result.check.manifest or {}).get("chain_head"),
+        "ledger_checked": result.ledger_checked,
+        "problems": [render.message(p) for p in result.problems],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _pack_text(result: Any) -> str:
+    from offline_tracker import render
+
+    if not result.ok:
+        lines = [t("out.pack_failed", count=len(result.problems))]
+        return "\n".join(lines + [f"  {render.message(p)}" for p in result.problems])
+    head = (result.check.manifest or {}).get("chain_head") or {}
+    counts = {"files": result.check.files, "entries": len(result.check.entries)}
+    return "\n".join(
+        [
+            t("out.pack_ok", seq=head.get("seq"), **counts),
+            t("out.pack_ledger_ok" if result.ledger_checked else "out.pack_no_ledger"),
+        ]
+    )
+
+
+EXPORTS: dict[str, Callable[..., None]] = {
+    "csv": export_csv,
+    "json": export_json,
+    "evidence": export_evidence,
+}
+COMMANDS: dict[str, Callable[..., None]] = {"anchor": anchor, "backup": backup, "restore": restore}
+
+
+def register(app: typer.Typer) -> None:
+    for name, func in EXPORTS.items():
+        export_app.command(
+            name, help=t(f"help.cmd.export_{name}"), epilog=t(f"example.export_{name}")
+        )(func)
+    app.add_typer(export_app, name="export")
+    for name, func in COMMANDS.items():
+        app.command(name, help=t(f"help.cmd.{name}"), epilog=t(f"example.{name}"))(func)

@@ -1,0 +1,337 @@
+"""The evidence pack's self-contained HTML report (A4 print CSS), every value escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from string import Template
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from offline_tracker.domain.calendar import CalendarSet
+from offline_tracker.domain.contract import Contract, ContractHistory
+from offline_tracker.domain.records import Record
+from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.formats.csv_out import COLUMNS, Row
+
+TEMPLATES: Final = Path(__file__).parent / "templates"
+Tr = Callable[..., str]
+CATEGORIES: Final = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
+# RULES ids shown with their legal sources; P5/P6 only when such a system is in force.
+RULES: Final = ("C1", "C2", "C3", "C4", "C6", "C7", "P1", "P2", "P3", "P4", "P5", "P6")
+RULES_AFTER: Final = ("T1", "T3", "T4", "E1", "E2", "E3", "E4", "E5")
+# The records table: (label key, export column); the note cell also shows attachments.
+RECORD_COLUMNS: Final = (
+    ("ev.col.id", "id"),
+    ("ev.col.start", "start"),
+    ("ev.col.minutes", "minutes"),
+    ("ev.col.day_type", "day_type"),
+    ("ev.col.kind", "kind"),
+    ("ev.col.channel", "channel"),
+    ("ev.col.who", "counterpart"),
+    ("ev.col.note", "text"),
+    ("ev.col.entry_hash", "entry_hash"),
+)
+
+
+@dataclass(frozen=True)
+class HtmlInput:
+    """A classified period (the fields of app.Report), its export rows and the chain head."""
+
+    result: PeriodResult
+    records: Sequence[Record]
+    contracts: ContractHistory
+    calendars: CalendarSet
+    zone: ZoneInfo
+    now: datetime
+    rows: Sequence[Row]
+    head: Mapping[str, Any]
+    describe: Callable[[Flag], str]
+
+
+def word(tr: Tr, key: str, raw: object) -> str:
+    """A vocabulary word in the reader's language, or the raw value when it has no label."""
+    text = tr(key)
+    return str(raw) if text == key else text
+
+
+def hm(seconds: int) -> str:
+    """1h05m, 12m, 0m: the report's way of writing durations."""
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    numeric: set[int],
+    classes: Sequence[str] = (),
+) -> str:
+    """Cells arrive escaped (they may hold markup of ours); headers are escaped here."""
+
+    def cls(name: str) -> str:
+        return f' class="{name}"' if name else ""
+
+    head = "".join(
+        f"<th{cls('n' * (i in numeric))}>{escape(h)}</th>" for i, h in enumerate(headers)
+    )
+    body = "\n".join(
+        f"<tr{cls(classes[r] if r < len(classes) else '')}>"
+        + "".join(f"<td{cls('n' * (i in numeric))}>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for r, row in enumerate(rows)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def _pairs(items: Iterable[tuple[str, str]]) -> str:
+    body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)
+    return f'<dl class="summary">{body}</dl>'
+
+
+def _summary(page: HtmlInput, tr: Tr) -> str:
+    from offline_tracker.domain.offhours import off_hours
+
+    result, totals = page.result, page.result.totals
+    figures = off_hours(result, page.records, page.contracts, page.calendars, page.now)
+    rows = [
+        (tr("ev.sum.records"), str(result.record_count)),
+        (
+            tr("ev.sum.days_off_hours"),  # RULES E2: frequency
+            tr("ev.sum.days_value", days=totals.days_off_hours, total=totals.days_in_period),
+        ),
+        (tr("ev.sum.worked"), hm(totals.worked_s)),
+        *((tr(f"ev.cat.{c}"), hm(getattr(totals, f"{c}_s"))) for c in CATEGORIES),
+        (
+            tr("ev.sum.overtime"),
+            tr(
+                "ev.sum.overtime_value",
+                time=hm(totals.overtime_s),
+                o150=hm(totals.overtime_150_s),
+                o200=hm(totals.overtime_200_s),
+                o300=hm(totals.overtime_300_s),
+            ),
+        ),
+        (
+            tr("ev.sum.contacts"),
+            tr("ev.sum.contacts_value", count=figures.contacts, late=figures.late_night_contacts),
+        ),
+        (  # RULES E1: acknowledgements are counted apart and not claimed
+            tr("ev.sum.acks"),
+            tr("ev.sum.acks_value", count=result.ack_count, time=hm(result.ack_seconds)),
+        ),
+        (tr("ev.sum.pay"), _pay(result, tr)),
+    ]
+    return _pairs(rows)
+
+
+def _pay(result: PeriodResult, tr: Tr) -> str:
+    pay = result.pay
+    if pay is None:
+        return tr("ev.sum.no_wage")
+    if pay.total is None:
+        return tr("ev.sum.pay_several")
+    return tr("ev.sum.pay_value", total=f"{pay.total:,.2f}", currency=pay.currency or "")
+
+
+def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
+    name = (day.name_zh or day.name_en) if lang == "zh" else (day.name_en or day.name_zh)
+    text = tr(f"ev.daytype.{day.day_type}") + (f" · {name}" if name else "")
+    return text + " *" if day.provisional else text  # RULES C6
+
+
+def _days(page: HtmlInput, tr: Tr, lang: str) -> str:
+    headers = [tr("ev.col.date"), tr("ev.col.weekday"), tr("ev.col.day_type")]
+    headers += [tr(f"ev.col.{c}") for c in CATEGORIES]
+    rows = [
+        [
+            d.date.isoformat(),
+            escape(tr(f"ev.weekday.{d.date.weekday()}")),
+            escape(_day_type(d, tr, lang)),
+            *(hm(getattr(d, f"{c}_s")) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
+        ]
+        for d in page.result.days
+    ]
+    totals = page.result.totals
+    total = [escape(tr("ev.col.total")), "", ""]
+    total += [hm(getattr(totals, f"{c}_s")) for c in CATEGORIES]
+    classes = [""] * len(rows) + ["total"]
+    return _table(headers, [*rows, total], set(range(3, 8)), classes)
+
+
+def _heatmap(page: HtmlInput, tr: Tr) -> str:
+    """Off-hours minutes by weekday x local hour (RULES E2: periodicity)."""
+    from offline_tracker.domain.offhours import heatmap
+
+    grid = heatmap(page.result)
+    peak = max((v for row in grid for v in row), default=0)
+    head = "".join(f"<th>{h}</th>" for h in range(24))
+    lines = [f'<table class="heat"><thead><tr><th class="day"></th>{head}</tr></thead><tbody>']
+    for weekday, row in enumerate(grid):
+        cells = "".join(
+            f'<td class="l{-(-4 * v // peak) if peak else 0}" title="{round(v / 60)}">'
+            f"{round(v / 60) if v else ''}</td>"
+            for v in row
+        )
+        label = escape(tr(f"ev.weekday.{weekday}"))
+        lines.append(f'<tr><th class="day">{label}</th>{cells}</tr>')
+    lines.append("</tbody></table>")
+    note = tr("ev.heatmap.note", zone=page.zone.key)
+    return "\n".join(lines) + f"\n<p>{escape(note)}</p>"
+
+
+def _flags(page: HtmlInput, tr: Tr) -> str:
+    if not page.result.flags:
+        return f"<p>{escape(tr('ev.flags.none'))}</p>"
+    items = "".join(
+        f"<li>{escape(f.date.isoformat() + ': ' if f.date else '')}{escape(page.describe(f))}</li>"
+        for f in page.result.flags
+    )
+    return f'<ul class="flags">{items}</ul>'
+
+
+def _record_cells(row: Row, tr: Tr) -> list[str]:
+    value = dict(zip(COLUMNS, row, strict=True))
+    who, role = value["counterpart"] or "", value["role"]
+    if role:
+        who += f" ({word(tr, f'role.{role}', role)})"
+    note = f'<span class="text">{escape(value["text"])}</span>'
+    for sha in value["attachments"]:  # RULES E4: the original, by its SHA-256
+        note += f'<br><span class="hash">{escape(tr("ev.attachment", sha=sha[:16]))}…</span>'
+    if value["voided"]:  # withdrawn records stay visible, with the reason (RULES E5)
+        reason = escape(tr("ev.voided", reason=value["void_reason"] or ""))
+        note += f'<br><span class="reason">{reason}</span>'
+    return [
+        str(value["id"]),
+        escape(value["start"][:16].replace("T", " ")),
+        str(value["minutes"]),
+        escape(tr(f"ev.daytype.{value['day_type']}")),
+        escape(word(tr, f"kind.{value['kind']}", value["kind"] or "")),
+        escape(value["channel"] or ""),
+        escape(who.strip()),
+        note,
+        f'<span class="hash">{escape(value["entry_hash"][:12])}</span>',
+    ]
+
+
+def _records(page: HtmlInput, tr: Tr) -> str:
+    if not page.rows:
+        return f"<p>{escape(tr('ev.records.none'))}</p>"
+    voided = COLUMNS.index("voided")
+    headers = [tr(key) for key, _ in RECORD_COLUMNS]
+    lines = [_record_cells(row, tr) for row in page.rows]
+    classes = ["voided" if row[voided] else "" for row in page.rows]
+    return _table(headers, lines, {0, 2}, classes)
+
+
+def _contracts(page: HtmlInput) -> list[Contract]:
+    first, last = page.result.period_from, page.result.period_to
+    current = page.contracts.get(first) or page.contracts.first
+    return [current, *page.contracts.changes_between(first, last)]
+
+
+def _term(tr: Tr, key: str, value: object) -> str:
+    if isinstance(value, bool):
+        return tr("ev.yes" if value else "ev.no")
+    if key == "week_start" and isinstance(value, int):
+        return tr(f"ev.weekday.{value}")
+    if key in ("system", "cycle"):
+        return word(tr, f"ev.{key}.{value}", value)
+    return str(value)
+
+
+def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
+    parts = []
+    for contract in _contracts(page):
+        data = contract.to_payload()
+        since = data.pop("effective") or tr("ev.terms.from_start")
+        parts.append(f"<h3>{escape(tr('ev.terms.contract', effective=since))}</h3>")
+        terms = [(tr(f"ev.term.{k}"), _term(tr, k, v)) for k, v in data.items() if v is not None]
+        parts.append(_pairs(terms))
+    special = [d for d in page.result.days if d.source not in ("schedule", "weekend") or d.name_en]
+    parts.append(f"<h3>{escape(tr('ev.terms.calendar'))}</h3>")
+    if not special:
+        parts.append(f"<p>{escape(tr('ev.terms.no_special'))}</p>")
+        return "\n".join(parts)
+    headers = [tr("ev.col.date"), tr("ev.col.day_type"), tr("ev.col.source")]
+    rows = [
+        [
+            d.date.isoformat(),
+            escape(_day_type(d, tr, lang)),
+            escape(word(tr, f"ev.source.{d.source}", d.source)),
+        ]
+        for d in special
+    ]
+    parts.append(_table(headers, rows, set()))
+    return "\n".join(parts)
+
+
+def _rules(page: HtmlInput, tr: Tr) -> str:
+    systems = {c.system for c in _contracts(page)}
+    wanted = [r for r in RULES if r not in ("P5", "P6")]
+    wanted += [r for r, s in (("P5", "comprehensive"), ("P6", "flexible")) if s in systems]
+    headers = [tr("ev.col.rule"), tr("ev.col.applied"), tr("ev.col.legal_source")]
+    rows = [
+        [rule, escape(tr(f"ev.rule.{rule}")), escape(tr(f"ev.rule.{rule}.source"))]
+        for rule in [*wanted, *RULES_AFTER]
+    ]
+    return _table(headers, rows, set())
+
+
+def _integrity(page: HtmlInput, tr: Tr) -> str:
+    head = page.head
+    pairs = _pairs(
+        [
+            (tr("ev.integrity.head"), f"{head['seq']} · {head['hash']}"),
+            (tr("ev.integrity.anchor"), str(head["anchor"])),
+        ]
+    )
+    pairs = pairs.replace("<dd>", '<dd class="hash">')
+    return f"<p>{escape(tr('ev.integrity.text'))}</p>\n{pairs}"
+
+
+def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
+    """The whole page; `tr(key, **params)` gives the labels in the report's language."""
+    from offline_tracker import __version__
+
+    result = page.result
+    now = page.now.astimezone(page.zone)
+    tool = f"offline_tracker {__version__}"
+    first, last = result.period_from.isoformat(), result.period_to.isoformat()
+    texts = {
+        "title": tr("ev.title", first=first, last=last),
+        "meta": tr("ev.meta", now=f"{now:%Y-%m-%d %H:%M}", zone=page.zone.key, tool=tool),
+        "estimate": tr("ev.estimate"),  # RULES E3: a statutory maximum, and an estimate
+        "disclaimer": tr("ev.disclaimer"),
+        "tool": tool,
+        "lang": "zh-CN" if lang == "zh" else "en",
+        **{f"h_{s}": tr(f"ev.h.{s}") for s in _SECTIONS},
+    }
+    fragments = {
+        "css": (TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        "summary": _summary(page, tr),
+        "days": _days(page, tr, lang),
+        "heatmap": _heatmap(page, tr),
+        "flags": _flags(page, tr),
+        "records": _records(page, tr),
+        "terms": _terms(page, tr, lang),
+        "rules": _rules(page, tr),
+        "integrity": _integrity(page, tr),
+    }
+    template = Template((TEMPLATES / "report.html").read_text(encoding="utf-8"))
+    return template.substitute({k: escape(v) for k, v in texts.items()}, **fragments)
+
+
+_SECTIONS: Final = (
+    "summary",
+    "days",
+    "heatmap",
+    "flags",
+    "records",
+    "terms",
+    "rules",
+    "integrity",
+)
