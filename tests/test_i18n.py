@@ -36,10 +36,10 @@ def _keys_used() -> set[tuple[str, str]]:
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             first = node.args[0]
-            if name in KEYED_CALLS or (name or "").endswith("Error"):
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    if KEY.match(first.value):
-                        used.add((str(path.relative_to(PACKAGE)), first.value))
+            keyed = name in KEYED_CALLS or (name or "").endswith("Error")
+            literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            if keyed and literal and KEY.match(first.value):
+                used.add((str(path.relative_to(PACKAGE)), first.value))
     return used
 
 

@@ -152,7 +152,9 @@ def add_comp_time(app: App, when: str, hours: str, for_date: str | None) -> Comp
     """Time off in lieu (补休) taken on `when`; it offsets rest-day overtime only (RULES P3)."""
     from offline_tracker.domain.results import CompTime
 
-    amount = parse_duration(hours if not hours.replace(".", "", 1).isdigit() else f"{hours}h")
+    # A bare number of hours is the common way to say it ("--hours 8").
+    bare = hours.strip().replace(".", "", 1)
+    amount = parse_duration(f"{hours}h" if bare.isascii() and bare.isdecimal() else hours)
     with app.db.write() as tx:
         today = app.today(tx)
         entry = CompTime(

@@ -1,8 +1,8 @@
 """Commands about the ledger itself: init, verify, db rebuild."""
 
-from __future__ import annotations
-
 import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -31,6 +31,7 @@ def init(
 ) -> None:
     from offline_tracker import render
     from offline_tracker.clock import local_zone_name
+    from offline_tracker.paths import shown
 
     changes = o.contract_changes(
         timezone=timezone or local_zone_name(),
@@ -50,15 +51,27 @@ def init(
     st = state(ctx)
     with st.app(create=True) as app:
         contract = app.init(changes)
-    typer.echo(t("out.initialised", location=st.location))
+    typer.echo(t("out.initialised", location=shown(st.location)))
     typer.echo(render.contract(contract))
 
 
-def verify(ctx: typer.Context, as_json: o.Json = False) -> None:
+def verify(
+    ctx: typer.Context,
+    pack: Annotated[Path | None, typer.Argument(metavar="[PACK]", help=t("help.arg.pack"))] = None,
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option("--anchor", metavar="DIGEST", help=t("help.opt.anchor_digest")),
+    ] = None,
+    as_json: o.Json = False,
+) -> None:
     from offline_tracker import render
 
+    if pack is not None:  # an evidence pack instead of the ledger (cli/evidence.py)
+        from offline_tracker.cli.evidence import verify_pack
+
+        return verify_pack(ctx, pack, as_json, anchor)
     with state(ctx).app() as app:
-        result = app.verify()
+        result = app.verify(tuple(anchor or ()))
     if as_json:
         data = {
             "ok": result.ok,
@@ -71,6 +84,8 @@ def verify(ctx: typer.Context, as_json: o.Json = False) -> None:
         typer.echo(render.verification(result))
     if not result.ok:
         raise typer.Exit(1)
+    for digest in () if as_json else anchor or ():
+        typer.echo(t("out.anchor_ok", digest=digest))
 
 
 def rebuild(ctx: typer.Context) -> None:

@@ -1,7 +1,5 @@
 """Commands that write and read records: log, start, stop, status, add, list, amend, void, show."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable
 from typing import Annotated, Any

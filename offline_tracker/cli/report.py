@@ -1,7 +1,5 @@
 """`ot report day|week|month|range|trend`: classify a period and print it (or its JSON)."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated, Any
 

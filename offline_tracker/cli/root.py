@@ -78,6 +78,9 @@ COMMAND_MODULES = (
     "terms",
     "report",
     "ledger_cmds",
+    "doctor",
+    "imports",
+    "evidence",
 )
 
 
@@ -121,12 +124,22 @@ def hoist_globals(args: list[str]) -> list[str]:
     return front + rest
 
 
+def _version_first(args: list[str]) -> bool:
+    """`ot [--db X] --version` prints and exits before any command is parsed: the command modules
+    need not be imported nor their options built (a fifth of its start-up, issue 7)."""
+    i = 0
+    while i < len(args) and args[i].split("=", 1)[0] in GLOBAL_OPTIONS:
+        i += 1 if "=" in args[i] else 2
+    return i < len(args) and args[i] == "--version"
+
+
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
     from offline_tracker.domain.errors import Failure, InputError
 
-    _register()
     args = hoist_globals(args)
+    if not _version_first(args):
+        _register()
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)

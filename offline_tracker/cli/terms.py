@@ -1,7 +1,5 @@
 """Commands for the terms: contract set/show/history, calendar set/show/import, comp-time."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

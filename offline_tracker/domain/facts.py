@@ -108,12 +108,19 @@ def replay_records(
     """Every record's current payload, from (seq, kind, data) entries in ledger order."""
     records: dict[int, dict[str, Any]] = {}
     for seq, kind, data in entries:
-        if kind == RECORD_ADD:
-            records[seq] = apply_fact(None, kind, data)
-        elif kind in RECORD_KINDS:
-            ref = int(data["record"])
-            records[ref] = apply_fact(records.get(ref), kind, data)
+        replay_one(records, seq, kind, data)
     return records
+
+
+def replay_one(
+    records: dict[int, dict[str, Any]], seq: int, kind: str, data: Mapping[str, Any]
+) -> None:
+    """Apply one entry to `records` (id -> payload); other facts than record facts are skipped."""
+    if kind == RECORD_ADD:
+        records[seq] = apply_fact(None, kind, data)
+    elif kind in RECORD_KINDS:
+        ref = int(data["record"])
+        records[ref] = apply_fact(records.get(ref), kind, data)
 
 
 def _sha(attachment: Any) -> str:

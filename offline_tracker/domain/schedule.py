@@ -134,7 +134,7 @@ def parse_shifts(text: str) -> tuple[Shift, ...]:
 def parse_weekday(text: str) -> int:
     """0=Monday .. 6=Sunday from an English (3-letter or full) or Chinese day name."""
     key = text.strip().lower()
-    if key.isdigit() and int(key) < 7:
+    if key.isdecimal() and key.isascii() and int(key) < 7:
         return int(key)
     if key not in _WEEKDAYS:
         raise ScheduleError("schedule.unknown_day", text=text.strip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ def _record(row: tuple[Any, ...]) -> Record:
 
 
 def record(tx: Tx, record_id: int) -> Record | None:
+    if not -(2**63) <= record_id < 2**63:
+        return None  # no such id, and the driver would overflow on it (`ot show 1e20`, fuzzing)
     row = tx.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = :id", {"id": record_id})
     return _record(row) if row else None
 
@@ -94,6 +97,21 @@ def source_ids(tx: Tx, candidates: list[str]) -> set[str]:
     return found
 
 
+def record_payloads(tx: Tx, batch: int = 5000) -> Iterator[tuple[int, str]]:
+    """(id, stored payload text) of every record in id order, read in batches (constant memory)."""
+    after = -(2**63)
+    while True:
+        rows = tx.all(
+            "SELECT id, data FROM records WHERE id > :after ORDER BY id LIMIT :n",
+            {"after": after, "n": batch},
+        )
+        for record_id, text in rows:
+            yield int(record_id), str(text)
+        if len(rows) < batch:
+            return
+        after = int(rows[-1][0])
+
+
 def all_records(tx: Tx) -> dict[int, dict[str, Any]]:
     """Every record's projected payload, for checking the projection against the ledger."""
     return {int(i): json.loads(d) for i, d in tx.all("SELECT id, data FROM records")}
@@ -107,3 +125,96 @@ def meta(tx: Tx, key: str) -> str | None:
 def set_meta(tx: Tx, key: str, value: str) -> None:
     tx.execute("DELETE FROM meta WHERE key = :key", {"key": key})
     tx.execute("INSERT INTO meta (key, value) VALUES (:key, :value)", {"key": key, "value": value})
+
+
+# -- evidence (exports, packs, anchors) ----------------------------------------------------------
+_CHUNK = 500
+EntryRow = tuple[int, str, str, str, str, str, str]
+
+
+def _chunks(values: list[int]) -> list[dict[str, int]]:
+    """Named parameter sets of at most _CHUNK values (SQLite limits the host parameters)."""
+    return [
+        {f"v{n}": value for n, value in enumerate(values[i : i + _CHUNK])}
+        for i in range(0, len(values), _CHUNK)
+    ]
+
+
+def entry_hashes(tx: Tx, seqs: list[int]) -> dict[int, str]:
+    """seq -> hash of those ledger entries (a record's creating entry has the record's id)."""
+    found: dict[int, str] = {}
+    for names in _chunks(sorted(set(seqs))):
+        marks = ", ".join(f":{name}" for name in names)
+        rows = tx.all(f"SELECT seq, hash FROM ledger WHERE seq IN ({marks})", names)
+        found.update((int(seq), str(digest)) for seq, digest in rows)
+    return found
+
+
+def first_record_start(tx: Tx) -> int | None:
+    """POSIX seconds of the earliest record's start (voided ones included), None if none."""
+    value = tx.scalar("SELECT min(start_utc) FROM records")
+    return int(value) if value is not None else None
+
+
+_ENTRY_COLUMNS = "seq, entry_id, recorded_at, kind, body, prev_hash, hash"
+
+
+def _entry_row(row: tuple[Any, ...]) -> EntryRow:
+    seq, entry_id, at, kind, body, prev_hash, digest = row
+    return (int(seq), str(entry_id), str(at), str(kind), str(body), str(prev_hash), str(digest))
+
+
+def entries_about(tx: Tx, record_ids: list[int], kinds: tuple[str, ...]) -> list[EntryRow]:
+    """Entries that create or correct these records, and every entry of `kinds`, by seq."""
+    found: dict[int, EntryRow] = {}
+    for names in _chunks(sorted(set(record_ids))):
+        marks = ", ".join(f":{name}" for name in names)
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM ledger WHERE seq IN ({marks}) OR ref IN ({marks})"
+        found.update((row[0], row) for row in map(_entry_row, tx.all(sql, names)))
+    kind_names = {f"k{n}": kind for n, kind in enumerate(kinds)}
+    if kind_names:
+        marks = ", ".join(f":{name}" for name in kind_names)
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM ledger WHERE kind IN ({marks})"
+        found.update((row[0], row) for row in map(_entry_row, tx.all(sql, kind_names)))
+    return [found[seq] for seq in sorted(found)]
+
+
+def entries_of_kind(tx: Tx, kind: str) -> list[tuple[int, str]]:
+    """(seq, body) of every ledger entry of one kind, read from the ledger itself."""
+    rows = tx.all("SELECT seq, body FROM ledger WHERE kind = :kind ORDER BY seq", {"kind": kind})
+    return [(int(seq), str(body)) for seq, body in rows]
+
+
+RecordRow = tuple[int, int, int | None, bool, str, str]
+
+
+def record_rows_between(
+    tx: Tx, start: datetime, end: datetime, include_voided: bool = False
+) -> list[RecordRow]:
+    """(id, start_utc, end_utc, voided, data, hash of the creating entry) of the records that
+    `records_between` returns, undecoded.
+
+    Bulk exports read these: decoding 50k payloads into Record values costs more than the
+    export itself. The hash comes by the primary keys (a record's id is its entry's seq).
+    """
+    lo, hi = int(start.timestamp()), int(end.timestamp())
+    lookback = lo - max_span(tx) - 1
+    voided = "" if include_voided else "AND r.voided = :false"
+    select = (
+        "SELECT r.id, r.start_utc, r.end_utc, r.voided, r.data, l.hash FROM records r "
+        "LEFT JOIN ledger l ON l.seq = r.id "
+    )
+    rows = tx.all(
+        select + "WHERE r.start_utc < :hi AND r.start_utc >= :lookback "
+        f"AND (r.end_utc IS NULL OR r.end_utc > :lo) {voided} ORDER BY r.start_utc, r.id",
+        {"hi": hi, "lo": lo, "lookback": lookback, "false": False},
+    )
+    rows += tx.all(
+        select + f"WHERE r.end_utc IS NULL AND r.start_utc < :lookback {voided} "
+        "ORDER BY r.start_utc, r.id",
+        {"lookback": lookback, "false": False},
+    )
+    return [
+        (int(i), int(s), int(e) if e is not None else None, bool(v), str(d), str(h or ""))
+        for i, s, e, v, d, h in rows
+    ]

@@ -160,7 +160,8 @@ def test_bad_periods_are_usage_errors(ledger: Ot) -> None:
 
 
 def test_days_add_up_to_the_totals(ledger: Ot) -> None:
-    for first, last in (("2025-09-29 17:00", "2025-09-30 02:00"), ("2025-10-03 22:00", "2025-10-04 03:00")):
+    spans = (("2025-09-29 17:00", "2025-09-30 02:00"), ("2025-10-03 22:00", "2025-10-04 03:00"))
+    for first, last in spans:
         ledger("add", "long", "--from", first, "--to", last)
     data = _range(ledger, "2025-09-29", "2025-10-05")
     cats = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
