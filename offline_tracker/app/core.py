@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
-import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -22,6 +19,7 @@ from offline_tracker.domain.timeparse import parse_date, parse_duration, parse_w
 from offline_tracker.ledger.chain import StoredEntry
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, StorageError, Tx
+from offline_tracker.storage.evidence import EvidenceStore
 
 # Minutes a message event takes when the user gives neither --minutes nor --until.
 DEFAULT_MINUTES = {"instruction": 15, "meeting": 30, "call": 15, "deliverable": 30, "ack": 1}
@@ -219,7 +217,7 @@ class App:
         """
         from offline_tracker.ledger.chain import verify_chain
 
-        with self.db.read() as tx, _collector_paused():
+        with self.db.read() as tx, collector_paused():
             replay = _Replay()
             report = verify_chain(replay.follow(ledger.iter_entries(tx)))
             problems = [
@@ -303,23 +301,15 @@ class App:
         return Saved(saved, notes, self._breakdown(tx, saved))
 
     def _store_attachment(self, path: Path) -> dict[str, Any]:
-        """Copy a file into the content-addressed evidence store; the entry keeps its SHA-256."""
+        """Copy a file into the evidence store; the entry keeps its SHA-256 (RULES E4)."""
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            return self.evidence.put_file(path)
         except OSError as exc:
             raise InputError("error.attachment", path=str(path), reason=exc.strerror) from exc
-        target = self.evidence_dir / digest[:2] / digest
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = target.with_suffix(".part")
-            shutil.copyfile(path, tmp)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
-        return {"sha256": digest, "name": path.name, "size": path.stat().st_size}
 
     @property
-    def evidence_dir(self) -> Path:
-        return self.data_dir / "evidence"
+    def evidence(self) -> EvidenceStore:
+        return EvidenceStore(self.data_dir / "evidence")
 
     def _existing(self, tx: Tx, record_id: int) -> Record:
         record = queries.record(tx, record_id)
@@ -400,7 +390,7 @@ class _Replay:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector during a pass that keeps one dict per record.
 
     None of them form cycles, but each collection would scan them all again: at 100k records

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shlex
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from offline_tracker.ledger.chain import verify_chain
 from offline_tracker.paths import default_data_dir, shown
 from offline_tracker.storage import ledger
 from offline_tracker.storage.db import Database, ReadOnlySQLiteDatabase, open_database
+from offline_tracker.storage.evidence import EvidenceStore
 from offline_tracker.storage.schema import BACKUP_DIR_NAME, revision
 
 
@@ -129,7 +129,7 @@ def _examine(
         verification = App(db, now, data_dir).verify()
         if verification.problems:
             return state, verification, 0, []
-        checked, missing = check_attachments(db, data_dir / "evidence")
+        checked, missing = check_attachments(db, EvidenceStore(data_dir / "evidence"))
     except Exception as exc:
         return replace(state, error=_reason(exc)), None, 0, []
     return state, verification, checked, missing
@@ -185,7 +185,7 @@ def attachments(db: Database) -> Iterator[tuple[int, dict[str, object]]]:
                     yield entry.seq, item
 
 
-def check_attachments(db: Database, store: Path) -> tuple[int, list[AttachmentProblem]]:
+def check_attachments(db: Database, store: EvidenceStore) -> tuple[int, list[AttachmentProblem]]:
     """Every attachment is in the evidence store (`<sha[:2]>/<sha>`) and still has its hash."""
     problems: list[AttachmentProblem] = []
     seen: set[str] = set()
@@ -194,22 +194,11 @@ def check_attachments(db: Database, store: Path) -> tuple[int, list[AttachmentPr
         if sha in seen:
             continue
         seen.add(sha)
-        target = store / sha[:2] / sha
-        problem = _file_problem(target, sha)
+        problem = store.problem(sha)
         if problem:
-            problems.append(AttachmentProblem(sha, str(item.get("name", "")), seq, problem, target))
+            name = str(item.get("name", ""))
+            problems.append(AttachmentProblem(sha, name, seq, problem, store.path(sha)))
     return len(seen), problems
-
-
-def _file_problem(target: Path, sha: str) -> str | None:
-    try:
-        digest = hashlib.sha256()
-        with target.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return "missing"
-    return None if digest.hexdigest() == sha else "mismatch"
 
 
 def backup_states(folder: Path) -> Iterator[BackupState]:

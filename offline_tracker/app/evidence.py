@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from offline_tracker.app import terms
+from offline_tracker.app.core import collector_paused
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.timeparse import parse_date
@@ -173,25 +173,12 @@ def _rows(
 _VOIDED = csv_out.COLUMNS.index("voided")
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic GC while a row per record is built: none form cycles, yet each collection
-    would scan them all again (a third of a 50k-row export's time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def export_records(
     app: App, date_from: str | None, date_to: str | None, include_voided: bool = False
 ) -> RecordExport:
     """Every record of the period after corrections, with its own classification and hash."""
     now = app.now()
-    with app.db.read() as tx, _collector_paused():
+    with app.db.read() as tx, collector_paused():
         period = _period(app, tx, date_from, date_to)
         contracts = terms.history(tx)
         rows = _rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
@@ -253,7 +240,7 @@ def build_pack(
 
     now = app.now()
     # One snapshot: rows, entries and head agree with each other.
-    with app.db.read() as tx, _collector_paused():
+    with app.db.read() as tx, collector_paused():
         period = _period(app, tx, date_from, date_to)
         report = _report(app, tx, period, now)
         made = _rows(tx, period, (report.contracts, report.calendars), now, True)
@@ -310,7 +297,7 @@ def _attachments(
     found, missing = [], []
     for sha in shas:
         try:
-            data = (app.evidence_dir / sha[:2] / sha).read_bytes()
+            data = app.evidence.read(sha)
         except OSError:
             missing.append((sha, "missing"))
             continue

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
-from functools import cache
-from pathlib import Path
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -234,20 +230,8 @@ def _previews(tx: Tx, plan: Plan, now: datetime, progress: Progress | None) -> l
 
 # -- writing --------------------------------------------------------------------------------------
 def record_payload(rec: ImportedRecord, attachments: list[dict[str, Any]]) -> dict[str, Any]:
-    """facts.record_payload of `rec` as a Record, with these attachments; built directly.
-
-    The same dictionary (a test compares the two on every sample file), at a third of the cost:
-    it is most of the work of a large import. `rec.start`/`end` are UTC to the second.
-    """
-    data: dict[str, Any] = {
-        "type": rec.type,
-        "start": _iso_utc(rec.start),
-        "end": _iso_utc(rec.end) if rec.end is not None else None,
-        "zone": rec.zone,
-        "offset": _offset(rec.start, rec.zone),
-        "tags": list(dict.fromkeys(t.strip() for t in rec.tags if t.strip())),
-        "attachments": attachments,
-        "emergency": False,
+    """The `record.add` payload of an imported record: facts' one definition, no Record built."""
+    meta = {
         "text": rec.text.strip(),
         "channel": rec.channel,
         "counterpart": rec.counterpart,
@@ -255,28 +239,17 @@ def record_payload(rec: ImportedRecord, attachments: list[dict[str, Any]]) -> di
         "direction": rec.direction,
         "kind": rec.kind,
     }
-    if rec.source_id:
-        data["source_id"] = rec.source_id
-    return data
-
-
-def _iso_utc(instant: datetime) -> str:
-    # facts.iso_utc's text (2025-10-01T13:30:00Z) through isoformat, which is in C.
-    utc = instant if instant.tzinfo is UTC else instant.astimezone(UTC)
-    return utc.isoformat()[:19] + "Z"
-
-
-@cache
-def _offset_text(offset: timedelta) -> str:
-    text = datetime(2000, 1, 1, tzinfo=timezone(offset)).strftime("%z")
-    return f"{text[:3]}:{text[3:]}"
-
-
-def _offset(instant: datetime, zone_name: str) -> str:
-    """The UTC offset of `zone_name` at `instant`, written as facts.record_payload writes it."""
-    offset = instant.astimezone(ZoneInfo(zone_name)).utcoffset()
-    assert offset is not None
-    return _offset_text(offset)
+    tags = list(dict.fromkeys(t.strip() for t in rec.tags if t.strip()))
+    return facts.new_record_payload(
+        rec.type,
+        rec.start,
+        rec.end,
+        rec.zone,
+        meta,
+        tags=tags,
+        attachments=attachments,
+        source_id=rec.source_id,
+    )
 
 
 def _write(
@@ -311,19 +284,7 @@ def _store_attachments(app: App, records: Sequence[ImportedRecord]) -> dict[str,
     store holds each content once, under its SHA-256.
     """
     return {
-        rec.source_id: store_bytes(app.evidence_dir, *rec.attachment)
+        rec.source_id: app.evidence.put_bytes(*rec.attachment)
         for rec in records
         if rec.attachment is not None
     }
-
-
-def store_bytes(evidence_dir: Path, name: str, data: bytes) -> dict[str, Any]:
-    digest = hashlib.sha256(data).hexdigest()
-    target = evidence_dir / digest[:2] / digest
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = target.with_name(f"{digest}.{os.getpid()}.part")
-        tmp.write_bytes(data)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    return {"sha256": digest, "name": name, "size": len(data)}

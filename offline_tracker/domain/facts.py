@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.records import Record
 
@@ -27,30 +29,57 @@ AMENDABLE = ("start", "end", "zone", *META_FIELDS, "tags", "attachments", "emerg
 
 
 def iso_utc(instant: datetime) -> str:
-    """An instant as stored in the ledger: UTC, to the second, with a Z."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """An instant as stored in the ledger: UTC, to the second, with a Z (2025-10-01T13:30:00Z)."""
+    utc = instant if instant.tzinfo is UTC else instant.astimezone(UTC)
+    return utc.isoformat()[:19] + "Z"  # isoformat is C code: imports write this per record
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def record_payload(record: Record) -> dict[str, Any]:
     """The payload of a `record.add` entry for `record` (its id is the entry's sequence number)."""
+    return new_record_payload(
+        record.type,
+        record.start,
+        record.end,
+        record.zone,
+        {name: getattr(record, name) for name in META_FIELDS},
+        tags=list(record.tags),
+        attachments=list(record.attachments),
+        emergency=record.emergency,
+        source_id=record.source_id,
+    )
+
+
+def new_record_payload(
+    type_: str,
+    start: datetime,
+    end: datetime | None,
+    zone: str,
+    meta: Mapping[str, str | None],
+    *,
+    tags: list[str],
+    attachments: list[Any],
+    emergency: bool = False,
+    source_id: str | None = None,
+) -> dict[str, Any]:
+    """The one definition of a `record.add` payload (docs/ledger-format.md): logs and imports."""
     data: dict[str, Any] = {
-        "type": record.type,
-        "start": iso_utc(record.start),
-        "end": iso_utc(record.end) if record.end is not None else None,
-        "zone": record.zone,
-        "offset": _offset(record.start, record.zone),
-        "tags": list(record.tags),
-        "attachments": list(record.attachments),
-        "emergency": record.emergency,
+        "type": type_,
+        "start": iso_utc(start),
+        "end": iso_utc(end) if end is not None else None,
+        "zone": zone,
+        "offset": _offset(start, zone),
+        "tags": tags,
+        "attachments": attachments,
+        "emergency": emergency,
     }
     for name in META_FIELDS:
-        data[name] = getattr(record, name)
-    if record.source_id:
-        data["source_id"] = record.source_id
+        data[name] = meta.get(name)
+    if source_id:
+        data["source_id"] = source_id
     return data
 
 
@@ -129,7 +158,18 @@ def _sha(attachment: Any) -> str:
 
 
 def _offset(instant: datetime, zone_name: str) -> str:
-    from zoneinfo import ZoneInfo
+    """The zone's UTC offset at `instant` as "+08:00" (the offset the user was at, RULES T1)."""
+    offset = instant.astimezone(_zone(zone_name)).utcoffset()
+    return _offset_text(offset or timedelta(0))
 
-    offset = instant.astimezone(ZoneInfo(zone_name)).strftime("%z")
-    return f"{offset[:3]}:{offset[3:]}"
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@cache
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -431,7 +431,7 @@ def _domain_record(rec: importers.ImportedRecord) -> Record:
 
 @pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin", "America/New_York"])
 def test_payload_matches_the_domain_payload(zone: str) -> None:
-    """app.imports.record_payload builds exactly facts.record_payload's dictionary, faster."""
+    """An imported record gets exactly the payload of the same record logged by hand."""
     for source, name, _, _ in SAMPLES:
         mapping = (
             importers.load_mapping(DATA / "wechat.map")

@@ -1,0 +1,77 @@
+"""The evidence store: original files (screenshots, mail) kept once each under their SHA-256.
+
+Layout `<root>/<sha[:2]>/<sha>`, files readable by the owner only. A ledger entry keeps the digest,
+so a file can be checked against it at any time (RULES E4, E5). Writes go through a temporary
+file and an atomic rename, so a crash never leaves a half-written original under its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+_BLOCK = 1 << 20
+
+
+class EvidenceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha: str) -> Path:
+        return self.root / sha[:2] / sha
+
+    def put_bytes(self, name: str, data: bytes) -> dict[str, Any]:
+        """Keep `data`; returns the attachment as the ledger records it."""
+        digest = hashlib.sha256(data).hexdigest()
+        self._write(digest, lambda handle: handle.write(data))
+        return {"sha256": digest, "name": name, "size": len(data)}
+
+    def put_file(self, source: Path) -> dict[str, Any]:
+        """Keep a copy of `source` (read twice: once to hash, once to copy; files may be large)."""
+        digest, size = _digest(source)
+
+        def copy(handle: Any) -> None:
+            with source.open("rb") as src:
+                for block in iter(lambda: src.read(_BLOCK), b""):
+                    handle.write(block)
+
+        self._write(digest, copy)
+        return {"sha256": digest, "name": source.name, "size": size}
+
+    def read(self, sha: str) -> bytes:
+        return self.path(sha).read_bytes()
+
+    def problem(self, sha: str) -> str | None:
+        """None when the file is there with its hash; else "missing" or "mismatch"."""
+        try:
+            digest, _ = _digest(self.path(sha))
+        except OSError:
+            return "missing"
+        return None if digest == sha else "mismatch"
+
+    def _write(self, digest: str, fill: Any) -> None:
+        target = self.path(digest)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = target.with_name(f"{digest}.{os.getpid()}.part")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                fill(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(_BLOCK), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
