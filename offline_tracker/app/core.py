@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -219,7 +219,7 @@ class App:
 
         with self.db.read() as tx, collector_paused():
             replay = _Replay()
-            report = verify_chain(replay.follow(ledger.iter_entries(tx)))
+            report = verify_chain(ledger.iter_entries(tx), replay.visit)
             problems = [
                 Message("verify.entry", {"seq": p.seq, "code": p.code}) for p in report.problems
             ]
@@ -368,15 +368,13 @@ class _Replay:
         self.records: dict[int, dict[str, Any]] = {}
         self.error: Exception | None = None
 
-    def follow(self, entries: Iterable[StoredEntry]) -> Iterator[StoredEntry]:
-        for entry in entries:
-            if self.error is None and entry.kind in facts.RECORD_KINDS:
-                try:
-                    data = json.loads(entry.body)["data"]
-                    facts.replay_one(self.records, entry.seq, entry.kind, data)
-                except Exception as exc:  # a broken entry: the chain check names it
-                    self.error = exc
-            yield entry
+    def visit(self, entry: StoredEntry, fields: dict[str, Any]) -> None:
+        """Called by the chain walk with each intact entry's decoded fields."""
+        if self.error is None and entry.kind in facts.RECORD_KINDS:
+            try:
+                facts.replay_one(self.records, entry.seq, entry.kind, fields["data"])
+            except Exception as exc:  # facts that do not replay: reported after the walk
+                self.error = exc
 
     def drift(self, tx: Tx) -> list[int]:
         """Ids of the records whose stored projection differs from the replay, in order."""

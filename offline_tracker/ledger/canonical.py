@@ -53,10 +53,23 @@ def entry_body(seq: int, entry_id: str, recorded_at: str, kind: str, data: dict[
     )
 
 
+def _no_float(text: str) -> Any:
+    raise ValueError(f"{text}: floating-point numbers are not canonical")
+
+
 def decode_body(body: bytes | str) -> dict[str, Any]:
-    """Parse an entry body back into its fields; raises ValueError when it is not canonical."""
-    raw = body.encode("utf-8") if isinstance(body, str) else body
-    value = json.loads(raw)
-    if not isinstance(value, dict) or canonical_bytes(value) != raw:
+    """Parse an entry body back into its fields; raises ValueError when it is not canonical.
+
+    Canonical means: re-encoding the parsed value gives the same bytes, and no float or NaN
+    appears (the parser refuses them as it meets them, so no second walk is needed).
+    """
+    text = body if isinstance(body, str) else body.decode("utf-8")
+    value = _DECODER.decode(text)
+    if not isinstance(value, dict) or _ENCODER.encode(value) != text:
         raise ValueError("entry body is not in canonical form")
     return value
+
+
+# Built once: `ot verify` decodes and re-encodes every entry of the ledger.
+_DECODER = json.JSONDecoder(parse_float=_no_float, parse_constant=_no_float)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from offline_tracker.ledger.canonical import decode_body
 
@@ -48,18 +49,29 @@ class ChainReport:
         return not self.problems
 
 
-def verify_chain(entries: Iterable[StoredEntry]) -> ChainReport:
-    """Walk the entries in stored order and name every one that fails (one pass, no early stop)."""
+Visit = Callable[[StoredEntry, dict[str, Any]], None]
+
+
+def verify_chain(entries: Iterable[StoredEntry], visit: Visit | None = None) -> ChainReport:
+    """Walk the entries in stored order and name every one that fails (one pass, no early stop).
+
+    `visit` receives each entry that passes with its decoded fields, so that a caller can use
+    them (the projection replay of `ot verify`) without parsing every body a second time.
+    """
     problems: list[ChainProblem] = []
     prev, expected_seq, count = GENESIS, 1, 0
     for entry in entries:
         count += 1
-        problems.extend(_check_entry(entry, prev, expected_seq))
+        found = _check_entry(entry, prev, expected_seq, visit)
+        if found:
+            problems.extend(found)
         prev, expected_seq = entry.hash, entry.seq + 1
     return ChainReport(count=count, head_hash=prev, problems=tuple(problems))
 
 
-def _check_entry(entry: StoredEntry, prev: str, expected_seq: int) -> list[ChainProblem]:
+def _check_entry(
+    entry: StoredEntry, prev: str, expected_seq: int, visit: Visit | None = None
+) -> list[ChainProblem]:
     found: list[ChainProblem] = []
     if entry.seq != expected_seq:
         code = "missing" if entry.seq > expected_seq else "reordered"
@@ -81,4 +93,6 @@ def _check_entry(entry: StoredEntry, prev: str, expected_seq: int) -> list[Chain
         entry.kind,
     ):
         found.append(ChainProblem(entry.seq, "column_mismatch", "columns disagree with the body"))
+    if visit is not None and not found:
+        visit(entry, fields)
     return found
