@@ -8,6 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import ContractHistory
@@ -343,3 +345,33 @@ def test_weekly_totals_keep_empty_weeks() -> None:
         (date(2025, 10, 13), 0),
         (date(2025, 10, 20), 0),
     ]
+
+
+def _naive_gap(busy: list[tuple[int, int]], lo: int, hi: int, anchor: int) -> tuple[int, int]:
+    """The definition, scanned from the start: the reference for the binary search."""
+    start, end = lo, hi
+    for a, b in busy:
+        if a > anchor:
+            return start, min(end, a)
+        if b > anchor:
+            return anchor, anchor
+        start = max(start, b)
+    return start, end
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 200), st.integers(0, 60)), max_size=30),
+    st.integers(0, 100),
+    st.integers(0, 100),
+    st.integers(0, 100),
+)
+def test_nightly_rest_search_matches_its_definition(
+    raw: list[tuple[int, int]], lo: int, spread: int, offset: int
+) -> None:
+    from offline_tracker.domain.offhours import _Busy
+
+    busy = sorted((a, a + d) for a, d in raw)
+    hi = lo + spread
+    anchor = lo + min(offset, spread)
+    assert _Busy(busy).gap_around(lo, hi, anchor) == _naive_gap(busy, lo, hi, anchor)
