@@ -302,10 +302,7 @@ class App:
 
     def _store_attachment(self, path: Path) -> dict[str, Any]:
         """Copy a file into the evidence store; the entry keeps its SHA-256 (RULES E4)."""
-        try:
-            return self.evidence.put_file(path)
-        except OSError as exc:
-            raise InputError("error.attachment", path=str(path), reason=exc.strerror) from exc
+        return self.evidence.put_file(path)
 
     @property
     def evidence(self) -> EvidenceStore:

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from offline_tracker.domain.errors import InputError
+
 _BLOCK = 1 << 20
 
 
@@ -29,8 +31,15 @@ class EvidenceStore:
         return {"sha256": digest, "name": name, "size": len(data)}
 
     def put_file(self, source: Path) -> dict[str, Any]:
-        """Keep a copy of `source` (read twice: once to hash, once to copy; files may be large)."""
-        digest, size = _digest(source)
+        """Keep a copy of `source` (read twice: once to hash, once to copy; files may be large).
+
+        A source that cannot be read is the user's input (exit 2); a store that cannot be
+        written (a full disk) is a failed operation, raised as the OSError it is (exit 1).
+        """
+        try:
+            digest, size = _digest(source)
+        except OSError as exc:
+            raise InputError("error.attachment", path=str(source), reason=exc.strerror) from exc
 
         def copy(handle: Any) -> None:
             with source.open("rb") as src:

@@ -84,17 +84,17 @@ def test_full_disk_while_copying_an_attachment(
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"x" * 10_000)
 
-    def copy_half(src: Path, dst: Path) -> None:
-        Path(dst).write_bytes(Path(src).read_bytes()[:100])
-        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+    def disk_full(fd: int) -> None:  # the copy was written, flushing it to disk fails
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     before = _entries(ledger)
-    monkeypatch.setattr("offline_tracker.app.core.shutil.copyfile", copy_half)
+    monkeypatch.setattr("offline_tracker.storage.evidence.os.fsync", disk_full)
     result = ledger("log", "with a screenshot", "--at", "21:00", "--attach", str(shot))
     assert "No space left on device" in one_line_failure(result.code, result.err)
     monkeypatch.undo()
     assert _entries(ledger) == before
-    # The half-copied `.part` file is not an attachment of any entry: the store stays consistent.
+    # No half-copied file is left behind, and the store stays consistent.
+    assert not list((ledger.db.parent / "evidence").rglob("*.part"))
     assert ledger("doctor").code == 0
 
 
