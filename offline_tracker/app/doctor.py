@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from offline_tracker.app.core import App, Verification
+from offline_tracker.app.core import App
+from offline_tracker.app.integrity import Verification
 from offline_tracker.clock import Clock
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import Message

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from offline_tracker.app import terms
-from offline_tracker.app.core import collector_paused
+from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.timeparse import parse_date
