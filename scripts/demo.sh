@@ -10,7 +10,15 @@ export OFFLINE_TRACKER_DB="$DEMO_DIR/ledger.sqlite"
 export OFFLINE_TRACKER_NOW="2025-10-09T09:00:00+08:00"
 export COLUMNS="${COLUMNS:-100}"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+# Show each command as a user would type it: `ot`, with quotes around words that have spaces.
+step() {
+  local shown="ot" arg
+  for arg in "${@:2}"; do
+    if [[ "$arg" == *" "* ]]; then shown+=" \"$arg\""; else shown+=" $arg"; fi
+  done
+  printf '\n\033[1m$ %s\033[0m\n' "$shown"
+  "$@"
+}
 
 step "$OT" init --timezone Asia/Shanghai --schedule "mon-fri 09:00-12:00,13:00-18:00" --monthly-wage 10000
 step "$OT" log "Boss wants the client slides by morning" --at 23:40 --minutes 40 \

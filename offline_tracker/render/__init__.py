@@ -52,6 +52,8 @@ def saved(result: Any, verb: str) -> str:
     lines += [f"  {t('out.note')}: {message(n)}" for n in result.notes]
     if result.breakdown is not None:
         lines.append("  " + breakdown(result.breakdown))
+    if record.is_ack:  # RULES E1: shown, but left out of the claimed time
+        lines.append(f"  {t('out.ack_not_claimed')}")
     return "\n".join(lines)
 
 
@@ -211,8 +213,19 @@ def contract(value: Any) -> str:
     """The terms of a contract version, one per line."""
     data = value.to_payload()
     return "\n".join(
-        f"  {t('term.' + key)}: {data[key]}" for key in sorted(data) if data[key] is not None
+        f"  {t('term.' + key)}: {_term(key, data[key])}"
+        for key in sorted(data)
+        if data[key] is not None
     )
+
+
+def _term(key: str, value: Any) -> str:
+    """A contract term as a person reads it: yes/no, a weekday's name."""
+    if isinstance(value, bool):
+        return t("out.yes") if value else t("out.no")
+    if key == "week_start":
+        return t(f"report.weekday.{value}")
+    return str(value)
 
 
 def day_type(info: Any) -> str:

@@ -170,3 +170,10 @@ def test_days_add_up_to_the_totals(ledger: Ot) -> None:
         assert sum(d[key] for d in data["days"]) == data["totals"][key]
     worked = sum(data["totals"][f"{c}_minutes"] for c in cats[:4])
     assert worked == data["totals"]["worked_minutes"] == 9 * 60 + 5 * 60
+
+
+def test_an_ack_says_it_is_not_claimed(ledger: Ot) -> None:
+    result = ledger("log", "收到", "--at", "2025-10-07 23:41", "--kind", "ack")
+    assert "left out of the claimed time" in result.out  # RULES E1
+    shown = ledger("contract", "show")
+    assert "week starts: Mon" in shown.out and "approved: yes" in shown.out
