@@ -147,7 +147,7 @@ def run(args: list[str]) -> int:
         return int(exc.exit_code or 0)
     except click_errors.UsageError as exc:
         hint = f" ({t('error.see_help', command=_command_path(exc))})"
-        return fail(exc.format_message() + hint, 2)
+        return fail(usage_message(exc) + hint, 2)
     except (typer.Abort, click_errors.Abort):
         return fail(t("error.aborted"), 1)
     except InputError as exc:
@@ -161,6 +161,27 @@ def run(args: list[str]) -> int:
             raise
         return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
     return result if isinstance(result, int) else 0
+
+
+def usage_message(exc: click_errors.UsageError) -> str:
+    """Click's usage errors in the reader's language for the common cases; others as click says."""
+    import click
+
+    param = getattr(exc, "param", None)
+    name = (param.opts[0] if param is not None and param.opts else getattr(param, "name", "")) or ""
+    if isinstance(exc, click_errors.NoSuchOption):
+        return t("error.no_such_option", option=exc.option_name)
+    if isinstance(exc, click_errors.MissingParameter) and param is not None:
+        return t("error.missing", param=name or param.human_readable_name)
+    if isinstance(exc, click_errors.BadParameter) and param is not None:
+        if isinstance(param.type, click.Choice):
+            return t("error.choice", option=name, choices=", ".join(map(str, param.type.choices)))
+        return t("error.bad_value", option=name, detail=exc.format_message())
+    if exc.message.startswith("No such command"):
+        return t(
+            "error.no_such_command", detail=exc.message.split("'")[1] if "'" in exc.message else ""
+        )
+    return exc.format_message()
 
 
 def _command_path(exc: click_errors.UsageError) -> str:
