@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -175,7 +176,14 @@ def usage_message(exc: click_errors.UsageError) -> str:
         return t("error.missing", param=name or param.human_readable_name)
     if isinstance(exc, click_errors.BadParameter) and param is not None:
         if isinstance(param.type, click.Choice):
-            return t("error.choice", option=name, choices=", ".join(map(str, param.type.choices)))
+            # click keeps the rejected value only in its (English) sentence: "'fax' is not one of"
+            typed = re.match(r"'(.*)' is not", exc.message)
+            return t(
+                "error.choice",
+                option=name,
+                value=typed.group(1) if typed else "?",
+                choices=", ".join(map(str, param.type.choices)),
+            )
         return t("error.bad_value", option=name, detail=exc.format_message())
     if exc.message.startswith("No such command"):
         return t(
