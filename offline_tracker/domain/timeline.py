@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from math import floor
 from typing import Final
@@ -34,10 +35,12 @@ def instant(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+@lru_cache(maxsize=1 << 16)
 def wall(day: date, minute: int, zone: ZoneInfo) -> int:
     """The instant of a wall-clock time `minute` minutes after `day`'s midnight in `zone`.
 
     Wall times that do not exist (DST gap) or exist twice (DST fold) take the first reading.
+    Cached: each day's edges are asked for three times (as the day, its eve, its morrow).
     """
     days, minute = divmod(minute, MINUTES_PER_DAY)
     moment = datetime.combine(day + timedelta(days=days), time(minute // 60, minute % 60))
