@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,46 +13,23 @@ from offline_tracker.i18n import t
 db_app = typer.Typer(help=t("help.cmd.db"), no_args_is_help=True)
 
 
-def init(
-    ctx: typer.Context,
-    timezone: o.Timezone = None,
-    schedule: o.Schedule = None,
-    jurisdiction: o.Jurisdiction = None,
-    system: o.System = None,
-    cycle: o.Cycle = None,
-    approved: o.Approved = None,
-    monthly_wage: o.Wage = None,
-    currency: o.Currency = None,
-    wage_divisor: o.Divisor = None,
-    late_night: o.LateNight = None,
-    week_start: o.WeekStart = None,
-    flexible_holiday_pay: o.HolidayPay = None,
-    effective: o.Effective = None,
-) -> None:
+def _init(ctx: typer.Context, changes: dict[str, Any], effective: str | None) -> None:
+    """The ledger and its first contract version (covering earlier dates unless --effective)."""
     from offline_tracker import render
     from offline_tracker.clock import local_zone_name
     from offline_tracker.paths import shown
 
-    changes = o.contract_changes(
-        timezone=timezone or local_zone_name(),
-        schedule=schedule,
-        jurisdiction=jurisdiction,
-        system=system,
-        cycle=cycle,
-        approved=approved,
-        monthly_wage=monthly_wage,
-        currency=currency,
-        wage_divisor=wage_divisor,
-        late_night=late_night,
-        week_start=week_start,
-        flexible_holiday_pay=flexible_holiday_pay,
-        effective=effective,
-    )
+    changes.setdefault("timezone", local_zone_name())
+    if effective is not None:
+        changes["effective"] = effective
     st = state(ctx)
     with st.app(create=True) as app:
         contract = app.init(changes)
     typer.echo(t("out.initialised", location=shown(st.location)))
     typer.echo(render.contract(contract))
+
+
+init = o.contract_command(_init)
 
 
 def verify(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -75,6 +77,32 @@ HolidayPay = Annotated[
 Effective = Annotated[str | None, _opt("--effective", key="help.opt.effective", metavar="DATE")]
 
 
-def contract_changes(**given: object) -> dict[str, object]:
-    """The contract options the user gave (None means "carry over"), as plain values."""
-    return {name: raw for name, raw in given.items() if raw is not None}
+def contract_command(run: Callable[[typer.Context, dict[str, Any], str | None], None]) -> Any:
+    """A command with every contract option (`ot init`, `ot contract set`), declared once.
+
+    `run(ctx, changes, effective)` gets the options the user gave (None means "carry over").
+    """
+
+    def command(
+        ctx: typer.Context,
+        timezone: Timezone = None,
+        schedule: Schedule = None,
+        jurisdiction: Jurisdiction = None,
+        system: System = None,
+        cycle: Cycle = None,
+        approved: Approved = None,
+        monthly_wage: Wage = None,
+        currency: Currency = None,
+        wage_divisor: Divisor = None,
+        late_night: LateNight = None,
+        week_start: WeekStart = None,
+        flexible_holiday_pay: HolidayPay = None,
+        effective: Effective = None,
+    ) -> None:
+        values = locals()
+        run(ctx, {k: values[k] for k in terms if values[k] is not None}, effective)
+
+    # The contract terms are the command's parameters but for the context and the date.
+    terms = [n for n in inspect.signature(command).parameters if n not in ("ctx", "effective")]
+    command.__doc__ = run.__doc__
+    return command

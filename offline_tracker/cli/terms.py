@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import click
 import typer
@@ -15,43 +15,18 @@ contract_app = typer.Typer(help=t("help.cmd.contract"), no_args_is_help=True)
 calendar_app = typer.Typer(help=t("help.cmd.calendar"), no_args_is_help=True)
 
 
-def contract_set(
-    ctx: typer.Context,
-    timezone: o.Timezone = None,
-    schedule: o.Schedule = None,
-    jurisdiction: o.Jurisdiction = None,
-    system: o.System = None,
-    cycle: o.Cycle = None,
-    approved: o.Approved = None,
-    monthly_wage: o.Wage = None,
-    currency: o.Currency = None,
-    wage_divisor: o.Divisor = None,
-    late_night: o.LateNight = None,
-    week_start: o.WeekStart = None,
-    flexible_holiday_pay: o.HolidayPay = None,
-    effective: o.Effective = None,
-) -> None:
+def _set_contract(ctx: typer.Context, changes: dict[str, Any], effective: str | None) -> None:
+    """A new contract version; terms not given carry over."""
     from offline_tracker import render
     from offline_tracker.app import terms
 
-    changes = o.contract_changes(
-        timezone=timezone,
-        schedule=schedule,
-        jurisdiction=jurisdiction,
-        system=system,
-        cycle=cycle,
-        approved=approved,
-        monthly_wage=monthly_wage,
-        currency=currency,
-        wage_divisor=wage_divisor,
-        late_night=late_night,
-        week_start=week_start,
-        flexible_holiday_pay=flexible_holiday_pay,
-    )
     with state(ctx).app() as app:
         contract = terms.set_contract(app, changes, effective)
     typer.echo(t("out.contract_set", effective=contract.effective))
     typer.echo(render.contract(contract))
+
+
+contract_set = o.contract_command(_set_contract)
 
 
 def contract_show(
