@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.timeparse import parse_date
 from offline_tracker.formats import csv_out
 from offline_tracker.i18n import language, t
+from offline_tracker.ledger.canonical import plain_loads
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Tx
 
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from offline_tracker.domain.results import Flag
     from offline_tracker.formats.pack import PackCheck
 
-# docs/ledger-format.md, "Anchoring": OT1-<seq>-<the first 16 hex digits of that entry's hash>.
-_DIGEST = re.compile(r"^OT1-([1-9][0-9]*)-([0-9a-f]{16})$", re.IGNORECASE)
 # Facts every period depends on (terms, calendar, anchors): a pack carries all of them.
 TERM_KINDS = (
     facts.INIT,
@@ -44,13 +42,6 @@ TERM_KINDS = (
 
 def anchor_digest(seq: int, digest: str) -> str:
     return f"OT1-{seq}-{digest[:16]}"
-
-
-def parse_digest(text: str) -> tuple[int, str]:
-    match = _DIGEST.match(text.strip())
-    if match is None:
-        raise InputError("error.anchor_digest", text=text)
-    return int(match.group(1)), match.group(2).lower()
 
 
 # -- anchors (RULES E5: a digest held by a third party) ------------------------------------------
@@ -72,26 +63,6 @@ def anchor(app: App) -> Anchor:
     return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, stamp)
 
 
-def anchor_problems(tx: Tx, digests: Sequence[str]) -> list[Message]:
-    """Anchored heads no longer in the chain (a truncated or rewritten ledger), then `digests`."""
-    wanted = [(text, *parse_digest(text)) for text in digests]
-    problems = []
-    for seq, body in queries.entries_of_kind(tx, facts.ANCHOR):
-        try:
-            data = json.loads(body)["data"]
-            head_seq, head_hash = int(data["head_seq"]), str(data["head_hash"])
-        except (KeyError, TypeError, ValueError):
-            continue  # an altered anchor entry: the chain walk names it
-        if queries.entry_hash_of(tx, head_seq) != head_hash:
-            problems.append(Message("verify.anchor_broken", {"seq": seq, "head_seq": head_seq}))
-    for text, seq, prefix in wanted:
-        actual = queries.entry_hash_of(tx, seq)
-        if actual is None or not actual.startswith(prefix):
-            key = "verify.digest_missing" if actual is None else "verify.digest_mismatch"
-            problems.append(Message(key, {"digest": text, "seq": seq}))
-    return problems
-
-
 # -- record exports ----------------------------------------------------------------------------
 class ExportRows:
     """The rows of an export, made one at a time as they are written (no 50k payloads in memory)."""
@@ -103,7 +74,7 @@ class ExportRows:
         return len(self._raw)
 
     def __iter__(self) -> Iterator[csv_out.Row]:
-        row, loads, now = csv_out.export_row, json.loads, self._now
+        row, loads, now = csv_out.export_row, plain_loads, self._now
         # The figures are in the order of the rows (span_figures keeps its input's order).
         for (rid, start, end, _, data, digest), fig in zip(
             self._raw, self._figures.values(), strict=True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from offline_tracker.ledger.canonical import decode_body
 
@@ -13,13 +13,15 @@ GENESIS = "0" * 64
 
 
 def entry_hash(prev_hash: str, body: bytes) -> str:
-    """The hash of an entry whose body is `body`, following the entry whose hash is `prev_hash`."""
-    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+    """The hash of an entry whose body is `body`, following the entry whose hash is `prev_hash`.
+
+    A valid prev_hash is ASCII hex; a damaged one must still hash (to a mismatch), not raise.
+    """
+    return hashlib.sha256(prev_hash.encode("utf-8", "replace") + body).hexdigest()
 
 
-@dataclass(frozen=True)
-class StoredEntry:
-    """One row of the ledger table as it was read back."""
+class StoredEntry(NamedTuple):
+    """One row of the ledger table as it was read back (a tuple: `ot verify` streams 100k/s)."""
 
     seq: int
     entry_id: str
@@ -49,50 +51,59 @@ class ChainReport:
         return not self.problems
 
 
-Visit = Callable[[StoredEntry, dict[str, Any]], None]
+# A StoredEntry as a plain tuple: (seq, entry_id, kind, body, prev_hash, hash).
+EntryRow = tuple[int, str, str, bytes, str, str]
+# Called with (seq, kind, decoded fields) of each entry that passes.
+Visit = Callable[[int, str, dict[str, Any]], None]
 
 
-def verify_chain(entries: Iterable[StoredEntry], visit: Visit | None = None) -> ChainReport:
+def verify_chain(entries: Iterable[EntryRow], visit: Visit | None = None) -> ChainReport:
     """Walk the entries in stored order and name every one that fails (one pass, no early stop).
 
-    `visit` receives each entry that passes with its decoded fields, so that a caller can use
-    them (the projection replay of `ot verify`) without parsing every body a second time.
+    `entries` are StoredEntry values or plain tuples in the same order. `visit` receives each
+    entry that passes with its decoded fields, so that a caller can use them (the projection
+    replay of `ot verify`) without parsing every body a second time.
     """
     problems: list[ChainProblem] = []
     prev, expected_seq, count = GENESIS, 1, 0
-    for entry in entries:
+    sha256 = hashlib.sha256
+    for seq, entry_id, kind, body, prev_hash, digest in entries:
         count += 1
-        found = _check_entry(entry, prev, expected_seq, visit)
+        # The common case in one test; the problems are worked out only when it fails.
+        linked = (
+            seq == expected_seq
+            and prev_hash == prev
+            and sha256(prev_hash.encode("utf-8", "replace") + body).hexdigest() == digest
+        )
+        found = [] if linked else _link_problems(seq, body, prev_hash, digest, prev, expected_seq)
+        try:
+            fields = decode_body(body)
+        except ValueError:
+            found.append(ChainProblem(seq, "not_canonical", "body is not canonical JSON"))
+        else:
+            if (
+                fields.get("seq") != seq
+                or fields.get("id") != entry_id
+                or (fields.get("kind") != kind)
+            ):
+                found.append(ChainProblem(seq, "column_mismatch", "columns disagree with the body"))
+            elif visit is not None and not found:
+                visit(seq, kind, fields)
         if found:
             problems.extend(found)
-        prev, expected_seq = entry.hash, entry.seq + 1
+        prev, expected_seq = digest, seq + 1
     return ChainReport(count=count, head_hash=prev, problems=tuple(problems))
 
 
-def _check_entry(
-    entry: StoredEntry, prev: str, expected_seq: int, visit: Visit | None = None
+def _link_problems(
+    seq: int, body: bytes, prev_hash: str, digest: str, prev: str, expected_seq: int
 ) -> list[ChainProblem]:
     found: list[ChainProblem] = []
-    if entry.seq != expected_seq:
-        code = "missing" if entry.seq > expected_seq else "reordered"
-        found.append(ChainProblem(entry.seq, code, f"expected entry {expected_seq} here"))
-    if entry.prev_hash != prev:
-        found.append(
-            ChainProblem(entry.seq, "broken_link", "prev_hash does not match the entry before")
-        )
-    if entry_hash(entry.prev_hash, entry.body) != entry.hash:
-        found.append(ChainProblem(entry.seq, "hash_mismatch", "content does not match its hash"))
-    try:
-        fields = decode_body(entry.body)
-    except ValueError:
-        found.append(ChainProblem(entry.seq, "not_canonical", "body is not canonical JSON"))
-        return found
-    if (fields.get("seq"), fields.get("id"), fields.get("kind")) != (
-        entry.seq,
-        entry.entry_id,
-        entry.kind,
-    ):
-        found.append(ChainProblem(entry.seq, "column_mismatch", "columns disagree with the body"))
-    if visit is not None and not found:
-        visit(entry, fields)
+    if seq != expected_seq:
+        code = "missing" if seq > expected_seq else "reordered"
+        found.append(ChainProblem(seq, code, f"expected entry {expected_seq} here"))
+    if prev_hash != prev:
+        found.append(ChainProblem(seq, "broken_link", "prev_hash does not match the entry before"))
+    if entry_hash(prev_hash, body) != digest:
+        found.append(ChainProblem(seq, "hash_mismatch", "content does not match its hash"))
     return found

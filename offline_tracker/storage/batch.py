@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Sequence
@@ -10,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from offline_tracker.domain import facts
-from offline_tracker.ledger.canonical import FORMAT_VERSION, entry_body
+from offline_tracker.ledger.canonical import FORMAT_VERSION, entry_body, plain_bytes
 from offline_tracker.ledger.chain import entry_hash
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Tx
@@ -20,8 +19,6 @@ Entry = tuple[str, dict[str, Any], int | None]
 _Fact = tuple[int, str, dict[str, Any], str | None]
 
 _SCALARS = frozenset({str, bool, type(None)})
-# canonical_bytes' JSON settings, as one reusable encoder; _fast_agrees checks the bytes.
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 _INSERT_ENTRY = (
     "INSERT INTO ledger (seq, entry_id, recorded_at, kind, ref, body, prev_hash, hash) "
@@ -47,15 +44,15 @@ def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledg
         tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
     seq, prev = ledger.head(tx)
     fast = _fast_agrees(seq + 1, recorded_at, entries[0])
-    random = os.urandom(16 * len(entries))  # uuid4 is UUID(bytes=os.urandom(16), version=4)
+    entry_ids = uuid4_texts(os.urandom(16 * len(entries)))
     rows: list[dict[str, Any]] = []
     appended: list[ledger.Appended] = []
     projected: list[_Fact] = []
     for n, (kind, data, ref) in enumerate(entries):
         seq += 1
-        entry_id = str(uuid.UUID(bytes=random[16 * n : 16 * n + 16], version=4))
-        text, data_json = _encode(seq, entry_id, recorded_at, kind, data, fast)
-        digest = entry_hash(prev, text.encode("utf-8"))
+        entry_id = entry_ids[n]
+        body, data_json = _encode(seq, entry_id, recorded_at, kind, data, fast)
+        digest = entry_hash(prev, body)
         rows.append(
             {
                 "seq": seq,
@@ -63,7 +60,7 @@ def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledg
                 "at": recorded_at,
                 "kind": kind,
                 "ref": ref,
-                "body": text,
+                "body": body.decode("utf-8"),
                 "prev": prev,
                 "hash": digest,
             }
@@ -76,23 +73,46 @@ def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledg
     return appended
 
 
+def uuid4_texts(random: bytes) -> list[str]:
+    """`str(uuid.UUID(bytes=chunk, version=4))` for each 16 bytes of `random`, 4x faster.
+
+    Version 4 sets the 13th hex digit to 4 and the top two bits of the 17th to 10 (RFC 9562).
+    """
+    digits = random.hex()
+    out = []
+    for i in range(0, len(digits), 32):
+        h = digits[i : i + 32]
+        variant = "89ab"[int(h[16], 16) & 3]
+        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}")
+    return out
+
+
 def _encode(
     seq: int, entry_id: str, recorded_at: str, kind: str, data: dict[str, Any], fast: bool
-) -> tuple[str, str | None]:
-    """entry_body's text and, on the fast path, the canonical JSON of `data` on its own.
+) -> tuple[bytes, str | None]:
+    """entry_body's bytes and, on the fast path, the canonical JSON of `data` on its own.
 
     The envelope's keys in sorted order (at, data, id, kind, seq, v) around `data` give the
     same bytes as canonical_bytes without its validating walk, and the data JSON is then the
     projection's text too. Only plain values take this path; anything else goes to entry_body.
     """
     if not (fast and _plain(data)):
-        return entry_body(seq, entry_id, recorded_at, kind, data).decode("utf-8"), None
-    data_json = _JSON.encode(data)
-    text = (
-        f'{{"at":{_JSON.encode(recorded_at)},"data":{data_json},"id":{_JSON.encode(entry_id)},'
-        f'"kind":{_JSON.encode(kind)},"seq":{seq},"v":{FORMAT_VERSION}}}'
+        return entry_body(seq, entry_id, recorded_at, kind, data), None
+    data_json = plain_bytes(data)
+    body = b"".join(
+        (
+            b'{"at":',
+            plain_bytes(recorded_at),
+            b',"data":',
+            data_json,
+            b',"id":',
+            plain_bytes(entry_id),
+            b',"kind":',
+            plain_bytes(kind),
+            b',"seq":%d,"v":%d}' % (seq, FORMAT_VERSION),
+        )
     )
-    return text, data_json
+    return body, data_json.decode("utf-8")
 
 
 def _fast_agrees(seq: int, recorded_at: str, entry: Entry) -> bool:
@@ -103,9 +123,9 @@ def _fast_agrees(seq: int, recorded_at: str, entry: Entry) -> bool:
     """
     kind, data, _ = entry
     entry_id = str(uuid.UUID(int=0, version=4))
-    text, data_json = _encode(seq, entry_id, recorded_at, kind, data, True)
+    body, data_json = _encode(seq, entry_id, recorded_at, kind, data, True)
     reference = entry_body(seq, entry_id, recorded_at, kind, data)
-    return text.encode("utf-8") == reference and data_json in (None, ledger.dumps(data))
+    return body == reference and data_json in (None, ledger.dumps(data))
 
 
 def _plain(value: Any) -> bool:
@@ -156,23 +176,22 @@ def _project_adds(tx: Tx, run: Sequence[_Fact]) -> None:
         return
     rows: list[dict[str, Any]] = []
     widest = 0
-    for seq, kind, data, data_json in run:
-        merged = facts.apply_fact(None, kind, data)
-        start = _epoch(merged["start"])
-        end = _epoch(merged["end"]) if merged.get("end") else None
+    for seq, _, data, data_json in run:
+        # A record.add's payload is its data as it is (apply_fact would only copy it).
+        start = _epoch(data["start"])
+        end = _epoch(data["end"]) if data.get("end") else None
         if end is not None:
             widest = max(widest, end - start)
         rows.append(
             {
                 "id": seq,
-                "type": merged["type"],
+                "type": data["type"],
                 "start": start,
                 "end": end,
-                "voided": bool(merged.get("voided", False)),
-                "source_id": merged.get("source_id"),
+                "voided": bool(data.get("voided", False)),
+                "source_id": data.get("source_id"),
                 "last_seq": seq,
-                # record.add's merged payload is a copy of data: the same JSON text.
-                "data": data_json if data_json is not None else ledger.dumps(merged),
+                "data": data_json if data_json is not None else ledger.dumps(data),
             }
         )
     tx.executemany(_INSERT_RECORD, rows)

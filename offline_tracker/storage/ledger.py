@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from offline_tracker.domain import facts
-from offline_tracker.ledger.canonical import entry_body
-from offline_tracker.ledger.chain import GENESIS, StoredEntry, entry_hash
+from offline_tracker.ledger.canonical import canonical_text, entry_body
+from offline_tracker.ledger.chain import GENESIS, EntryRow, StoredEntry, entry_hash
 from offline_tracker.storage import queries
 from offline_tracker.storage.db import Tx
 
@@ -31,15 +30,17 @@ PROJECTION_TABLES = (
 )
 
 
-@dataclass(frozen=True)
-class Appended:
+class Appended(NamedTuple):
+    """An entry just written (a tuple: a bulk import makes one per record)."""
+
     seq: int
     entry_id: str
     hash: str
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """A projection row's payload: the canonical JSON of the ledger (`ot verify` compares it)."""
+    return canonical_text(data)
 
 
 def head(tx: Tx) -> tuple[int, str]:
@@ -138,8 +139,26 @@ def _epoch(text: str) -> int:
     return int(facts.parse_utc(text).timestamp())
 
 
-def iter_entries(tx: Tx, batch: int = 5000) -> Iterator[StoredEntry]:
-    """Every ledger entry in sequence order, read in batches (constant memory)."""
+def iter_entries(tx: Tx) -> Iterator[StoredEntry]:
+    """Every ledger entry in sequence order, streamed (constant memory)."""
+    return map(StoredEntry._make, entry_rows(tx))
+
+
+def entry_rows(tx: Tx, batch: int = 5000) -> Iterator[EntryRow]:
+    """iter_entries as plain tuples in StoredEntry's order (`ot verify`: 100k a second)."""
+    if tx.dialect == "sqlite":
+        # The cursor streams; CAST gives the UTF-8 bytes that were hashed without a decode.
+        return iter(
+            tx.execute(
+                "SELECT seq, entry_id, kind, CAST(body AS BLOB), prev_hash, hash FROM ledger "
+                "ORDER BY seq"
+            )
+        )
+    return _batched_entries(tx, batch)
+
+
+def _batched_entries(tx: Tx, batch: int) -> Iterator[EntryRow]:
+    """entry_rows for servers, whose drivers buffer a whole result: keyset pages."""
     after = 0
     while True:
         rows = tx.all(
@@ -148,7 +167,7 @@ def iter_entries(tx: Tx, batch: int = 5000) -> Iterator[StoredEntry]:
             {"after": after, "n": batch},
         )
         for seq, entry_id, kind, body, prev_hash, digest in rows:
-            yield StoredEntry(int(seq), entry_id, kind, body.encode("utf-8"), prev_hash, digest)
+            yield int(seq), entry_id, kind, body.encode("utf-8"), prev_hash, digest
         if len(rows) < batch:
             return
         after = int(rows[-1][0])

@@ -97,16 +97,19 @@ def source_ids(tx: Tx, candidates: list[str]) -> set[str]:
     return found
 
 
-def record_payloads(tx: Tx, batch: int = 5000) -> Iterator[tuple[int, str]]:
-    """(id, stored payload text) of every record in id order, read in batches (constant memory)."""
+def record_payloads(tx: Tx, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
+    """(id, stored payload as UTF-8 JSON) of every record in id order, streamed."""
+    if tx.dialect == "sqlite":
+        yield from tx.execute("SELECT id, CAST(data AS BLOB) FROM records ORDER BY id")
+        return
     after = -(2**63)
-    while True:
+    while True:  # servers' drivers buffer a whole result: keyset pages
         rows = tx.all(
             "SELECT id, data FROM records WHERE id > :after ORDER BY id LIMIT :n",
             {"after": after, "n": batch},
         )
         for record_id, text in rows:
-            yield int(record_id), str(text)
+            yield int(record_id), str(text).encode("utf-8")
         if len(rows) < batch:
             return
         after = int(rows[-1][0])

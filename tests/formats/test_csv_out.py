@@ -12,6 +12,7 @@ import json
 import os
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -99,6 +100,46 @@ def test_formula_cells_are_neutralised() -> None:
     assert cell["Tags"] == "'-1; @me"
     assert cell["Counterpart"] == "'+86 138"
     assert cell["Statutory holiday (min)"] == "20.5"  # numbers stay numbers
+
+
+_cell_text = st.text(alphabet=st.sampled_from(list('a,"\r\n =+-@\t老 ;')), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | _cell_text,
+            st.integers(-5, 10**6) | st.floats(0, 1e4, allow_nan=False) | st.none(),
+            st.booleans(),
+            st.lists(_cell_text, max_size=3),
+        ),
+        max_size=5,
+    )
+)
+def test_csv_lines_are_what_csv_writer_writes(cells: list[tuple[Any, ...]]) -> None:
+    """csv_chunks writes unquoted lines itself (issue 7): byte for byte csv.writer's output."""
+    base = list(_rows()[0])
+    rows, expected = [], io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    columns = csv_columns(True)
+    writer.writerow(columns)
+    for text, number, voided, tags in cells:
+        row = list(base)
+        row[COLUMNS.index("text")] = text
+        row[COLUMNS.index("counterpart")] = text
+        row[COLUMNS.index("inside_minutes")] = number
+        row[COLUMNS.index("voided")] = voided
+        row[COLUMNS.index("tags")] = tags
+        rows.append(tuple(row))
+        picked: dict[str, Any] = {c: row[COLUMNS.index(c)] for c in columns}
+        picked["tags"] = "; ".join(tags)
+        picked["attachments"] = "; ".join(picked["attachments"])
+        for name in ("text", "counterpart", "tags", "attachments"):
+            picked[name] = neutralise(picked[name] or "")
+        writer.writerow([picked[c] for c in columns])
+    data = b"".join(csv_chunks(columns, rows, columns))
+    assert data == ("\ufeff" + expected.getvalue()).encode("utf-8")
 
 
 @pytest.mark.parametrize(

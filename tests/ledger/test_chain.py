@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offline_tracker.ledger.canonical import EncodingError, canonical_bytes, entry_body
+from offline_tracker.ledger.canonical import EncodingError, canonical_bytes, decode_body, entry_body
 from offline_tracker.ledger.chain import GENESIS, StoredEntry, entry_hash, verify_chain
 
 HERE = Path(__file__).parent
@@ -54,7 +53,7 @@ def test_changed_byte_is_named(index: int) -> None:
     entries = _stored()
     body = bytearray(entries[index].body)
     body[-5] ^= 0x01
-    entries[index] = replace(entries[index], body=bytes(body))
+    entries[index] = entries[index]._replace(body=bytes(body))
     report = verify_chain(entries)
     assert not report.ok
     assert {p.seq for p in report.problems} == {index + 1}
@@ -106,6 +105,75 @@ def test_canonical_encoding_round_trips(value: object) -> None:
     assert canonical_bytes(json.loads(encoded)) == encoded
 
 
+REFERENCE = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_fast_codec_writes_the_reference_bytes(value: object) -> None:
+    """msgspec (issue 7) writes exactly what the spec's json.dumps recipe writes."""
+    assert canonical_bytes(value) == json.dumps(value, **REFERENCE).encode("utf-8")
+
+
+def _reference_decode(body: bytes) -> object:
+    """The spec's definition of a canonical body, with the standard library only."""
+    try:
+        text = body.decode("utf-8")
+        value = json.loads(text, parse_float=_refuse, parse_constant=_refuse)
+    except ValueError:
+        return "refused"
+    ok = isinstance(value, dict) and json.dumps(value, **REFERENCE) == text
+    return value if ok else "refused"
+
+
+def _refuse(text: str) -> object:
+    raise ValueError(text)
+
+
+def _decode(body: bytes) -> object:
+    try:
+        return decode_body(body)
+    except ValueError:
+        return "refused"
+
+
+ALMOST_CANONICAL = [
+    b'{"a":1.5}',
+    b'{"a":1e5}',
+    b'{"a":NaN}',
+    b'{"a":-Infinity}',
+    b'{"b":1,"a":2}',
+    b'{"a":1,"a":1}',
+    b'{"a": 1}',
+    b'{"a":-0}',
+    b'{"a":"\\u00e9"}',
+    b'{"a":"\\ud800"}',
+    b'{"a":"\xff"}',
+    b'{"a":123456789012345678901234567890}',
+    b'[1]',
+    b'"a"',
+    b'{"a":"\x7f\xe2\x80\xa8"}',
+    b'{"a":"\\u007f"}',
+]
+
+
+@pytest.mark.parametrize("body", ALMOST_CANONICAL)
+def test_decode_body_judges_edge_cases_as_the_reference(body: bytes) -> None:
+    assert _decode(body) == _reference_decode(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values, st.data())
+def test_decode_body_judges_changed_bodies_as_the_reference(
+    value: object, data: st.DataObject
+) -> None:
+    body = bytearray(json.dumps({"data": value}, **REFERENCE).encode("utf-8"))
+    if data.draw(st.booleans()):
+        position = data.draw(st.integers(0, len(body) - 1))
+        body[position] = data.draw(st.sampled_from(b' .e0-"\\:,{}[]\xc3'))
+    assert _decode(bytes(body)) == _reference_decode(bytes(body))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=2), st.data())
 def test_any_single_changed_byte_is_detected(index: int, data: st.DataObject) -> None:
@@ -114,7 +182,7 @@ def test_any_single_changed_byte_is_detected(index: int, data: st.DataObject) ->
     position = data.draw(st.integers(0, len(body) - 1))
     flip = data.draw(st.integers(1, 255))
     body[position] ^= flip
-    entries[index] = replace(entries[index], body=bytes(body))
+    entries[index] = entries[index]._replace(body=bytes(body))
     assert not verify_chain(entries).ok
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,3 +192,12 @@ def test_ledger_stays_append_only_after_a_batch(app: App) -> None:
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE ledger SET kind = 'x'")
     conn.close()
+
+
+def test_entry_ids_are_the_uuid4_texts_of_the_standard_library() -> None:
+    """uuid4_texts formats ids itself (issue 7); each must be what the uuid module writes."""
+    random = os.urandom(16 * 500) + bytes(16) + b"\xff" * 16
+    expected = [
+        str(uuid.UUID(bytes=random[i : i + 16], version=4)) for i in range(0, len(random), 16)
+    ]
+    assert batch.uuid4_texts(random) == expected

@@ -23,15 +23,12 @@ from offline_tracker.formats.importers.csvmap import (
     parse_mapping_lines,
 )
 from offline_tracker.formats.importers.git import GIT_LOG_FORMAT, git_log_argv, parse_git_log
-from offline_tracker.formats.importers.ics import parse_ics
-from offline_tracker.formats.importers.mail import messages_in_bytes, parse_mail, parse_messages
 from offline_tracker.formats.importers.timew import parse_timew
 from offline_tracker.formats.importers.watson import parse_watson
 
 SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior")
 
 _BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
-    "ics": parse_ics,
     "git": parse_git_log,
     "csv": parse_csv,
     "watson": parse_watson,
@@ -65,8 +62,10 @@ def parse_data(source: str, data: bytes, options: ImportOptions, name: str = "")
     _check_source(source)
     options.check()
     if source == "mail":
+        from offline_tracker.formats.importers.mail import messages_in_bytes, parse_messages
+
         return parse_messages(messages_in_bytes(data, name), options)
-    return _BYTE_PARSERS[source](data, options)
+    return _byte_parser(source)(data, options)
 
 
 def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult:
@@ -75,6 +74,8 @@ def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult
     options.check()
     path = Path(path)
     if source == "mail":
+        from offline_tracker.formats.importers.mail import parse_mail
+
         return parse_mail(path, options)
     if path.is_dir():
         raise ImportFormatError(f"{path} is a folder; {source} import reads one file")
@@ -82,4 +83,14 @@ def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return _BYTE_PARSERS[source](data, options)
+    return _byte_parser(source)(data, options)
+
+
+def _byte_parser(source: str) -> Callable[[bytes, ImportOptions], ImportResult]:
+    # The mail and calendar parsers load the email package and dateutil's rrule (~20 ms):
+    # only for those sources (`ot import watson` of 20k frames has a budget of one second).
+    if source == "ics":
+        from offline_tracker.formats.importers.ics import parse_ics
+
+        return parse_ics
+    return _BYTE_PARSERS[source]
