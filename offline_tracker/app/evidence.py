@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from offline_tracker.app import terms
+from offline_tracker.app import parallel, terms
 from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError, Message
@@ -24,6 +24,7 @@ from offline_tracker.storage.db import Tx
 if TYPE_CHECKING:
     from offline_tracker.app.core import App
     from offline_tracker.app.reports import Report
+    from offline_tracker.domain.breakdowns import RecordSpan, SpanClassifier
     from offline_tracker.domain.calendar import CalendarSet
     from offline_tracker.domain.contract import ContractHistory
     from offline_tracker.domain.results import Flag
@@ -65,21 +66,31 @@ def anchor(app: App) -> Anchor:
 
 # -- record exports ----------------------------------------------------------------------------
 class ExportRows:
-    """The rows of an export, made one at a time as they are written (no 50k payloads in memory)."""
+    """The rows of an export, made one at a time as they are written (no 50k payloads in memory).
 
-    def __init__(self, raw: list[queries.RecordRow], figures: dict[str, Any], now: int) -> None:
-        self._raw, self._figures, self._now = raw, figures, now
+    Each row is classified as it is made, over the timeline the classifier built for all of
+    them: a long export does that in two processes (`csv_bytes`).
+    """
+
+    def __init__(
+        self, raw: list[queries.RecordRow], spans: list[RecordSpan], classifier: SpanClassifier
+    ) -> None:
+        self._raw, self._spans, self._classifier = raw, spans, classifier
 
     def __len__(self) -> int:
         return len(self._raw)
 
     def __iter__(self) -> Iterator[csv_out.Row]:
-        row, loads, now = csv_out.export_row, plain_loads, self._now
-        # The figures are in the order of the rows (span_figures keeps its input's order).
-        for (rid, start, end, _, data, digest), fig in zip(
-            self._raw, self._figures.values(), strict=True
+        return self.part(0, len(self._raw))
+
+    def part(self, lo: int, hi: int) -> Iterator[csv_out.Row]:
+        """Rows [lo, hi) (the halves of a parallel export)."""
+        row, loads, figures = csv_out.export_row, plain_loads, self._classifier.figures
+        now = int(self._classifier.now.timestamp())
+        for (rid, start, end, _, data, digest), span in zip(
+            self._raw[lo:hi], self._spans[lo:hi], strict=True
         ):
-            yield row(rid, loads(data), (start, end), fig, digest, now)
+            yield row(rid, loads(data), (start, end), figures(span), digest, now)
 
 
 @dataclass(frozen=True)
@@ -131,14 +142,13 @@ def _rows(
     include_voided: bool,
 ) -> ExportRows:
     """The records overlapping the period, each classified on its own (RULES T1-T4)."""
-    from offline_tracker.domain.breakdowns import RecordSpan, span_figures
+    from offline_tracker.domain.breakdowns import RecordSpan, SpanClassifier
 
     contracts, calendars = terms_
     raw = queries.record_rows_between(tx, *_bounds(contracts, *period), include_voided)
     spans = [RecordSpan(str(rid), start, end, voided) for rid, start, end, voided, _, _ in raw]
     # One shared timeline for all rows: classify_record per row would rebuild it 50k times.
-    figures = span_figures(spans, contracts, now=now, calendars=calendars)
-    return ExportRows(raw, figures, int(now.timestamp()))
+    return ExportRows(raw, spans, SpanClassifier(spans, contracts, now=now, calendars=calendars))
 
 
 _VOIDED = csv_out.COLUMNS.index("voided")
@@ -175,10 +185,17 @@ def export_meta(export: RecordExport) -> dict[str, Any]:
 
 
 def csv_bytes(export: RecordExport) -> Iterator[bytes]:
-    """The CSV with headers in the current language."""
+    """The CSV with headers in the current language; a long one made on two processors."""
     columns = csv_out.csv_columns(export.include_voided)
     headers = [t(f"export.col.{name}") for name in columns]
-    return csv_out.csv_chunks(headers, export.rows, columns)
+    rows = export.rows
+    if not isinstance(rows, ExportRows):
+        return csv_out.csv_chunks(headers, rows, columns)
+
+    def make(lo: int, hi: int) -> Iterator[bytes]:
+        return csv_out.csv_chunks(headers if lo == 0 else None, rows.part(lo, hi), columns)
+
+    return parallel.in_halves(make, len(rows))
 
 
 def json_bytes(export: RecordExport) -> Iterator[bytes]:

@@ -105,6 +105,44 @@ class _Pieces:
         )
 
 
+class SpanClassifier:
+    """`classify_record` for many spans over one shared timeline, one span at a time.
+
+    The timeline covers every span given (one spare day each side, as any zone is within a day
+    of UTC), so the cost is one day plan per date plus a bisection per span. Exports call
+    `figures` as each row is written (in two processes for a long one).
+    """
+
+    def __init__(
+        self,
+        spans: Sequence[RecordSpan],
+        contracts: ContractHistory,
+        *,
+        now: datetime,
+        calendars: CalendarSet | None = None,
+    ) -> None:
+        self.now = now
+        self._now = epoch(now)
+        self._pieces: _Pieces | None = None
+        if spans:
+            ends = [self._end(s) for s in spans]
+            first = instant(min(s.start for s in spans)).date() - timedelta(days=1)
+            last = instant(max(max(ends), max(s.start for s in spans))).date() + timedelta(days=1)
+            timeline = Timeline(contracts, calendars or CalendarSet(), first, last)
+            self._pieces = _Pieces(timeline)
+
+    def _end(self, span: RecordSpan) -> int:
+        # A running session counts up to `now`, never before its own start (classify_record).
+        return span.end if span.end is not None else max(self._now, span.start)
+
+    def figures(self, span: RecordSpan) -> RecordFigures:
+        """The span's figures; it must be one of the spans the classifier was made with."""
+        if self._pieces is None:
+            raise ValueError("a classifier made without spans classifies none")
+        # Voided time is never claimed: an empty span keeps only the start's day (classify_record).
+        return self._pieces.figures(span.start, span.start if span.voided else self._end(span))
+
+
 def span_figures(
     spans: Sequence[RecordSpan],
     contracts: ContractHistory,
@@ -112,25 +150,9 @@ def span_figures(
     now: datetime,
     calendars: CalendarSet | None = None,
 ) -> dict[str, RecordFigures]:
-    """Per record id, in the order of `spans`: what `classify_record` gives, and its start's day.
-
-    One timeline covers every record (one spare day each side, as any zone is within a day of
-    UTC), so the cost is one day plan per date plus a bisection per record.
-    """
-    if not spans:
-        return {}
-    now_s = epoch(now)
-    # A running session counts up to `now`, never before its own start (as in classify_record).
-    ends = [s.end if s.end is not None else max(now_s, s.start) for s in spans]
-    first = instant(min(s.start for s in spans)).date() - timedelta(days=1)
-    last = instant(max(max(ends), max(s.start for s in spans))).date() + timedelta(days=1)
-    pieces = _Pieces(Timeline(contracts, calendars or CalendarSet(), first, last))
-    out: dict[str, RecordFigures] = {}
-    for span, end in zip(spans, ends, strict=True):
-        # Voided time is never claimed: an empty span keeps only the start's day (classify_record).
-        stop = span.start if span.voided else end
-        out[span.record_id] = pieces.figures(span.start, stop)
-    return out
+    """Per record id, in the order of `spans`: what `classify_record` gives, and its start's day."""
+    classifier = SpanClassifier(spans, contracts, now=now, calendars=calendars)
+    return {span.record_id: classifier.figures(span) for span in spans}
 
 
 def record_span(record: Record) -> RecordSpan:

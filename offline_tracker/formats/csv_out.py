@@ -152,9 +152,11 @@ def csv_columns(include_voided: bool) -> tuple[str, ...]:
 
 
 def csv_chunks(
-    headers: Sequence[str], rows: Iterable[Row], columns: Sequence[str]
+    headers: Sequence[str] | None, rows: Iterable[Row], columns: Sequence[str]
 ) -> Iterator[bytes]:
     """UTF-8 with a BOM and CRLF line ends, the form Excel opens right (Chinese Windows too).
+
+    Without `headers`, only the lines of `rows` (the rest of a file made in parts).
 
     The bytes are csv.writer's (QUOTE_MINIMAL, "\r\n"). A line whose cells hold no comma,
     quote or line break needs no quoting, and is written with one str.format (None as "",
@@ -176,7 +178,7 @@ def csv_chunks(
         writer.writerow(cells)
         return buffer.getvalue()
 
-    lines = [BOM + quoted([neutralise(h) for h in headers])]
+    lines = [] if headers is None else [BOM + quoted([neutralise(h) for h in headers])]
     for count, row in enumerate(rows, 1):
         cells = ["" if cell is None else cell for cell in pick(row)]
         for i in lists:

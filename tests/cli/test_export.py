@@ -272,3 +272,24 @@ def test_a_missing_attachment_is_listed_not_a_crash(filled: Ot, tmp_path: Path) 
 def test_pack_and_anchor_together_are_refused(packed: Path, filled: Ot) -> None:
     result = filled("verify", str(packed), "--anchor", "OT1-1-0000000000000000")
     assert result.code == 2 and "two runs" in result.err
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_csv_made_in_two_processes_is_the_one_made_in_one(
+    filled: Ot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to_file: bool
+) -> None:
+    """Issue 7: long exports split their rows between two processes (app/parallel.py)."""
+    from offline_tracker.app import parallel
+
+    def export(name: str) -> bytes:
+        out = tmp_path / name
+        result = filled("export", "csv", "--include-voided", *(["-o", str(out)] if to_file else []))
+        assert result.code == 0, result.err
+        return out.read_bytes() if to_file else result.out.encode("utf-8")
+
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    alone = export("alone.csv")
+    monkeypatch.undo()
+    monkeypatch.setattr(parallel, "MINIMUM_ITEMS", 2)
+    split = export("split.csv")
+    assert split == alone and alone.count(b"\r\n") == 6  # the header and five records
