@@ -15,6 +15,13 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("offline_tracker", appauthor=False))
 
 
+def default_cache_dir() -> Path:
+    """Where computed data that can be made again is kept (never the ledger, nothing personal)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("offline_tracker", appauthor=False))
+
+
 def resolve_location(explicit: str | None) -> str:
     """The database path or URL to open."""
     if explicit:

@@ -132,16 +132,19 @@ def watson_file(path: Path, count: int = WATSON_FRAMES) -> None:
 
 # -- running ------------------------------------------------------------------------------------
 def env_for(db: Path | None) -> dict[str, str]:
-    """The command's environment: a fixed clock, English, and a bytecode cache.
+    """The command's environment: a fixed clock, English, a bytecode cache and a user cache.
 
     A user's installation has compiled bytecode (pip writes it, or Python on first import); a
     sandbox or CI may set PYTHONDONTWRITEBYTECODE, which would make every run compile our modules
     again. The children keep their bytecode under .bench/pycache instead of in the source tree.
+    Likewise a user's cache folder holds the holidays library's answers after the first run
+    (app/holiday_cache.py): the children's is .bench/cache, filled by each warm-up run.
     """
     skip = ("OFFLINE_TRACKER", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
     env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(OFFLINE_TRACKER_NOW=NOW, OFFLINE_TRACKER_LANG="en", NO_COLOR="1", COLUMNS="100")
     env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
+    env["XDG_CACHE_HOME"] = str(CACHE / "cache")
     if db is not None:
         env["OFFLINE_TRACKER_DB"] = str(db)
     return env

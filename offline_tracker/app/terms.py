@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,11 +42,22 @@ def calendars(tx: Tx) -> CalendarSet:
     """User overrides and loaded official schedules, as the calendar factory of the engine."""
     from offline_tracker.domain.calendar import CalendarSet, parse_official_schedule
 
+    _keep_library_answers()
     overrides = tuple(_override(d) for _, d in queries.fact_rows(tx, "calendar_days"))
     official = tuple(
         parse_official_schedule(d["text"]) for _, d in queries.fact_rows(tx, "official_calendars")
     )
     return CalendarSet(overrides=overrides, official=official)
+
+
+@cache
+def _keep_library_answers() -> None:
+    """Once a run: the holidays library's answers from and into the user's cache folder."""
+    from offline_tracker.app.holiday_cache import library_cache
+    from offline_tracker.domain.calendar import use_library_cache
+    from offline_tracker.paths import default_cache_dir
+
+    use_library_cache(library_cache(default_cache_dir()))
 
 
 def comp_time(tx: Tx) -> tuple[CompTime, ...]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, Protocol, TypeVar
 
 from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.schedule import Shift
@@ -25,6 +25,7 @@ NOTE_HALF_DAY: Final = "half_day_holiday"
 NOTE_MAKE_UP: Final = "make_up_workday"
 NOTE_IN_LIEU: Final = "day_in_lieu"
 NOTE_BREAK: Final = "holiday_break"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,43 @@ def _split_jurisdiction(jurisdiction: str) -> tuple[str, str | None]:
     return country, subdiv or None
 
 
+class LibraryCache(Protocol):
+    """What the holidays library computed, kept between runs (the app keeps it in a file).
+
+    Keys name a question to the library; values are the JSON-able answers. Computing a year
+    costs ~100 ms, most of it loading the library: `ot log` needs one year, an export ten.
+    """
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+_library_cache: LibraryCache | None = None
+
+
+def use_library_cache(cache: LibraryCache | None) -> None:
+    """Keep the library's answers in `cache` from now on (None: compute them every run)."""
+    global _library_cache
+    _library_cache = cache
+
+
+def _remembered(key: str, compute: Callable[[], Any], read: Callable[[Any], _T]) -> _T:
+    """read(the cached answer to `key`), or compute, cache and read it; a bad entry is replaced."""
+    cache = _library_cache
+    if cache is not None:
+        found = cache.get(key)
+        if found is not None:
+            try:
+                return read(found)
+            except (TypeError, ValueError, KeyError, IndexError):
+                pass  # written by something else, or damaged: asked again below
+    answer = compute()
+    if cache is not None:
+        cache.put(key, answer)
+    return read(answer)
+
+
 def _library(country: str, subdiv: str | None, year: int, **kwargs: Any) -> Any:
     import holidays  # slow import: only when a calendar year is first needed
 
@@ -197,6 +235,37 @@ def _names(
     country: str, subdiv: str | None, year: int, **kwargs: Any
 ) -> dict[date, tuple[str, str | None]]:
     """Holiday names of one year in English and Chinese (None where the library has no zh_CN)."""
+    options = ",".join(f"{k}={v}" for k, v in sorted(kwargs.items()))
+    return _remembered(
+        f"names/{country}/{subdiv or ''}/{year}/{options}",
+        lambda: [
+            [day.isoformat(), en, zh]
+            for day, (en, zh) in _library_names(country, subdiv, year, **kwargs).items()
+        ],
+        lambda rows: {date.fromisoformat(d): (str(en), _text(zh)) for d, en, zh in rows},
+    )
+
+
+def _make_up_days(country: str, year: int) -> list[date]:
+    """The library's official make-up workdays (weekend days worked) of one year, in order."""
+
+    def compute() -> list[str]:
+        library = _library(country, None, year)
+        days = getattr(library, "weekend_workdays", ())
+        return sorted(d.isoformat() for d in days if d.year == year)
+
+    return _remembered(
+        f"make_up/{country}/{year}", compute, lambda days: [date.fromisoformat(d) for d in days]
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _library_names(
+    country: str, subdiv: str | None, year: int, **kwargs: Any
+) -> dict[date, tuple[str, str | None]]:
     english = _library(country, subdiv, year, **kwargs)
     if english is None:
         return {}
@@ -232,8 +301,7 @@ class _Year:
 def _yearly_schedule_year(country: str, year: int, in_lieu_as_rest: bool) -> _Year:
     """CN-style year: statutory days, breaks, days in lieu and make-up workdays (C2-C8)."""
     names = _names(country, None, year)
-    library = _library(country, None, year)
-    make_up = sorted(d for d in getattr(library, "weekend_workdays", ()) if d.year == year)
+    make_up = _make_up_days(country, year)
     in_lieu = {d for d, (en, _) in names.items() if all(map(_is_in_lieu_name, en.split("; ")))}
     official = bool(make_up) or any(n[0].startswith("Day off") for n in names.values())
     special: dict[date, DayInfo] = {}
