@@ -72,4 +72,8 @@ def _can_fork() -> bool:
     # macOS has fork, but its system libraries are not safe across it: one process there.
     if sys.platform != "linux":
         return False
+    # A lock held by another thread (a progress bar's) would stay locked in the child forever.
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False
     return len(os.sched_getaffinity(0)) > 1

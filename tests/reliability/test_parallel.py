@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -94,3 +95,16 @@ def test_stopping_early_leaves_no_child_behind() -> None:
 def test_other_systems_use_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
     assert not parallel._can_fork()
+
+
+@forks
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert not parallel._can_fork()
+    finally:
+        stop.set()
+        worker.join()
+    assert parallel._can_fork()
