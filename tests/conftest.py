@@ -76,6 +76,21 @@ def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(params=["one process", "two processes"])
+def walks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """`ot verify` walking the ledger in one process, then in two (app/parallel.py, used for
+    long ledgers, here for every size): both must find the same problems."""
+    from offline_tracker.app import parallel
+
+    if request.param == "one process":
+        monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    elif not parallel.can_fork():
+        pytest.skip("needs Linux and two processors")
+    else:
+        monkeypatch.setattr(parallel, "MINIMUM_ITEMS", 2)
+    return str(request.param)
+
+
 @pytest.fixture
 def ot(tmp_path: Path) -> Ot:
     return Ot(tmp_path / "ledger.sqlite")

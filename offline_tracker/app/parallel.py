@@ -1,14 +1,14 @@
-"""A long output made on two processors: its second half by a forked child, at the same time.
+"""Work on two processors: part of a long job done by a forked child, at the same time.
 
-Used where the work per item is pure Python over data already in memory (the rows of a record
-export): the child inherits that data by fork, so nothing is sent to it, and it sends back only
-its bytes, through a pipe, when it is done. The output is the same bytes, in the same order, as
-making it in one process; where fork is not safe or not worth it (not Linux, one processor, a
-short output) it is made in one process.
+Used where the work is pure Python over data the parent already has or can read again (the rows
+of a record export, the second half of the ledger for `ot verify`): the child inherits what it
+needs by fork, so nothing is sent to it, and it sends back only its answer, as bytes through a
+pipe, when it is done. Where fork is not safe or not worth it (not Linux, one processor, another
+thread running, a short job) the caller does all the work itself.
 
-The child touches no database connection and leaves with `os._exit`, so it runs no clean-up of
-the parent's (SQLite's rule for fork: never use a connection across it). If it fails in any way,
-the parent makes that half itself, and an error is then raised in the parent as usual.
+The child never uses the parent's database connection (SQLite's rule for fork) and leaves with
+`os._exit`, so it runs none of the parent's clean-up. If it fails in any way, `Child.result`
+gives None and the caller does that part itself, so an error is raised in the parent as usual.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import NoReturn
+from contextlib import AbstractContextManager
+from typing import Any, NoReturn
 
 # Below this many items a fork (a few milliseconds) costs more than half the work saves.
 MINIMUM_ITEMS = 10_000
@@ -25,42 +26,65 @@ MINIMUM_ITEMS = 10_000
 Maker = Callable[[int, int], Iterable[bytes]]
 
 
-def in_halves(make: Maker, count: int, minimum: int | None = None) -> Iterator[bytes]:
-    """The bytes of `make(0, count)`; `make(lo, hi)` gives those of items [lo, hi) in order."""
-    if count < (MINIMUM_ITEMS if minimum is None else minimum) or not _can_fork():
-        yield from make(0, count)
-        return
-    half = count // 2
+class Child(AbstractContextManager["Child"]):
+    """A forked child computing bytes; leaving the `with` block stops it if it still runs."""
+
+    def __init__(self, pid: int, read_end: int) -> None:
+        self._pid = pid
+        self._pipe = open(read_end, "rb")  # noqa: SIM115 - closed by result() or __exit__
+
+    def result(self) -> bytes | None:
+        """Wait for the child: its bytes, or None if it failed, was killed or sent nothing."""
+        made = self._pipe.read()
+        self._pipe.close()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        return made if os.waitstatus_to_exitcode(status) == 0 else None
+
+    def __exit__(self, *exc: Any) -> None:
+        self._pipe.close()
+        if self._pid:  # the caller stopped early, or its own part failed
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+def fork(work: Callable[[], bytes], items: int) -> Child | None:
+    """`work()` started in a forked child, or None where one process is better (see above)."""
+    if items < MINIMUM_ITEMS or not can_fork():
+        return None
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
-        _child(make, half, count, read_end, write_end)
+        _child(work, read_end, write_end)
     os.close(write_end)
-    pipe = open(read_end, "rb")  # noqa: SIM115 - closed below, whatever happens
-    try:
+    return Child(pid, read_end)
+
+
+def in_halves(make: Maker, count: int) -> Iterator[bytes]:
+    """The bytes of `make(0, count)`; `make(lo, hi)` gives those of items [lo, hi) in order."""
+    half = count // 2
+    child = fork(lambda: b"".join(make(half, count)), count)
+    if child is None:
+        yield from make(0, count)
+        return
+    with child:
         yield from make(0, half)
-        made = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-        if os.waitstatus_to_exitcode(status) == 0:
-            yield made
-        else:
-            yield from make(half, count)
-    finally:
-        pipe.close()
-        if pid:  # the consumer stopped early, or the parent's half failed
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        made = child.result()
+    if made is None:
+        yield from make(half, count)
+    else:
+        yield made
 
 
-def _child(make: Maker, lo: int, hi: int, read_end: int, write_end: int) -> NoReturn:
-    """Make [lo, hi) and send it, then leave without any clean-up (exit code 0: all sent)."""
+def _child(work: Callable[[], bytes], read_end: int, write_end: int) -> NoReturn:
+    """Run `work` and send its bytes, then leave without any clean-up (exit code 0: all sent)."""
     code = 1
     try:
         os.close(read_end)
         # Made whole before it is sent: writing as it goes would stall on a full pipe until the
-        # parent, busy with its own half, read it.
-        made = b"".join(make(lo, hi))
+        # parent, busy with its own part, read it.
+        made = work()
         with open(write_end, "wb") as out:
             out.write(made)
         code = 0
@@ -68,7 +92,7 @@ def _child(make: Maker, lo: int, hi: int, read_end: int, write_end: int) -> NoRe
         os._exit(code)
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     # macOS has fork, but its system libraries are not safe across it: one process there.
     if sys.platform != "linux":
         return False

@@ -57,15 +57,21 @@ EntryRow = tuple[int, str, str, bytes, str, str]
 Visit = Callable[[int, str, dict[str, Any]], None]
 
 
-def verify_chain(entries: Iterable[EntryRow], visit: Visit | None = None) -> ChainReport:
+def verify_chain(
+    entries: Iterable[EntryRow],
+    visit: Visit | None = None,
+    start: tuple[str, int] = (GENESIS, 1),
+) -> ChainReport:
     """Walk the entries in stored order and name every one that fails (one pass, no early stop).
 
     `entries` are StoredEntry values or plain tuples in the same order. `visit` receives each
     entry that passes with its decoded fields, so that a caller can use them (the projection
-    replay of `ot verify`) without parsing every body a second time.
+    replay of `ot verify`) without parsing every body a second time. `start` is the hash and
+    sequence number the first entry must follow (a later part of the chain: the stored hash of
+    the entry before it, and its seq + 1).
     """
     problems: list[ChainProblem] = []
-    prev, expected_seq, count = GENESIS, 1, 0
+    (prev, expected_seq), count = start, 0
     sha256 = hashlib.sha256
     decode, encode = fast_codec()
     for seq, entry_id, kind, body, prev_hash, digest in entries:

@@ -144,17 +144,36 @@ def iter_entries(tx: Tx) -> Iterator[StoredEntry]:
     return map(StoredEntry._make, entry_rows(tx))
 
 
-def entry_rows(tx: Tx, batch: int = 5000) -> Iterator[EntryRow]:
-    """iter_entries as plain tuples in StoredEntry's order (`ot verify`: 100k a second)."""
+def entry_rows(
+    tx: Tx, offset: int = 0, limit: int | None = None, batch: int = 5000
+) -> Iterator[EntryRow]:
+    """iter_entries as plain tuples in StoredEntry's order (`ot verify`: 100k a second).
+
+    `offset` and `limit` count positions in sequence order (SQLite only: `ot verify` cuts the
+    ledger of a file in two).
+    """
     if tx.dialect == "sqlite":
         # The cursor streams; CAST gives the UTF-8 bytes that were hashed without a decode.
         return iter(
             tx.execute(
                 "SELECT seq, entry_id, kind, CAST(body AS BLOB), prev_hash, hash FROM ledger "
-                "ORDER BY seq"
+                "ORDER BY seq LIMIT :limit OFFSET :offset",
+                {"limit": -1 if limit is None else limit, "offset": offset},
             )
         )
+    if offset or limit is not None:
+        raise ValueError("entry ranges are read from SQLite files only")
     return _batched_entries(tx, batch)
+
+
+def entries_around(tx: Tx, position: int) -> tuple[tuple[int, str], tuple[int, str]]:
+    """(seq, hash) of the entries at `position` - 1 and `position`, in sequence order."""
+    rows = tx.all(
+        "SELECT seq, hash FROM ledger ORDER BY seq LIMIT 2 OFFSET :offset",
+        {"offset": position - 1},
+    )
+    (before, before_hash), (at, at_hash) = rows
+    return (int(before), str(before_hash)), (int(at), str(at_hash))
 
 
 def _batched_entries(tx: Tx, batch: int) -> Iterator[EntryRow]:

@@ -97,22 +97,40 @@ def source_ids(tx: Tx, candidates: list[str]) -> set[str]:
     return found
 
 
-def record_payloads(tx: Tx, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
-    """(id, stored payload as UTF-8 JSON) of every record in id order, streamed."""
+def record_payloads(
+    tx: Tx, at_least: int | None = None, below: int | None = None, batch: int = 5000
+) -> Iterator[tuple[int, bytes, int]]:
+    """(id, stored payload as UTF-8 JSON, last_seq) of the records with ids in [at_least, below),
+    in id order, streamed."""
+    low, high = -(2**63) if at_least is None else at_least, 2**63 - 1 if below is None else below
     if tx.dialect == "sqlite":
-        yield from tx.execute("SELECT id, CAST(data AS BLOB) FROM records ORDER BY id")
+        yield from tx.execute(
+            "SELECT id, CAST(data AS BLOB), last_seq FROM records "
+            "WHERE id >= :low AND id < :high ORDER BY id",
+            {"low": low, "high": high},
+        )
         return
-    after = -(2**63)
     while True:  # servers' drivers buffer a whole result: keyset pages
         rows = tx.all(
-            "SELECT id, data FROM records WHERE id > :after ORDER BY id LIMIT :n",
-            {"after": after, "n": batch},
+            "SELECT id, data, last_seq FROM records WHERE id >= :low AND id < :high "
+            "ORDER BY id LIMIT :n",
+            {"low": low, "high": high, "n": batch},
         )
-        for record_id, text in rows:
-            yield int(record_id), str(text).encode("utf-8")
+        for record_id, text, last_seq in rows:
+            yield int(record_id), str(text).encode("utf-8"), int(last_seq)
         if len(rows) < batch:
             return
-        after = int(rows[-1][0])
+        low = int(rows[-1][0]) + 1
+
+
+def record_payloads_of(tx: Tx, ids: list[int]) -> Iterator[tuple[int, bytes, int]]:
+    """record_payloads for the records `ids` (those that exist), in chunks of 500."""
+    for i in range(0, len(ids), 500):
+        names = {f"i{n}": value for n, value in enumerate(ids[i : i + 500])}
+        marks = ", ".join(f":{name}" for name in names)
+        rows = tx.all(f"SELECT id, data, last_seq FROM records WHERE id IN ({marks})", names)
+        for record_id, text, last_seq in rows:
+            yield int(record_id), str(text).encode("utf-8"), int(last_seq)
 
 
 def all_records(tx: Tx) -> dict[int, dict[str, Any]]:

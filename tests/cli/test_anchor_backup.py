@@ -59,6 +59,7 @@ def _truncate(ot: Ot, after: int) -> None:
     conn.close()
 
 
+@pytest.mark.usefixtures("walks")
 def test_anchor_prints_a_digest_and_records_it(logged: Ot) -> None:
     digest = _anchor(logged)
     seq, prefix = DIGEST.fullmatch(digest).groups()  # type: ignore[union-attr]
@@ -72,6 +73,7 @@ def test_anchor_prints_a_digest_and_records_it(logged: Ot) -> None:
     assert result.code == 0 and f"Anchor {digest} matches" in result.out
 
 
+@pytest.mark.usefixtures("walks")
 def test_a_rewritten_ledger_breaks_its_anchors(logged: Ot) -> None:
     digest = _anchor(logged)
     logged("log", "later", "--at", "2025-10-08 08:00", "--minutes", "5")
@@ -84,6 +86,7 @@ def test_a_rewritten_ledger_breaks_its_anchors(logged: Ot) -> None:
     assert result.code == 1 and "entry 5 has another hash now" in result.out
 
 
+@pytest.mark.usefixtures("walks")
 def test_a_truncated_ledger_misses_the_anchored_entry(logged: Ot) -> None:
     digest = _anchor(logged)
     _truncate(logged, 4)  # the anchored head and the anchor entry are gone
@@ -186,6 +189,7 @@ def test_restore_is_refused_while_another_program_has_the_ledger_open(logged: Ot
     assert logged("verify").code == 0
 
 
+@pytest.mark.usefixtures("walks")
 def test_verify_json_keeps_its_shape_with_anchors(logged: Ot) -> None:
     digest = _anchor(logged)
     data = json.loads(logged("verify", "--json", "--anchor", digest).out)

@@ -287,7 +287,7 @@ def test_a_csv_made_in_two_processes_is_the_one_made_in_one(
         assert result.code == 0, result.err
         return out.read_bytes() if to_file else result.out.encode("utf-8")
 
-    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
     alone = export("alone.csv")
     monkeypatch.undo()
     monkeypatch.setattr(parallel, "MINIMUM_ITEMS", 2)

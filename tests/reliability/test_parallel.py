@@ -11,7 +11,12 @@ import pytest
 
 from offline_tracker.app import parallel
 
-forks = pytest.mark.skipif(not parallel._can_fork(), reason="needs Linux and two processors")
+forks = pytest.mark.skipif(not parallel.can_fork(), reason="needs Linux and two processors")
+
+
+@pytest.fixture(autouse=True)
+def _small_jobs_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MINIMUM_ITEMS", 2)
 
 
 def _numbers(lo: int, hi: int) -> Iterator[bytes]:
@@ -32,18 +37,19 @@ def test_halves_give_the_one_process_bytes(count: int) -> None:
         made_by.add(os.getpid())  # in the child this set is the child's copy
         return _numbers(lo, hi)
 
-    assert b"".join(parallel.in_halves(make, count, minimum=2)) == _one_process(count)
+    assert b"".join(parallel.in_halves(make, count)) == _one_process(count)
     assert made_by == {os.getpid()}  # the parent made only its own half
 
 
-def test_short_outputs_stay_in_one_process() -> None:
+def test_short_outputs_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MINIMUM_ITEMS", 100)
     calls: list[tuple[int, int]] = []
 
     def make(lo: int, hi: int) -> Iterator[bytes]:
         calls.append((lo, hi))
         return _numbers(lo, hi)
 
-    assert b"".join(parallel.in_halves(make, 50, minimum=100)) == _one_process(50)
+    assert b"".join(parallel.in_halves(make, 50)) == _one_process(50)
     assert calls == [(0, 50)]
 
 
@@ -58,7 +64,7 @@ def test_a_failing_child_is_replaced_by_the_parent() -> None:
         calls.append((lo, hi))
         return _numbers(lo, hi)
 
-    assert b"".join(parallel.in_halves(make, 1000, minimum=2)) == _one_process(1000)
+    assert b"".join(parallel.in_halves(make, 1000)) == _one_process(1000)
     assert calls == [(0, 500), (500, 1000)]
 
 
@@ -71,7 +77,7 @@ def test_a_killed_child_is_replaced_by_the_parent() -> None:
             os.kill(os.getpid(), 9)
         return _numbers(lo, hi)
 
-    assert b"".join(parallel.in_halves(make, 1000, minimum=2)) == _one_process(1000)
+    assert b"".join(parallel.in_halves(make, 1000)) == _one_process(1000)
 
 
 @forks
@@ -80,12 +86,12 @@ def test_an_error_in_both_halves_reaches_the_caller() -> None:
         raise ValueError("bad row")
 
     with pytest.raises(ValueError, match="bad row"):
-        b"".join(parallel.in_halves(make, 1000, minimum=2))
+        b"".join(parallel.in_halves(make, 1000))
 
 
 @forks
 def test_stopping_early_leaves_no_child_behind() -> None:
-    chunks = parallel.in_halves(_numbers, 100_000, minimum=2)
+    chunks = parallel.in_halves(_numbers, 100_000)
     assert next(chunks) == b"0,"
     chunks.close()
     with pytest.raises(ChildProcessError):  # the child was killed and reaped
@@ -94,7 +100,7 @@ def test_stopping_early_leaves_no_child_behind() -> None:
 
 def test_other_systems_use_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert not parallel._can_fork()
+    assert not parallel.can_fork()
 
 
 @forks
@@ -103,8 +109,8 @@ def test_no_fork_while_another_thread_runs() -> None:
     worker = threading.Thread(target=stop.wait)
     worker.start()
     try:
-        assert not parallel._can_fork()
+        assert not parallel.can_fork()
     finally:
         stop.set()
         worker.join()
-    assert parallel._can_fork()
+    assert parallel.can_fork()
