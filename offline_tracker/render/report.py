@@ -293,10 +293,20 @@ def flag_text(flag: Flag) -> str:
         return t(key)
 
 
+# Past this many overlapping pairs the text report says how many there are instead of listing
+# them (a year of messages logged during sessions gives thousands); `--json` lists every one.
+OVERLAPS_LISTED = 20
+
+
 def flags_section(flags: Sequence[Flag]) -> list[Any]:
     if not flags:
         return []
-    rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in flags]
+    overlaps = [f for f in flags if f.code == "overlap"]
+    shown = flags if len(overlaps) <= OVERLAPS_LISTED else [f for f in flags if f.code != "overlap"]
+    rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in shown]
+    if len(shown) < len(flags):  # RULES T3: the overlapping time is still counted once
+        days = len({f.date for f in overlaps})
+        rows.insert(0, ("", t("report.flags.overlaps", count=len(overlaps), days=days)))
     return [_text(t("report.flags.title"), "bold"), grid(rows)]
 
 

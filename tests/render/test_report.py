@@ -314,3 +314,18 @@ def test_trend_without_off_hours_time_says_what_to_log() -> None:
     text = trend_text(weeks(0, 0), width=80)
     assert "No off-hours time in these weeks" in text and "ot log" in text
     assert trend_text((), width=80) == empty_text()
+
+
+def test_many_overlaps_are_counted_not_listed() -> None:
+    """RULES T3: overlaps are reported; past OVERLAPS_LISTED pairs, as one line (--json: all)."""
+    session = event("100", "2025-09-30 19:00", 180, kind="meeting")
+    messages = tuple(event(str(200 + n), "2025-09-30 19:30", 5 + n) for n in range(7))
+    report = week_report((*WEEK, session, *messages))
+    overlaps = [f for f in report.result.flags if f.code == "overlap"]
+    assert len(overlaps) > 20  # every pair is still a flag (the JSON report lists them)
+    text = report_text(report, width=100)
+    assert f"Overlapping records: {len(overlaps)} pairs over 1 day(s)" in text
+    assert "Records 5 and 6 overlap" not in text
+    assert "outside the schedule on a workday" in text  # other findings are still listed
+    few = report_text(week_report(), width=100)
+    assert "Records 5 and 6 overlap for 20m" in few and "Overlapping records" not in few
