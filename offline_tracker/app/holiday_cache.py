@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -32,15 +31,17 @@ class FileCache:
         return self._load().get(key)
 
     def put(self, key: str, value: Any) -> None:
+        from offline_tracker.formats.pack import write_private  # only when an answer is new
+
         data = self._load()
         data[key] = value
+        text = json.dumps(data, ensure_ascii=False).encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
                 self._remove_stale()
-            spare = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            spare.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            os.replace(spare, self.path)  # readers see the old file or the new one, never half
+            # Whole or not at all: readers see the old file or the new one, never half.
+            write_private(self.path, lambda out: out.write(text))
         except OSError:
             pass  # a read-only or full disk: the answers are computed again next time
 

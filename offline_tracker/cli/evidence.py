@@ -57,12 +57,8 @@ def export_csv(
     output: Output = None,
     include_voided: Voided = False,
 ) -> None:
-    from offline_tracker.app import evidence
-
     _language(ctx)
-    with state(ctx).app() as app:
-        export = evidence.export_records(app, date_from, date_to, include_voided)
-    _write(evidence.csv_bytes(export), output, len(export.rows))
+    _export(ctx, "csv", date_from, date_to, output, include_voided)
 
 
 def export_json(
@@ -72,11 +68,23 @@ def export_json(
     output: Output = None,
     include_voided: Voided = False,
 ) -> None:
+    _export(ctx, "json", date_from, date_to, output, include_voided)
+
+
+def _export(
+    ctx: typer.Context,
+    form: str,
+    date_from: str | None,
+    date_to: str | None,
+    output: Path | None,
+    include_voided: bool,
+) -> None:
     from offline_tracker.app import evidence
 
     with state(ctx).app() as app:
         export = evidence.export_records(app, date_from, date_to, include_voided)
-    _write(evidence.json_bytes(export), output, len(export.rows))
+    chunks = evidence.csv_bytes(export) if form == "csv" else evidence.json_bytes(export)
+    _write(chunks, output, len(export.rows))
 
 
 def export_evidence(

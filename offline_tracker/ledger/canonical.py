@@ -86,13 +86,6 @@ def decode_body(body: bytes | str) -> dict[str, Any]:
     return _decode_reference(data)
 
 
-def fast_codec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
-    """decode_body's fast path as (decode, encode), for a loop that cannot pay a call a body:
-    a body is canonical when decode does not raise, gives a dict and encode gives the body back;
-    any other body must go to decode_body."""
-    return _DECODER.decode, _ENCODER.encode
-
-
 def _decode_reference(data: bytes) -> dict[str, Any]:
     """decode_body by the definition, with the standard library."""
     text = data.decode("utf-8")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from offline_tracker.ledger.canonical import decode_body, fast_codec
+from offline_tracker.ledger.canonical import decode_body
 
 GENESIS = "0" * 64
 
@@ -73,37 +73,30 @@ def verify_chain(
     problems: list[ChainProblem] = []
     (prev, expected_seq), count = start, 0
     sha256 = hashlib.sha256
-    decode, encode = fast_codec()
     for seq, entry_id, kind, body, prev_hash, digest in entries:
         count += 1
-        # The common case in few tests; the problems are worked out only when one fails.
+        # The common case in one test; the problems are worked out only when it fails.
         linked = (
             seq == expected_seq
             and prev_hash == prev
             and sha256(prev_hash.encode("utf-8", "replace") + body).hexdigest() == digest
         )
-        found = None if linked else _link_problems(seq, body, prev_hash, digest, prev, expected_seq)
-        try:  # decode_body's fast path, inline: this loop runs 100k times a second
-            fields = decode(body)
-            canonical = type(fields) is dict and encode(fields) == body
-        except Exception:
-            canonical = False
-        if not canonical:
-            try:
-                fields = decode_body(body)
-            except ValueError:
-                found = found or []
-                found.append(ChainProblem(seq, "not_canonical", "body is not canonical JSON"))
-                fields = None
-        if fields is not None and (
-            fields.get("seq") != seq or fields.get("id") != entry_id or fields.get("kind") != kind
-        ):
-            found = found or []
-            found.append(ChainProblem(seq, "column_mismatch", "columns disagree with the body"))
+        found = [] if linked else _link_problems(seq, body, prev_hash, digest, prev, expected_seq)
+        try:
+            fields = decode_body(body)
+        except ValueError:
+            found.append(ChainProblem(seq, "not_canonical", "body is not canonical JSON"))
+        else:
+            if (
+                fields.get("seq") != seq
+                or fields.get("id") != entry_id
+                or fields.get("kind") != kind
+            ):
+                found.append(ChainProblem(seq, "column_mismatch", "columns disagree with the body"))
+            elif visit is not None and not found:
+                visit(seq, kind, fields)
         if found:
             problems.extend(found)
-        elif visit is not None:
-            visit(seq, kind, fields)
         prev, expected_seq = digest, seq + 1
     return ChainReport(count=count, head_hash=prev, problems=tuple(problems))
 

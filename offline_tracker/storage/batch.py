@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from offline_tracker.domain import facts
@@ -19,15 +18,6 @@ Entry = tuple[str, dict[str, Any], int | None]
 _Fact = tuple[int, str, dict[str, Any], str | None]
 
 _SCALARS = frozenset({str, bool, type(None)})
-
-_INSERT_ENTRY = (
-    "INSERT INTO ledger (seq, entry_id, recorded_at, kind, ref, body, prev_hash, hash) "
-    "VALUES (:seq, :entry_id, :at, :kind, :ref, :body, :prev, :hash)"
-)
-_INSERT_RECORD = (
-    "INSERT INTO records (id, type, start_utc, end_utc, voided, source_id, last_seq, data) "
-    "VALUES (:id, :type, :start, :end, :voided, :source_id, :last_seq, :data)"
-)
 
 
 def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledger.Appended]:
@@ -53,22 +43,11 @@ def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledg
         entry_id = entry_ids[n]
         body, data_json = _encode(seq, entry_id, recorded_at, kind, data, fast)
         digest = entry_hash(prev, body)
-        rows.append(
-            {
-                "seq": seq,
-                "entry_id": entry_id,
-                "at": recorded_at,
-                "kind": kind,
-                "ref": ref,
-                "body": body.decode("utf-8"),
-                "prev": prev,
-                "hash": digest,
-            }
-        )
+        rows.append(ledger.entry_row(seq, entry_id, recorded_at, kind, ref, body, prev, digest))
         appended.append(ledger.Appended(seq, entry_id, digest))
         projected.append((seq, kind, data, data_json))
         prev = digest
-    tx.executemany(_INSERT_ENTRY, rows)
+    tx.executemany(ledger.INSERT_ENTRY, rows)
     _project_many(tx, projected)
     return appended
 
@@ -178,29 +157,11 @@ def _project_adds(tx: Tx, run: Sequence[_Fact]) -> None:
     widest = 0
     for seq, _, data, data_json in run:
         # A record.add's payload is its data as it is (apply_fact would only copy it).
-        start = _epoch(data["start"])
-        end = _epoch(data["end"]) if data.get("end") else None
-        if end is not None:
-            widest = max(widest, end - start)
-        rows.append(
-            {
-                "id": seq,
-                "type": data["type"],
-                "start": start,
-                "end": end,
-                "voided": bool(data.get("voided", False)),
-                "source_id": data.get("source_id"),
-                "last_seq": seq,
-                "data": data_json if data_json is not None else ledger.dumps(data),
-            }
-        )
-    tx.executemany(_INSERT_RECORD, rows)
+        row = ledger.record_row(seq, seq, data, data_json)
+        if row["end"] is not None:
+            widest = max(widest, row["end"] - row["start"])
+        rows.append(row)
+    tx.executemany(ledger.INSERT_RECORD, rows)
     # ledger.append widens the span record by record; the largest wins either way.
     if widest > queries.max_span(tx):
         queries.set_meta(tx, queries.MAX_SPAN, str(widest))
-
-
-def _epoch(text: str) -> int:
-    # The instant facts.parse_utc reads from the canonical 2025-10-01T13:30:00Z, through
-    # fromisoformat (in C): strptime alone would be a tenth of a large import.
-    return int(datetime.fromisoformat(text).timestamp())

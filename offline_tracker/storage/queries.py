@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -88,13 +88,18 @@ def fact_rows(tx: Tx, table: str) -> list[tuple[int, dict[str, Any]]]:
 def source_ids(tx: Tx, candidates: list[str]) -> set[str]:
     """Which of these import source ids are already in the ledger."""
     found: set[str] = set()
-    for i in range(0, len(candidates), 500):
-        chunk = candidates[i : i + 500]
-        names = {f"s{n}": value for n, value in enumerate(chunk)}
-        marks = ", ".join(f":{name}" for name in names)
+    for marks, names in _in_lists(candidates):
         rows = tx.all(f"SELECT source_id FROM records WHERE source_id IN ({marks})", names)
         found.update(str(r[0]) for r in rows)
     return found
+
+
+def _in_lists(values: Sequence[Any], size: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`values` as (":v0, :v1, ...", parameters) for `IN (...)`, `size` at a time (SQLite limits
+    the host parameters of a statement)."""
+    for i in range(0, len(values), size):
+        names = {f"v{n}": value for n, value in enumerate(values[i : i + size])}
+        yield ", ".join(f":{name}" for name in names), names
 
 
 def record_payloads(
@@ -124,10 +129,8 @@ def record_payloads(
 
 
 def record_payloads_of(tx: Tx, ids: list[int]) -> Iterator[tuple[int, bytes, int]]:
-    """record_payloads for the records `ids` (those that exist), in chunks of 500."""
-    for i in range(0, len(ids), 500):
-        names = {f"i{n}": value for n, value in enumerate(ids[i : i + 500])}
-        marks = ", ".join(f":{name}" for name in names)
+    """record_payloads for the records `ids` (those that exist)."""
+    for marks, names in _in_lists(ids):
         rows = tx.all(f"SELECT id, data, last_seq FROM records WHERE id IN ({marks})", names)
         for record_id, text, last_seq in rows:
             yield int(record_id), str(text).encode("utf-8"), int(last_seq)
@@ -149,23 +152,13 @@ def set_meta(tx: Tx, key: str, value: str) -> None:
 
 
 # -- evidence (exports, packs, anchors) ----------------------------------------------------------
-_CHUNK = 500
 EntryRow = tuple[int, str, str, str, str, str, str]
-
-
-def _chunks(values: list[int]) -> list[dict[str, int]]:
-    """Named parameter sets of at most _CHUNK values (SQLite limits the host parameters)."""
-    return [
-        {f"v{n}": value for n, value in enumerate(values[i : i + _CHUNK])}
-        for i in range(0, len(values), _CHUNK)
-    ]
 
 
 def entry_hashes(tx: Tx, seqs: list[int]) -> dict[int, str]:
     """seq -> hash of those ledger entries (a record's creating entry has the record's id)."""
     found: dict[int, str] = {}
-    for names in _chunks(sorted(set(seqs))):
-        marks = ", ".join(f":{name}" for name in names)
+    for marks, names in _in_lists(sorted(set(seqs))):
         rows = tx.all(f"SELECT seq, hash FROM ledger WHERE seq IN ({marks})", names)
         found.update((int(seq), str(digest)) for seq, digest in rows)
     return found
@@ -188,15 +181,12 @@ def _entry_row(row: tuple[Any, ...]) -> EntryRow:
 def entries_about(tx: Tx, record_ids: list[int], kinds: tuple[str, ...]) -> list[EntryRow]:
     """Entries that create or correct these records, and every entry of `kinds`, by seq."""
     found: dict[int, EntryRow] = {}
-    for names in _chunks(sorted(set(record_ids))):
-        marks = ", ".join(f":{name}" for name in names)
+    for marks, names in _in_lists(sorted(set(record_ids))):
         sql = f"SELECT {_ENTRY_COLUMNS} FROM ledger WHERE seq IN ({marks}) OR ref IN ({marks})"
         found.update((row[0], row) for row in map(_entry_row, tx.all(sql, names)))
-    kind_names = {f"k{n}": kind for n, kind in enumerate(kinds)}
-    if kind_names:
-        marks = ", ".join(f":{name}" for name in kind_names)
+    for marks, names in _in_lists(kinds):
         sql = f"SELECT {_ENTRY_COLUMNS} FROM ledger WHERE kind IN ({marks})"
-        found.update((row[0], row) for row in map(_entry_row, tx.all(sql, kind_names)))
+        found.update((row[0], row) for row in map(_entry_row, tx.all(sql, names)))
     return [found[seq] for seq in sorted(found)]
 
 
