@@ -10,20 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from offline_tracker.domain import facts
+from offline_tracker.domain import facts, spans
 from offline_tracker.domain.errors import InputError, Message
-from offline_tracker.domain.records import Record
-from offline_tracker.domain.timeparse import parse_date, parse_duration, parse_when, zone
+from offline_tracker.domain.records import Record, record_text
+from offline_tracker.domain.timeparse import parse_date, parse_duration, zone
+from offline_tracker.ledger.canonical import SIMULATED, Stamp, decode_body
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, StorageError, Tx
 from offline_tracker.storage.evidence import EvidenceStore
 
 if TYPE_CHECKING:
     from offline_tracker.app.integrity import Verification
-
-# Minutes a message event takes when the user gives neither --minutes nor --until.
-DEFAULT_MINUTES = {"instruction": 15, "meeting": 30, "call": 15, "deliverable": 30, "ack": 1}
-FALLBACK_MINUTES = 10
 
 
 class NotFound(InputError):
@@ -51,9 +48,12 @@ class RecordInput:
 
 @dataclass(frozen=True)
 class Saved:
+    """What a write did: the record as it now stands, notes, its classification, the entry."""
+
     record: Record
     notes: tuple[Message, ...] = ()
     breakdown: Any = None
+    entry: ledger.Appended | None = None
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,13 @@ class Status:
 class App:
     """The application over one open ledger database; `now` comes from the clock passed in."""
 
-    def __init__(self, db: Database, now: Callable[[], datetime], data_dir: Path) -> None:
+    def __init__(
+        self, db: Database, now: Callable[[], datetime], data_dir: Path, simulated: bool = False
+    ) -> None:
         self.db = db
         self.now = now
         self.data_dir = data_dir
+        self.simulated = simulated
 
     # -- contracts and zones -------------------------------------------------------------------
     def zone(self, tx: Tx) -> ZoneInfo:
@@ -103,35 +106,33 @@ class App:
 
     # -- records -------------------------------------------------------------------------------
     def log(self, inp: RecordInput) -> Saved:
-        """A work-message event: when it came, and the minutes it took."""
-        with self.db.write() as tx:
-            tz, now = self.zone(tx), self.now()
-            start, notes = self._when(inp.at, tz, now)
-            end, more = self._end(inp, start, tz, now)
-            record = self._new_record(tx, "event", inp, start, end, tz, notes + more)
-            return self._save(tx, record, inp, notes + more)
+        """A work-message event: it ends now unless --at/--until say otherwise (domain/spans)."""
+        return self._add_record("event", inp)
 
     def add(self, inp: RecordInput) -> Saved:
         """A work session logged after the fact (--from/--to arrive as at/until)."""
         if inp.at is None or (inp.until is None and inp.minutes is None):
             raise InputError("error.add_needs_times")
+        return self._add_record("session", inp)
+
+    def _add_record(self, type_: str, inp: RecordInput) -> Saved:
+        text = record_text(inp.text)
         with self.db.write() as tx:
             tz, now = self.zone(tx), self.now()
-            start, notes = self._when(inp.at, tz, now)
-            end, more = self._end(inp, start, tz, now)
-            record = self._new_record(tx, "session", inp, start, end, tz, notes + more)
-            return self._save(tx, record, inp, notes + more)
+            span = spans.record_span(_typed(inp), inp.kind, now, tz)
+            record = self._new_record(type_, replace(inp, text=text), span.start, span.end, tz)
+            return self._save(tx, record, inp, span.notes)
 
     def start(self, inp: RecordInput) -> Saved:
+        text = record_text(inp.text, required=False)
         with self.db.write() as tx:
             running = queries.running(tx)
             if running:
                 raise InputError("error.already_running", id=running[0].id)
             tz, now = self.zone(tx), self.now()
-            start, notes = self._when(inp.at, tz, now)
-            self._check_future(start, now, inp.allow_future)
-            record = self._new_record(tx, "session", inp, start, None, tz, notes)
-            return self._save(tx, record, inp, notes)
+            begin = spans.instant(inp.at, now, tz, inp.allow_future)
+            record = self._new_record("session", replace(inp, text=text), begin.start, None, tz)
+            return self._save(tx, record, inp, begin.notes)
 
     def stop(self, at: str | None = None, allow_future: bool = False) -> Saved:
         with self.db.write() as tx:
@@ -139,14 +140,13 @@ class App:
             if not running:
                 raise InputError("error.nothing_running")
             session, tz, now = running[-1], self.zone(tx), self.now()
-            end, notes = self._when(at, tz, now)
-            self._check_future(end, now, allow_future)
-            if end <= session.start:
+            end = spans.instant(at, now, tz, allow_future)
+            if end.start <= session.start:
                 raise InputError("error.end_before_start", start=_local(session.start, tz))
-            data = {"record": int(session.id), "end": facts.iso_utc(end)}
-            ledger.append(tx, facts.RECORD_STOP, data, self.stamp(), ref=int(session.id))
-            stopped = replace(session, end=end)
-            return Saved(stopped, notes, self._breakdown(tx, stopped))
+            data = {"record": int(session.id), "end": facts.iso_utc(end.start)}
+            added = ledger.append(tx, facts.RECORD_STOP, data, self.stamp(), ref=int(session.id))
+            stopped = replace(session, end=end.start, entered=self.now())
+            return Saved(stopped, end.notes, self._breakdown(tx, stopped), added)
 
     def amend(self, record_id: int, inp: RecordInput, reason: str) -> Saved:
         with self.db.write() as tx:
@@ -156,19 +156,19 @@ class App:
             if not changes:
                 raise InputError("error.nothing_to_amend")
             data = {"record": record_id, "changes": changes, "reason": _reason(reason)}
-            ledger.append(tx, facts.RECORD_AMEND, data, self.stamp(), ref=record_id)
+            added = ledger.append(tx, facts.RECORD_AMEND, data, self.stamp(), ref=record_id)
             amended = queries.record(tx, record_id)
             assert amended is not None
-            return Saved(amended, notes, self._breakdown(tx, amended))
+            return Saved(amended, notes, self._breakdown(tx, amended), added)
 
-    def void(self, record_id: int, reason: str) -> Record:
+    def void(self, record_id: int, reason: str) -> Saved:
         with self.db.write() as tx:
             self._existing(tx, record_id)
             data = {"record": record_id, "reason": _reason(reason)}
-            ledger.append(tx, facts.RECORD_VOID, data, self.stamp(), ref=record_id)
+            added = ledger.append(tx, facts.RECORD_VOID, data, self.stamp(), ref=record_id)
             voided = queries.record(tx, record_id)
             assert voided is not None
-            return voided
+            return Saved(voided, (), None, added)
 
     def show(self, record_id: int) -> tuple[Record, list[queries.HistoryRow], ZoneInfo]:
         with self.db.read() as tx:
@@ -187,7 +187,7 @@ class App:
             if last < first:
                 raise InputError("error.range_reversed", first=first, last=last)
             start, end = _day_start(first, tz), _day_start(last + timedelta(days=1), tz)
-            return queries.records_between(tx, start, end, include_voided), tz
+            return queries.records_between(tx, start, end, include_voided, entered=True), tz
 
     def status(self) -> Status:
         with self.db.read() as tx:
@@ -209,49 +209,12 @@ class App:
             return ledger.rebuild(tx)
 
     # -- helpers -------------------------------------------------------------------------------
-    def stamp(self) -> str:
-        return facts.iso_utc(self.now())
-
-    def _when(
-        self, text: str | None, tz: ZoneInfo, now: datetime
-    ) -> tuple[datetime, tuple[Message, ...]]:
-        if text is None:
-            return now, ()
-        when = parse_when(text, now, tz)
-        return when.instant, (when.note,) if when.note else ()
-
-    def _end(
-        self, inp: RecordInput, start: datetime, tz: ZoneInfo, now: datetime
-    ) -> tuple[datetime, tuple[Message, ...]]:
-        if inp.until is not None and inp.minutes is not None:
-            raise InputError("error.until_and_minutes")
-        notes: tuple[Message, ...] = ()
-        if inp.until is not None:
-            end, notes = self._when(inp.until, tz, now)
-        elif inp.minutes is not None:
-            end = start + parse_duration(inp.minutes)
-        else:
-            end = start + timedelta(minutes=DEFAULT_MINUTES.get(inp.kind or "", FALLBACK_MINUTES))
-        if end <= start:
-            raise InputError("error.end_before_start", start=_local(start, tz))
-        self._check_future(start, now, inp.allow_future)
-        if inp.until is not None or inp.minutes is not None:
-            self._check_future(end, now, inp.allow_future)
-        return end, notes
-
-    def _check_future(self, instant: datetime, now: datetime, allow: bool) -> None:
-        if instant > now and not allow:
-            raise InputError("error.future")
+    def stamp(self) -> Stamp:
+        """When an entry is recorded, and whether a simulated clock said so (RULES E5)."""
+        return Stamp(facts.iso_utc(self.now()), SIMULATED if self.simulated else None)
 
     def _new_record(
-        self,
-        tx: Tx,
-        type_: str,
-        inp: RecordInput,
-        start: datetime,
-        end: datetime | None,
-        tz: ZoneInfo,
-        notes: tuple[Message, ...],
+        self, type_: str, inp: RecordInput, start: datetime, end: datetime | None, tz: ZoneInfo
     ) -> Record:
         return Record(
             id="0",
@@ -259,7 +222,7 @@ class App:
             start=start,
             end=end,
             zone=tz.key,
-            text=(inp.text or "").strip(),
+            text=inp.text or "",
             channel=inp.channel,
             counterpart=inp.counterpart,
             role=inp.role,
@@ -273,8 +236,14 @@ class App:
         payload = facts.record_payload(record)
         payload["attachments"] = [self._store_attachment(p) for p in inp.attach]
         appended = ledger.append(tx, facts.RECORD_ADD, payload, self.stamp())
-        saved = replace(record, id=str(appended.seq), seq=appended.seq, entry_hash=appended.hash)
-        return Saved(saved, notes, self._breakdown(tx, saved))
+        saved = replace(
+            record,
+            id=str(appended.seq),
+            seq=appended.seq,
+            entry_hash=appended.hash,
+            entered=self.now() if record.end is not None else None,
+        )
+        return Saved(saved, notes, self._breakdown(tx, saved), appended)
 
     def _store_attachment(self, path: Path) -> dict[str, Any]:
         """Copy a file into the evidence store; the entry keeps its SHA-256 (RULES E4)."""
@@ -295,23 +264,36 @@ class App:
     def _changes(
         self, current: Record, inp: RecordInput, tz: ZoneInfo, now: datetime
     ) -> tuple[dict[str, Any], tuple[Message, ...]]:
-        changes: dict[str, Any] = {}
-        start, notes = (current.start, ()) if inp.at is None else self._when(inp.at, tz, now)
-        end: datetime | None = current.end
-        if inp.at is not None and current.end is not None:
+        """The fields an amendment changes; its times obey the rules of domain/spans too."""
+        if inp.until is not None and inp.minutes is not None:
+            raise InputError("error.until_and_minutes")
+        start = current.start
+        notes: tuple[Message, ...] = ()
+        if inp.at is not None:
+            moved = spans.instant(inp.at, now, tz, allow_future=True)
+            start, notes = moved.start, moved.notes
+        end, typed_end = current.end, False
+        if inp.until is not None:
+            until = spans.instant(inp.until, now, tz, allow_future=True)
+            end, typed_end, notes = until.start, True, notes + until.notes
+        elif inp.minutes is not None:
+            end = start + parse_duration(inp.minutes)
+        elif inp.at is not None and current.end is not None:
             end = start + (current.end - current.start)  # moving a record keeps its length
-        if inp.until is not None or inp.minutes is not None:
-            end, more = self._end(replace(inp, allow_future=True), start, tz, now)
-            notes += more
-        if end is not None and end <= start:
-            raise InputError("error.end_before_start", start=_local(start, tz))
-        self._check_future(start, now, inp.allow_future)
+        if end is not None:
+            span = spans.bounded(start, end, typed_end, now, tz, inp.allow_future, notes)
+            end, notes = span.end, span.notes
+        elif start > now and not inp.allow_future:
+            raise InputError("error.future", when=_local(start, tz), now=_local(now, tz))
+        changes: dict[str, Any] = {}
         if start != current.start:
             changes["start"] = facts.iso_utc(start)
         if end != current.end and end is not None:
             changes["end"] = facts.iso_utc(end)
+        if inp.text is not None:
+            changes["text"] = record_text(inp.text)
         for name in facts.META_FIELDS:
-            value = getattr(inp, name)
+            value = changes.pop("text", None) if name == "text" else getattr(inp, name)
             if value is not None and value != getattr(current, name):
                 changes[name] = value
         if inp.tags:
@@ -335,8 +317,13 @@ class App:
 
 
 @contextmanager
-def open_app(location: str, now: Callable[[], datetime], create: bool = False) -> Iterator[App]:
-    """Open (and, with `create`, make) the ledger at `location`, migrating it first."""
+def open_app(
+    location: str, now: Callable[[], datetime], create: bool = False, simulated: bool = False
+) -> Iterator[App]:
+    """Open (and, with `create`, make) the ledger at `location`, migrating it first.
+
+    `simulated`: `now` is a simulated clock, accepted only on a ledger created under one.
+    """
     from offline_tracker.storage.db import SQLiteDatabase, create_private_file, open_database
     from offline_tracker.storage.schema import ensure_schema
 
@@ -352,10 +339,34 @@ def open_app(location: str, now: Callable[[], datetime], create: bool = False) -
 
         data_dir = default_data_dir()
     try:
-        ensure_schema(db, create, now())
-        yield App(db, now, data_dir)
+        moment = _first_reading(now)
+        ensure_schema(db, create, moment)
+        if simulated:
+            _check_simulated(db)
+        yield App(db, now, data_dir, simulated)
     finally:
         db.close()
+
+
+def _first_reading(now: Callable[[], datetime]) -> datetime:
+    try:
+        return now()
+    except ValueError as exc:  # OFFLINE_TRACKER_NOW that is not a time
+        raise InputError("error.simulated_clock_value", detail=str(exc)) from exc
+
+
+def _check_simulated(db: Database) -> None:
+    """A simulated clock on a real ledger would record made-up times: refused (RULES E5)."""
+    with db.read() as tx:
+        first = tx.scalar("SELECT body FROM ledger ORDER BY seq LIMIT 1")
+    if first is None:
+        return  # a new ledger: `ot init` creates it under the simulated clock
+    try:
+        clock = decode_body(str(first)).get("clock")
+    except ValueError:  # a damaged entry: `ot verify` names it; the mark may still be read
+        clock = SIMULATED if f'"clock":"{SIMULATED}"' in str(first) else None
+    if clock != SIMULATED:
+        raise InputError("error.simulated_clock")
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -363,8 +374,11 @@ def _day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
 
 
-def _local(instant: datetime, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+_local = spans.local_text
+
+
+def _typed(inp: RecordInput) -> spans.Typed:
+    return spans.Typed(inp.at, inp.until, inp.minutes, inp.allow_future)
 
 
 def _reason(text: str) -> str:
@@ -376,9 +390,9 @@ def _reason(text: str) -> str:
 
 def _union_seconds(records: list[Record], lo: datetime, hi: datetime, now: datetime) -> int:
     """Seconds covered by the records inside [lo, hi), overlaps counted once (RULES T3)."""
-    spans = sorted((max(r.start, lo), min(r.end_or(now), hi)) for r in records if not r.is_ack)
+    pieces = sorted((max(r.start, lo), min(r.end_or(now), hi)) for r in records if not r.is_ack)
     total, cursor = 0, lo
-    for start, end in spans:
+    for start, end in pieces:
         start = max(start, cursor)
         if end > start:
             total += int((end - start).total_seconds())

@@ -61,7 +61,7 @@ def anchor(app: App) -> Anchor:
         seq, digest = ledger.head(tx)
         stamp = app.stamp()
         added = ledger.append(tx, facts.ANCHOR, {"head_seq": seq, "head_hash": digest}, stamp)
-    return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, stamp)
+    return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, stamp.at)
 
 
 # -- record exports ----------------------------------------------------------------------------
@@ -87,10 +87,10 @@ class ExportRows:
         """Rows [lo, hi) (the halves of a parallel export)."""
         row, loads, figures = csv_out.export_row, plain_loads, self._classifier.figures
         now = int(self._classifier.now.timestamp())
-        for (rid, start, end, _, data, digest), span in zip(
+        for (rid, start, end, _, data, digest, entered), span in zip(
             self._raw[lo:hi], self._spans[lo:hi], strict=True
         ):
-            yield row(rid, loads(data), (start, end), figures(span), digest, now)
+            yield row(rid, loads(data), (start, end), figures(span), digest, now, entered)
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def _rows(
 
     contracts, calendars = terms_
     raw = queries.record_rows_between(tx, *_bounds(contracts, *period), include_voided)
-    spans = [RecordSpan(str(rid), start, end, voided) for rid, start, end, voided, _, _ in raw]
+    spans = [RecordSpan(str(rid), start, end, voided) for rid, start, end, voided, *_ in raw]
     # One shared timeline for all rows: classify_record per row would rebuild it 50k times.
     return ExportRows(raw, spans, SpanClassifier(spans, contracts, now=now, calendars=calendars))
 
@@ -188,12 +188,12 @@ def csv_bytes(export: RecordExport) -> Iterator[bytes]:
     """The CSV with headers in the current language; a long one made on two processors."""
     columns = csv_out.csv_columns(export.include_voided)
     headers = [t(f"export.col.{name}") for name in columns]
-    rows = export.rows
+    rows, mark = export.rows, t("export.late_mark")
     if not isinstance(rows, ExportRows):
-        return csv_out.csv_chunks(headers, rows, columns)
+        return csv_out.csv_chunks(headers, rows, columns, mark)
 
     def make(lo: int, hi: int) -> Iterator[bytes]:
-        return csv_out.csv_chunks(headers if lo == 0 else None, rows.part(lo, hi), columns)
+        return csv_out.csv_chunks(headers if lo == 0 else None, rows.part(lo, hi), columns, mark)
 
     return parallel.in_halves(make, len(rows))
 

@@ -14,6 +14,7 @@ from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import Record
 from offline_tracker.formats import importers
 from offline_tracker.formats.importers import ImportedRecord
+from offline_tracker.ledger.canonical import Stamp
 from offline_tracker.storage import batch, queries
 from offline_tracker.storage.db import Tx
 
@@ -154,7 +155,7 @@ def _screen(
     kept: list[ImportedRecord] = []
     issues: list[Issue] = []
     for rec in records:
-        late = rec.start > now or (rec.type == "session" and rec.end is not None and rec.end > now)
+        late = rec.start > now or (rec.end is not None and rec.end > now)  # RULES E5
         if late:
             issues.append(Issue(rec.line, severity, Message("import.future", {})))
         else:
@@ -256,7 +257,7 @@ def _write(
     tx: Tx,
     plan: Plan,
     stored: dict[str, dict[str, Any]],
-    stamp: str,
+    stamp: Stamp,
     progress: Progress | None,
 ) -> None:
     """Append the batch in chunks (each reads the head once), reporting progress between them."""

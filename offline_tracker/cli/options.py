@@ -24,6 +24,7 @@ def _choice(*names: str, key: str, values: tuple[str, ...]) -> Any:
 
 
 At = Annotated[str | None, _opt("--at", key="help.opt.at", metavar="WHEN")]
+StopAt = Annotated[str | None, _opt("--at", key="help.opt.stop_at", metavar="WHEN")]
 Until = Annotated[str | None, _opt("--until", key="help.opt.until", metavar="WHEN")]
 Minutes = Annotated[str | None, _opt("--minutes", "-m", key="help.opt.minutes", metavar="N")]
 ChannelOpt = Annotated[

@@ -14,6 +14,8 @@ from offline_tracker.i18n import t
 def _input(**kw: Any) -> Any:
     from offline_tracker.app import RecordInput
 
+    if kw.get("text") == "-":
+        kw["text"] = _stdin_text()
     for name in ("channel", "role", "direction", "kind"):
         kw[name] = kw[name].lower() if kw.get(name) else None
     kw["tags"] = tuple(kw.get("tags") or ())
@@ -21,10 +23,24 @@ def _input(**kw: Any) -> Any:
     return RecordInput(**kw)
 
 
-def _echo_saved(saved: Any, verb: str) -> None:
+def _stdin_text() -> str:
+    """`ot log -`: the text from standard input (a script, a long paste)."""
+    import sys
+
+    from offline_tracker.domain.errors import InputError
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError("error.stdin_tty")
+    return sys.stdin.read()
+
+
+def _echo_saved(saved: Any, verb: str, as_json: bool) -> None:
     from offline_tracker import render
 
-    typer.echo(render.saved(saved, verb))
+    if as_json:
+        typer.echo(json.dumps(render.saved_dict(saved, verb), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render.saved(saved, verb))
 
 
 def log(
@@ -42,6 +58,7 @@ def log(
     attach: o.Attach = None,
     emergency: o.Emergency = None,
     allow_future: o.AllowFuture = False,
+    as_json: o.Json = False,
 ) -> None:
     inp = _input(
         text=text,
@@ -59,12 +76,12 @@ def log(
         allow_future=allow_future,
     )
     with state(ctx).app() as app:
-        _echo_saved(app.log(inp), "logged")
+        _echo_saved(app.log(inp), "logged", as_json)
 
 
 def start(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=t("help.arg.text"))] = "",
+    text: Annotated[str | None, typer.Argument(help=t("help.arg.text"))] = None,
     at: o.At = None,
     channel: o.ChannelOpt = None,
     counterpart: o.Counterpart = None,
@@ -75,6 +92,7 @@ def start(
     attach: o.Attach = None,
     emergency: o.Emergency = None,
     allow_future: o.AllowFuture = False,
+    as_json: o.Json = False,
 ) -> None:
     inp = _input(
         text=text,
@@ -90,12 +108,17 @@ def start(
         allow_future=allow_future,
     )
     with state(ctx).app() as app:
-        _echo_saved(app.start(inp), "started")
+        _echo_saved(app.start(inp), "started", as_json)
 
 
-def stop(ctx: typer.Context, at: o.At = None, allow_future: o.AllowFuture = False) -> None:
+def stop(
+    ctx: typer.Context,
+    at: o.StopAt = None,
+    allow_future: o.AllowFuture = False,
+    as_json: o.Json = False,
+) -> None:
     with state(ctx).app() as app:
-        _echo_saved(app.stop(at, allow_future), "stopped")
+        _echo_saved(app.stop(at, allow_future), "stopped", as_json)
 
 
 def status(ctx: typer.Context, as_json: o.Json = False) -> None:
@@ -123,6 +146,7 @@ def add(
     attach: o.Attach = None,
     emergency: o.Emergency = None,
     allow_future: o.AllowFuture = False,
+    as_json: o.Json = False,
 ) -> None:
     inp = _input(
         text=text,
@@ -140,7 +164,7 @@ def add(
         allow_future=allow_future,
     )
     with state(ctx).app() as app:
-        _echo_saved(app.add(inp), "added")
+        _echo_saved(app.add(inp), "added", as_json)
 
 
 def list_(
@@ -179,6 +203,7 @@ def amend(
     attach: o.Attach = None,
     emergency: o.Emergency = None,
     allow_future: o.AllowFuture = False,
+    as_json: o.Json = False,
 ) -> None:
     inp = _input(
         text=text,
@@ -196,17 +221,21 @@ def amend(
         allow_future=allow_future,
     )
     with state(ctx).app() as app:
-        _echo_saved(app.amend(record_id, inp, reason), "amended")
+        _echo_saved(app.amend(record_id, inp, reason), "amended", as_json)
 
 
 def void(
     ctx: typer.Context,
     record_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.arg.id"))],
     reason: o.Reason,
+    as_json: o.Json = False,
 ) -> None:
     with state(ctx).app() as app:
-        record = app.void(record_id, reason)
-    typer.echo(t("out.voided", id=record.id, reason=record.void_reason))
+        saved = app.void(record_id, reason)
+    if as_json:
+        _echo_saved(saved, "voided", as_json)
+    else:
+        typer.echo(t("out.voided", id=saved.record.id, reason=saved.record.void_reason))
 
 
 def show(

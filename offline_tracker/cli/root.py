@@ -38,9 +38,9 @@ class State:
     @contextmanager
     def app(self, create: bool = False) -> Iterator[App]:
         from offline_tracker.app import open_app
-        from offline_tracker.clock import system_now
+        from offline_tracker.clock import simulated, system_now
 
-        with open_app(self.location, system_now, create=create) as opened:
+        with open_app(self.location, system_now, create, simulated()) as opened:
             yield opened
 
 

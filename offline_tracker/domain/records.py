@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from offline_tracker.domain.errors import InputError
+
 CHANNELS: Final = (
     "wechat",
     "wecom",
@@ -25,6 +27,14 @@ RECORD_TYPES: Final = ("event", "session")
 
 # RULES E1: a bare acknowledgement is recorded but kept out of claimed time by default.
 ACK_KIND: Final = "ack"
+
+# RULES E5: courts weigh records made at the time more than ones made later. A record whose end
+# was entered more than this after it happened is marked as entered later (补记) wherever shown.
+LATE_ENTRY: Final = timedelta(hours=24)
+
+# A record's text: one line typed, or a long paste read with `ot log -`; beyond this, attach a
+# file instead (--attach keeps it whole, by SHA-256).
+MAX_TEXT: Final = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,19 @@ class Record:
     source_id: str | None = None
     seq: int = 0
     entry_hash: str = ""
+    # When the record's end was entered in the ledger (its record.add entry, or the record.stop
+    # entry of a session); None while a session runs or when not read from the ledger.
+    entered: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def entered_late(self) -> bool:
+        """Entered more than LATE_ENTRY after it ended (补记, RULES E5)."""
+        return (
+            self.entered is not None
+            and self.end is not None
+            and self.entered - self.end > LATE_ENTRY
+        )
 
     @property
     def is_ack(self) -> bool:
@@ -78,3 +100,14 @@ def utc(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         raise ValueError("naive datetime: every instant must carry a zone (RULES T1)")
     return dt.astimezone(UTC).replace(microsecond=0)
+
+
+def record_text(text: str | None, required: bool = True) -> str:
+    """A record's text, stripped: blank is refused (unless none is needed and none was given),
+    and so is a text over MAX_TEXT characters."""
+    value = (text or "").strip()
+    if not value and (required or text is not None):
+        raise InputError("error.text_empty")
+    if len(value) > MAX_TEXT:
+        raise InputError("error.text_too_long", length=len(value), limit=MAX_TEXT)
+    return value

@@ -13,6 +13,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.breakdowns import RecordFigures
+from offline_tracker.domain.records import LATE_ENTRY
 
 # The export's columns, in order; the JSON keys are these names (docs/cli.md).
 COLUMNS: Final = (
@@ -35,6 +36,8 @@ COLUMNS: Final = (
     "text",
     "tags",
     "attachments",
+    "entered_at",
+    "late_entry",
     "ledger_seq",
     "entry_hash",
     "voided",
@@ -51,6 +54,7 @@ _TEXT: Final = frozenset(
     {"kind", "channel", "counterpart", "role", "direction", "text", "void_reason", "day_type"}
 )
 _LISTS: Final = frozenset({"tags", "attachments"})
+_LATE_SECONDS: Final = int(LATE_ENTRY.total_seconds())
 _CHUNK_ROWS: Final = 2000
 # local_iso looks its clock text up: "07:05:" by minute of the day, "09" by second.
 _HH_MM: Final = tuple(f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60))
@@ -107,9 +111,14 @@ def export_row(
     figures: RecordFigures,
     entry_hash: str,
     now: int,
+    entered: str | None = None,
 ) -> Row:
-    """One record (its payload after corrections) as the values of COLUMNS, in order."""
+    """One record (its payload after corrections) as the values of COLUMNS, in order.
+
+    `entered`: when its end was entered in the ledger (UTC text), for the entered-later mark.
+    """
     start, end = span
+    entered_at = int(datetime.fromisoformat(entered).timestamp()) if entered else None
     zone, parts = figures.timezone, figures
     until = end if end is not None else max(now, start)  # a running session counts up to now
     attachments = data.get("attachments")
@@ -134,6 +143,9 @@ def export_row(
         data.get("text") or "",
         data.get("tags") or [],
         _shas(attachments) if attachments else [],
+        local_iso(entered_at, figures.timezone) if entered_at is not None else None,
+        # RULES E5: entered more than a day after it ended (补记)
+        entered_at is not None and end is not None and entered_at - end > _LATE_SECONDS,
         record_id,  # a record's id is the seq of the entry that created it
         entry_hash,
         bool(data.get("voided", False)),
@@ -152,11 +164,15 @@ def csv_columns(include_voided: bool) -> tuple[str, ...]:
 
 
 def csv_chunks(
-    headers: Sequence[str] | None, rows: Iterable[Row], columns: Sequence[str]
+    headers: Sequence[str] | None,
+    rows: Iterable[Row],
+    columns: Sequence[str],
+    late_mark: str = "late",
 ) -> Iterator[bytes]:
     """UTF-8 with a BOM and CRLF line ends, the form Excel opens right (Chinese Windows too).
 
-    Without `headers`, only the lines of `rows` (the rest of a file made in parts).
+    Without `headers`, only the lines of `rows` (the rest of a file made in parts). The
+    late_entry cell holds `late_mark` (the reader's word for 补记) or nothing.
 
     The bytes are csv.writer's (QUOTE_MINIMAL, "\r\n"). A line whose cells hold no comma,
     quote or line break needs no quoting, and is written with one str.format (None as "",
@@ -167,6 +183,7 @@ def csv_chunks(
     texts = [i for i, c in enumerate(columns) if c in _TEXT]
     lists = [i for i, c in enumerate(columns) if c in _LISTS]
     checked = texts + lists
+    late = [i for i, c in enumerate(columns) if c == "late_entry"]
     line = ",".join(["{}"] * len(columns)).format
     commas = len(columns) - 1
     buffer = io.StringIO()
@@ -183,6 +200,8 @@ def csv_chunks(
         cells = ["" if cell is None else cell for cell in pick(row)]
         for i in lists:
             cells[i] = "; ".join(cells[i])
+        for i in late:
+            cells[i] = late_mark if cells[i] else ""
         for i in checked:
             if cells[i] and cells[i][0] in _FORMULA_START:
                 cells[i] = "'" + cells[i]

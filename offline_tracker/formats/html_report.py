@@ -201,6 +201,9 @@ def _record_cells(row: Row, tr: Tr) -> list[str]:
     note = f'<span class="text">{escape(value["text"])}</span>'
     for sha in value["attachments"]:  # RULES E4: the original, by its SHA-256
         note += f'<br><span class="hash">{escape(tr("ev.attachment", sha=sha[:16]))}…</span>'
+    if value["late_entry"]:  # RULES E5: entered later (补记), never blurred with the rest
+        entered = escape(tr("ev.late_entry", entered=value["entered_at"][:16].replace("T", " ")))
+        note += f'<br><span class="late">{entered}</span>'
     if value["voided"]:  # withdrawn records stay visible, with the reason (RULES E5)
         reason = escape(tr("ev.voided", reason=value["void_reason"] or ""))
         note += f'<br><span class="reason">{reason}</span>'

@@ -42,4 +42,6 @@ def record_to_dict(record: Record, tz: ZoneInfo, now: datetime) -> dict[str, Any
         "voided": record.voided,
         "void_reason": record.void_reason,
         "source_id": record.source_id,
+        "entered_at": local_iso(record.entered, tz),
+        "entered_late": record.entered_late,
     }

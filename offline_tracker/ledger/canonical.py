@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -53,18 +53,39 @@ def _encode(value: Any) -> bytes:
         return _STD_ENCODER.encode(value).encode("utf-8")
 
 
-def entry_body(seq: int, entry_id: str, recorded_at: str, kind: str, data: dict[str, Any]) -> bytes:
+# The value of an entry's "clock" field when its recorded time came from a simulated clock
+# (OFFLINE_TRACKER_NOW, demos and tests): the body says so, and `ot verify` reports it.
+SIMULATED = "simulated"
+
+
+class Stamp(NamedTuple):
+    """When an entry is recorded (`at`, UTC text) and by which clock (None: the system clock)."""
+
+    at: str
+    clock: str | None = None
+
+
+def as_stamp(stamp: Stamp | str) -> Stamp:
+    """A Stamp; plain text is a time from the system clock."""
+    return stamp if isinstance(stamp, Stamp) else Stamp(stamp)
+
+
+def entry_body(
+    seq: int, entry_id: str, stamp: Stamp | str, kind: str, data: dict[str, Any]
+) -> bytes:
     """The bytes that are hashed and stored for one entry."""
-    return canonical_bytes(
-        {
-            "v": FORMAT_VERSION,
-            "seq": seq,
-            "id": entry_id,
-            "at": recorded_at,
-            "kind": kind,
-            "data": data,
-        }
-    )
+    stamp = as_stamp(stamp)
+    fields: dict[str, Any] = {
+        "v": FORMAT_VERSION,
+        "seq": seq,
+        "id": entry_id,
+        "at": stamp.at,
+        "kind": kind,
+        "data": data,
+    }
+    if stamp.clock is not None:
+        fields["clock"] = stamp.clock
+    return canonical_bytes(fields)
 
 
 def decode_body(body: bytes | str) -> dict[str, Any]:

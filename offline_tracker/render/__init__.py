@@ -50,6 +50,8 @@ def saved(result: Any, verb: str) -> str:
         )
     ]
     lines += [f"  {t('out.note')}: {message(n)}" for n in result.notes]
+    if record.entered_late:
+        lines.append(f"  {late_line(record, tz)}")
     if result.breakdown is not None:
         lines.append("  " + breakdown(result.breakdown))
     if record.is_ack:  # RULES E1: shown, but left out of the claimed time
@@ -57,12 +59,58 @@ def saved(result: Any, verb: str) -> str:
     return "\n".join(lines)
 
 
+CATEGORY_NAMES = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
+
+
+def saved_dict(result: Any, verb: str) -> dict[str, Any]:
+    """`--json` of a write: the record, the entry written (seq, hash), the classification."""
+    record: Record = result.record
+    tz = ZoneInfo(record.zone)
+    entry = result.entry
+    value = result.breakdown
+    return {
+        "action": verb,
+        "id": int(record.id),
+        "entry": {"seq": entry.seq, "hash": entry.hash} if entry is not None else None,
+        "record": record_to_dict(record, tz, record.end or record.start),
+        "classification": None if value is None else breakdown_dict(value),
+        "notes": [message(n) for n in result.notes],
+    }
+
+
+def breakdown_dict(value: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        f"{n}_minutes": minutes(getattr(value, n + "_s")) for n in CATEGORY_NAMES
+    }
+    data["provisional"] = bool(value.provisional)
+    return data
+
+
+def written_json(entries: Any, **fields: Any) -> str:
+    """`--json` of a write that adds ledger entries but no record (init, contract, calendar...)."""
+    listed = [{"seq": e.seq, "hash": e.hash} for e in entries]
+    data = {**fields, "entry": listed[-1] if listed else None, "entries": listed}
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def late_line(record: Record, tz: ZoneInfo) -> str:
+    """补记: when a record was entered, if that was more than a day after it ended (RULES E5)."""
+    assert record.entered is not None and record.end is not None
+    delay = record.entered - record.end
+    days = delay.days
+    text = t("out.day") if days == 1 else t("out.days", count=days)
+    if days < 1:
+        text = t("out.hours", count=int(delay.total_seconds() // 3600))
+    return t(
+        "out.entered_late", entered=f"{record.entered.astimezone(tz):%Y-%m-%d %H:%M}", days=text
+    )
+
+
 def breakdown(value: Any) -> str:
     """One line: how a record's time was classified (category: minutes)."""
-    names = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
     parts = [
         f"{t('cat.' + name)} {hm(getattr(value, name + '_s'))}"
-        for name in names
+        for name in CATEGORY_NAMES
         if getattr(value, name + "_s")
     ]
     text = t("out.classified", parts=", ".join(parts) or "0m")
@@ -105,6 +153,9 @@ def records(items: list[Record], tz: ZoneInfo, now: datetime) -> str:
         table.add_column(t(f"col.{key}"), overflow="fold", no_wrap=key in ("id", "when"))
     for r in items:
         mark = f" ({t('out.void_mark')})" if r.voided else ""
+        if r.entered_late and r.entered is not None:  # RULES E5: 补记, with when it was entered
+            entered = f"{r.entered.astimezone(tz):%Y-%m-%d %H:%M}"
+            mark += f" ({t('out.late_mark')} {entered})"
         table.add_row(
             r.id,
             span(r, tz, now),
@@ -165,7 +216,7 @@ def status_json(result: Any) -> str:
 
 def history_dict(
     record: Record,
-    history: list[tuple[int, str, str, dict[str, Any], str]],
+    history: list[tuple[int, str, str, dict[str, Any], str, str | None]],
     tz: ZoneInfo,
     now: datetime,
 ) -> dict[str, Any]:
@@ -173,14 +224,15 @@ def history_dict(
         "record": record_to_dict(record, tz, now),
         "history": [
             {"seq": seq, "recorded_at": at, "kind": kind, "data": data, "hash": digest}
-            for seq, at, kind, data, digest in history
+            | ({"clock": clock} if clock else {})
+            for seq, at, kind, data, digest, clock in history
         ],
     }
 
 
 def history(
     record: Record,
-    entries: list[tuple[int, str, str, dict[str, Any], str]],
+    entries: list[tuple[int, str, str, dict[str, Any], str, str | None]],
     tz: ZoneInfo,
     now: datetime,
 ) -> str:
@@ -189,14 +241,18 @@ def history(
         f"{hm(record.duration(now).total_seconds())}",
         f"  {record.text}",
     ]
+    if record.entered_late:
+        lines.append(f"  {late_line(record, tz)}")
     if record.voided:
         lines.append(f"  {t('out.void_mark')}: {record.void_reason}")
     lines.append(t("out.history"))
-    for seq, at, kind, data, digest in entries:
+    for seq, at, kind, data, digest, clock in entries:
         detail = data.get("reason") or ""
         changes = data.get("changes")
         if changes:
             detail = f"{', '.join(sorted(changes))} — {detail}"
+        if clock:
+            detail = f"{detail} [{t('out.simulated_entry')}]".strip()
         lines.append(f"  #{seq}  {at}  {t('fact.' + kind)}  {detail}  {digest[:12]}")
     return "\n".join(lines)
 

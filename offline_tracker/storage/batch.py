@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from offline_tracker.domain import facts
-from offline_tracker.ledger.canonical import FORMAT_VERSION, entry_body, plain_bytes
+from offline_tracker.ledger.canonical import (
+    FORMAT_VERSION,
+    Stamp,
+    as_stamp,
+    entry_body,
+    plain_bytes,
+)
 from offline_tracker.ledger.chain import entry_hash
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Tx
@@ -20,7 +26,7 @@ _Fact = tuple[int, str, dict[str, Any], str | None]
 _SCALARS = frozenset({str, bool, type(None)})
 
 
-def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledger.Appended]:
+def append_many(tx: Tx, entries: Sequence[Entry], stamp: Stamp | str) -> list[ledger.Appended]:
     """Append `(kind, data, ref)` entries in order at the head of the chain, in `tx`.
 
     The bytes, hashes and projection rows are exactly those that `ledger.append` once per
@@ -29,11 +35,12 @@ def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledg
     """
     if not entries:
         return []
+    stamp = as_stamp(stamp)
     if tx.dialect == "postgresql":
         # Writers queue here, so the chain stays one line (as in ledger.append).
         tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
     seq, prev = ledger.head(tx)
-    fast = _fast_agrees(seq + 1, recorded_at, entries[0])
+    fast = _fast_agrees(seq + 1, stamp, entries[0])
     entry_ids = uuid4_texts(os.urandom(16 * len(entries)))
     rows: list[dict[str, Any]] = []
     appended: list[ledger.Appended] = []
@@ -41,9 +48,9 @@ def append_many(tx: Tx, entries: Sequence[Entry], recorded_at: str) -> list[ledg
     for n, (kind, data, ref) in enumerate(entries):
         seq += 1
         entry_id = entry_ids[n]
-        body, data_json = _encode(seq, entry_id, recorded_at, kind, data, fast)
+        body, data_json = _encode(seq, entry_id, stamp, kind, data, fast)
         digest = entry_hash(prev, body)
-        rows.append(ledger.entry_row(seq, entry_id, recorded_at, kind, ref, body, prev, digest))
+        rows.append(ledger.entry_row(seq, entry_id, stamp.at, kind, ref, body, prev, digest))
         appended.append(ledger.Appended(seq, entry_id, digest))
         projected.append((seq, kind, data, data_json))
         prev = digest
@@ -67,21 +74,22 @@ def uuid4_texts(random: bytes) -> list[str]:
 
 
 def _encode(
-    seq: int, entry_id: str, recorded_at: str, kind: str, data: dict[str, Any], fast: bool
+    seq: int, entry_id: str, stamp: Stamp, kind: str, data: dict[str, Any], fast: bool
 ) -> tuple[bytes, str | None]:
     """entry_body's bytes and, on the fast path, the canonical JSON of `data` on its own.
 
-    The envelope's keys in sorted order (at, data, id, kind, seq, v) around `data` give the
+    The envelope's keys in sorted order (at, clock, data, id, kind, seq, v) around `data` give the
     same bytes as canonical_bytes without its validating walk, and the data JSON is then the
     projection's text too. Only plain values take this path; anything else goes to entry_body.
     """
     if not (fast and _plain(data)):
-        return entry_body(seq, entry_id, recorded_at, kind, data), None
+        return entry_body(seq, entry_id, stamp, kind, data), None
     data_json = plain_bytes(data)
     body = b"".join(
         (
             b'{"at":',
-            plain_bytes(recorded_at),
+            plain_bytes(stamp.at),
+            b"" if stamp.clock is None else b',"clock":' + plain_bytes(stamp.clock),
             b',"data":',
             data_json,
             b',"id":',
@@ -94,7 +102,7 @@ def _encode(
     return body, data_json.decode("utf-8")
 
 
-def _fast_agrees(seq: int, recorded_at: str, entry: Entry) -> bool:
+def _fast_agrees(seq: int, stamp: Stamp, entry: Entry) -> bool:
     """Whether the fast path gives entry_body's bytes and ledger.dumps' text for a real entry.
 
     If canonical.py or ledger.py ever change their encoding, the batch falls back to them
@@ -102,8 +110,8 @@ def _fast_agrees(seq: int, recorded_at: str, entry: Entry) -> bool:
     """
     kind, data, _ = entry
     entry_id = str(uuid.UUID(int=0, version=4))
-    body, data_json = _encode(seq, entry_id, recorded_at, kind, data, True)
-    reference = entry_body(seq, entry_id, recorded_at, kind, data)
+    body, data_json = _encode(seq, entry_id, stamp, kind, data, True)
+    reference = entry_body(seq, entry_id, stamp, kind, data)
     return body == reference and data_json in (None, ledger.dumps(data))
 
 

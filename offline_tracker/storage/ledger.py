@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from offline_tracker.domain import facts
-from offline_tracker.ledger.canonical import canonical_text, entry_body
+from offline_tracker.ledger.canonical import Stamp, as_stamp, canonical_text, entry_body
 from offline_tracker.ledger.chain import GENESIS, EntryRow, StoredEntry, entry_hash
 from offline_tracker.storage import queries
 from offline_tracker.storage.db import Tx
@@ -51,17 +51,18 @@ def head(tx: Tx) -> tuple[int, str]:
 
 
 def append(
-    tx: Tx, kind: str, data: dict[str, Any], recorded_at: str, ref: int | None = None
+    tx: Tx, kind: str, data: dict[str, Any], stamp: Stamp | str, ref: int | None = None
 ) -> Appended:
     """Add one entry at the head of the chain and apply it to the projections, in `tx`."""
+    stamp = as_stamp(stamp)
     if tx.dialect == "postgresql":
         # Writers queue here, so the chain stays one line (SQLite's BEGIN IMMEDIATE does this).
         tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
     last_seq, prev = head(tx)
     seq, entry_id = last_seq + 1, str(uuid.uuid4())
-    body = entry_body(seq, entry_id, recorded_at, kind, data)
+    body = entry_body(seq, entry_id, stamp, kind, data)
     digest = entry_hash(prev, body)
-    tx.execute(INSERT_ENTRY, entry_row(seq, entry_id, recorded_at, kind, ref, body, prev, digest))
+    tx.execute(INSERT_ENTRY, entry_row(seq, entry_id, stamp.at, kind, ref, body, prev, digest))
     project(tx, seq, kind, data)
     return Appended(seq, entry_id, digest)
 

@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from offline_tracker.domain.facts import record_from_payload
+from offline_tracker.domain.facts import parse_utc, record_from_payload
 from offline_tracker.domain.records import Record
 from offline_tracker.storage.db import Tx
 
-_RECORD_COLUMNS = "id, last_seq, data"
 MAX_SPAN = "max_span"
 
 
+def entered_sql(table: str) -> str:
+    """When a record's end was entered: the record.stop entry that closed it, else the
+    record.add entry (a record's id is that entry's seq); read by the primary key and ref index."""
+    return (
+        "COALESCE((SELECT max(s.recorded_at) FROM ledger s "
+        f"WHERE s.ref = {table}.id AND s.kind = 'record.stop'), "
+        f"(SELECT a.recorded_at FROM ledger a WHERE a.seq = {table}.id))"
+    )
+
+
+_RECORD_COLUMNS = "id, last_seq, data"
+# With when each record was entered (lists and `ot show`; reports need not read the ledger).
+_ENTERED_COLUMNS = f"{_RECORD_COLUMNS}, {entered_sql('records')}"
+
+
 def _record(row: tuple[Any, ...]) -> Record:
-    return record_from_payload(int(row[0]), json.loads(row[2]), seq=int(row[0]))
+    record = record_from_payload(int(row[0]), json.loads(row[2]), seq=int(row[0]))
+    if record.end is None or len(row) < 4 or not row[3]:
+        return record
+    return replace(record, entered=parse_utc(str(row[3])))
 
 
 def record(tx: Tx, record_id: int) -> Record | None:
     if not -(2**63) <= record_id < 2**63:
         return None  # no such id, and the driver would overflow on it (`ot show 1e20`, fuzzing)
-    row = tx.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = :id", {"id": record_id})
+    row = tx.one(f"SELECT {_ENTERED_COLUMNS} FROM records WHERE id = :id", {"id": record_id})
     return _record(row) if row else None
 
 
@@ -32,20 +50,22 @@ def max_span(tx: Tx) -> int:
 
 
 def records_between(
-    tx: Tx, start: datetime, end: datetime, include_voided: bool = False
+    tx: Tx, start: datetime, end: datetime, include_voided: bool = False, entered: bool = False
 ) -> list[Record]:
-    """Records that overlap [start, end), read through the start index (cost follows the period)."""
+    """Records that overlap [start, end), read through the start index (cost follows the period);
+    with `entered`, each knows when it was entered (Record.entered)."""
     lo, hi = int(start.timestamp()), int(end.timestamp())
     lookback = lo - max_span(tx) - 1
     voided = "" if include_voided else "AND voided = :false"
+    columns = _ENTERED_COLUMNS if entered else _RECORD_COLUMNS
     rows = tx.all(
-        f"SELECT {_RECORD_COLUMNS} FROM records "
+        f"SELECT {columns} FROM records "
         "WHERE start_utc < :hi AND start_utc >= :lookback "
         f"AND (end_utc IS NULL OR end_utc > :lo) {voided} ORDER BY start_utc, id",
         {"hi": hi, "lo": lo, "lookback": lookback, "false": False},
     )
     rows += tx.all(
-        f"SELECT {_RECORD_COLUMNS} FROM records WHERE end_utc IS NULL AND start_utc < :lookback "
+        f"SELECT {columns} FROM records WHERE end_utc IS NULL AND start_utc < :lookback "
         f"{voided} ORDER BY start_utc, id",
         {"lookback": lookback, "false": False},
     )
@@ -61,17 +81,22 @@ def running(tx: Tx) -> list[Record]:
     return [_record(r) for r in rows]
 
 
-HistoryRow = tuple[int, str, str, dict[str, Any], str]
+HistoryRow = tuple[int, str, str, dict[str, Any], str, str | None]
 
 
 def record_history(tx: Tx, record_id: int) -> list[HistoryRow]:
-    """(seq, recorded_at, kind, data, hash) of every entry about one record, oldest first."""
+    """(seq, recorded_at, kind, data, hash, clock) of every entry about one record, oldest
+    first; `clock` is "simulated" for an entry a simulated clock dated."""
     rows = tx.all(
         "SELECT seq, recorded_at, kind, body, hash FROM ledger "
         "WHERE seq = :id OR ref = :id ORDER BY seq",
         {"id": record_id},
     )
-    return [(int(s), at, kind, json.loads(body)["data"], h) for s, at, kind, body, h in rows]
+    history = []
+    for seq, at, kind, body, digest in rows:
+        fields = json.loads(body)
+        history.append((int(seq), at, kind, fields["data"], digest, fields.get("clock")))
+    return history
 
 
 def entry_hash_of(tx: Tx, seq: int) -> str | None:
@@ -196,14 +221,14 @@ def entries_of_kind(tx: Tx, kind: str) -> list[tuple[int, str]]:
     return [(int(seq), str(body)) for seq, body in rows]
 
 
-RecordRow = tuple[int, int, int | None, bool, str, str]
+RecordRow = tuple[int, int, int | None, bool, str, str, str | None]
 
 
 def record_rows_between(
     tx: Tx, start: datetime, end: datetime, include_voided: bool = False
 ) -> list[RecordRow]:
-    """(id, start_utc, end_utc, voided, data, hash of the creating entry) of the records that
-    `records_between` returns, undecoded.
+    """(id, start_utc, end_utc, voided, data, hash of the creating entry, when the end was
+    entered) of the records that `records_between` returns, undecoded.
 
     Bulk exports read these: decoding 50k payloads into Record values costs more than the
     export itself. The hash comes by the primary keys (a record's id is its entry's seq).
@@ -212,8 +237,8 @@ def record_rows_between(
     lookback = lo - max_span(tx) - 1
     voided = "" if include_voided else "AND r.voided = :false"
     select = (
-        "SELECT r.id, r.start_utc, r.end_utc, r.voided, r.data, l.hash FROM records r "
-        "LEFT JOIN ledger l ON l.seq = r.id "
+        f"SELECT r.id, r.start_utc, r.end_utc, r.voided, r.data, l.hash, {entered_sql('r')} "
+        "FROM records r LEFT JOIN ledger l ON l.seq = r.id "
     )
     rows = tx.all(
         select + "WHERE r.start_utc < :hi AND r.start_utc >= :lookback "
@@ -226,6 +251,14 @@ def record_rows_between(
         {"lookback": lookback, "false": False},
     )
     return [
-        (int(i), int(s), int(e) if e is not None else None, bool(v), str(d), str(h or ""))
-        for i, s, e, v, d, h in rows
+        (
+            int(i),
+            int(s),
+            int(e) if e is not None else None,
+            bool(v),
+            str(d),
+            str(h or ""),
+            str(n) if n is not None and e is not None else None,
+        )
+        for i, s, e, v, d, h, n in rows
     ]

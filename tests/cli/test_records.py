@@ -71,7 +71,7 @@ def test_log_default_minutes_follow_the_kind(ledger: Ot) -> None:
         (["log", "x", "--channel", "pigeon"], "wechat"),
         (["log", "x", "--at", "2025-10-09 10:00"], "future"),
         (["log", "x", "--at", "09:00", "--until", "08:00"], "after the start"),
-        (["log", "x", "--until", "09:40", "--minutes", "5"], "not both"),
+        (["log", "x", "--at", "09:00", "--until", "09:40", "--minutes", "5"], "not both"),
         (["add", "x", "--from", "2025-10-07 10:00", "--to", "2025-10-07 09:00"], "after the start"),
         (["list", "--from", "2025-10-07", "--to", "2025-10-01"], "before"),
         (["amend", "999", "--text", "y", "--reason", "r"], "no record 999"),

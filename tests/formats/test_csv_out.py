@@ -55,10 +55,10 @@ def _rows() -> list[tuple[object, ...]]:
     return [
         export_row(3, slides, (1759851600, 1759854000),
                    _figures("2025-10-07", "rest_day", rest_day_s=2400, late_night_s=2400),
-                   "4a" * 32, NOW),
+                   "4a" * 32, NOW, "2025-10-07T16:21:07Z"),
         export_row(4, formula, (1759755600, 1759756830),
                    _figures("2025-10-06", "statutory_holiday", statutory_holiday_s=1230),
-                   "fd" * 32, NOW),
+                   "fd" * 32, NOW, "2025-10-08T01:00:00Z"),  # RULES E5: entered a day later
         export_row(5, ack, (1759284000, 1759284060), _figures("2025-10-01", "statutory_holiday"),
                    "d4" * 32, NOW),
     ]  # fmt: skip
@@ -68,7 +68,7 @@ def _csv(lang: str, include_voided: bool) -> bytes:
     columns = csv_columns(include_voided)
     headers = [i18n.t(f"export.col.{c}", lang=lang) for c in columns]
     rows = [r for r in _rows() if include_voided or not r[COLUMNS.index("voided")]]
-    return b"".join(csv_chunks(headers, rows, columns))
+    return b"".join(csv_chunks(headers, rows, columns, i18n.t("export.late_mark", lang=lang)))
 
 
 @pytest.mark.parametrize(("lang", "voided"), [("en", False), ("zh", True)])
@@ -137,6 +137,7 @@ def test_csv_lines_are_what_csv_writer_writes(cells: list[tuple[Any, ...]]) -> N
         picked["attachments"] = "; ".join(picked["attachments"])
         for name in ("text", "counterpart", "tags", "attachments"):
             picked[name] = neutralise(picked[name] or "")
+        picked["late_entry"] = "late" if picked["late_entry"] else ""
         writer.writerow([picked[c] for c in columns])
     data = b"".join(csv_chunks(columns, rows, columns))
     assert data == ("\ufeff" + expected.getvalue()).encode("utf-8")

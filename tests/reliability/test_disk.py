@@ -55,7 +55,7 @@ def test_full_disk_saves_nothing(ledger: Ot, monkeypatch: pytest.MonkeyPatch) ->
     before = _entries(ledger)
     _connect_with(monkeypatch, _full(storage_db._connect_sqlite))
     # A long text needs new pages; the schedule of a new contract version as well.
-    result = ledger("log", "x" * 50_000, "--at", "21:00")
+    result = ledger("log", "x" * 9_000, "--at", "21:00")
     line = one_line_failure(result.code, result.err)
     assert "disk is full" in line and "nothing was saved" in line
     monkeypatch.undo()
