@@ -261,10 +261,14 @@ def generate(entries: int, years: int, seed: int, end: date, start_seq: int) -> 
 
 
 def open_ledger(path: Path, now: datetime) -> SQLiteDatabase:
-    """A new ledger made by `ot init`'s code at `now`; returns the open database."""
+    """A new ledger made by `ot init`'s code at `now`; returns the open database.
+
+    Its times are made up, so it is a ledger of a simulated clock (the benchmark runs `ot` on it
+    with OFFLINE_TRACKER_NOW), and each entry says so.
+    """
     from offline_tracker.app import open_app
 
-    with open_app(str(path), lambda: now, create=True) as app:
+    with open_app(str(path), lambda: now, create=True, simulated=True) as app:
         app.init({"timezone": ZONE.key, "schedule": SCHEDULE, "jurisdiction": "CN"})
     db = SQLiteDatabase(path)
     # A generator's connection only: a bigger page cache keeps the unique indexes (random uuids
@@ -275,13 +279,14 @@ def open_ledger(path: Path, now: datetime) -> SQLiteDatabase:
 
 def write_chunk(db: SQLiteDatabase, chunk: list[Fact]) -> None:
     """One transaction: `storage.batch.append_many` once per recording day of the chunk."""
+    from offline_tracker.ledger.canonical import SIMULATED, Stamp
     from offline_tracker.storage.batch import append_many
 
     with db.write() as tx:
         group: list[Fact] = []
         for fact in [*chunk, None]:
             if group and (fact is None or fact.at.date() != group[0].at.date()):
-                stamp = facts.iso_utc(max(f.at for f in group))
+                stamp = Stamp(facts.iso_utc(max(f.at for f in group)), SIMULATED)
                 append_many(tx, [(f.kind, f.data, f.ref) for f in group], stamp)
                 group = []
             if fact is not None:

@@ -35,7 +35,13 @@ class Ot:
         self.db = db
         self.now = now
 
-    def __call__(self, *args: str, lang: str = "en", env: dict[str, str] | None = None) -> Result:
+    def __call__(
+        self,
+        *args: str,
+        lang: str = "en",
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+    ) -> Result:
         from offline_tracker.cli.root import run
 
         runner = CliRunner()
@@ -47,7 +53,7 @@ class Ot:
             **(env or {}),
         }
         i18n.set_language(lang)
-        with runner.isolation(env=full_env) as (out, err, _):
+        with runner.isolation(input=input, env=full_env) as (out, err, _):
             code = run(list(args))
         i18n.set_language("en")
         return Result(code, out.getvalue().decode(), err.getvalue().decode())

@@ -75,6 +75,15 @@ class App:
         self.now = now
         self.data_dir = data_dir
         self.simulated = simulated
+        self.written: list[ledger.Appended] = []  # the entries this App appended (--json)
+
+    def append(
+        self, tx: Tx, kind: str, data: dict[str, Any], ref: int | None = None
+    ) -> ledger.Appended:
+        """Append one entry, stamped by this App's clock (every write of a use case)."""
+        added = ledger.append(tx, kind, data, self.stamp(), ref)
+        self.written.append(added)
+        return added
 
     # -- contracts and zones -------------------------------------------------------------------
     def zone(self, tx: Tx) -> ZoneInfo:
@@ -99,9 +108,8 @@ class App:
         with self.db.write() as tx:
             if queries.fact_rows(tx, "contracts"):
                 raise InputError("error.already_initialised")
-            stamp = self.stamp()
-            ledger.append(tx, facts.INIT, {"tool": f"offline_tracker {__version__}"}, stamp)
-            ledger.append(tx, facts.CONTRACT, contract.to_payload(), stamp)
+            self.append(tx, facts.INIT, {"tool": f"offline_tracker {__version__}"})
+            self.append(tx, facts.CONTRACT, contract.to_payload())
         return contract
 
     # -- records -------------------------------------------------------------------------------
@@ -144,7 +152,7 @@ class App:
             if end.start <= session.start:
                 raise InputError("error.end_before_start", start=_local(session.start, tz))
             data = {"record": int(session.id), "end": facts.iso_utc(end.start)}
-            added = ledger.append(tx, facts.RECORD_STOP, data, self.stamp(), ref=int(session.id))
+            added = self.append(tx, facts.RECORD_STOP, data, ref=int(session.id))
             stopped = replace(session, end=end.start, entered=self.now())
             return Saved(stopped, end.notes, self._breakdown(tx, stopped), added)
 
@@ -156,7 +164,7 @@ class App:
             if not changes:
                 raise InputError("error.nothing_to_amend")
             data = {"record": record_id, "changes": changes, "reason": _reason(reason)}
-            added = ledger.append(tx, facts.RECORD_AMEND, data, self.stamp(), ref=record_id)
+            added = self.append(tx, facts.RECORD_AMEND, data, ref=record_id)
             amended = queries.record(tx, record_id)
             assert amended is not None
             return Saved(amended, notes, self._breakdown(tx, amended), added)
@@ -165,7 +173,7 @@ class App:
         with self.db.write() as tx:
             self._existing(tx, record_id)
             data = {"record": record_id, "reason": _reason(reason)}
-            added = ledger.append(tx, facts.RECORD_VOID, data, self.stamp(), ref=record_id)
+            added = self.append(tx, facts.RECORD_VOID, data, ref=record_id)
             voided = queries.record(tx, record_id)
             assert voided is not None
             return Saved(voided, (), None, added)
@@ -176,6 +184,11 @@ class App:
             if record is None:
                 raise NotFound("error.no_record", id=record_id)
             return record, queries.record_history(tx, record_id), self.zone(tx)
+
+    def recent_records(self, limit: int) -> list[Record]:
+        """The newest records, newest first (shell completion of record ids)."""
+        with self.db.read() as tx:
+            return queries.recent_records(tx, limit)
 
     def list_records(
         self, date_from: str | None, date_to: str | None, include_voided: bool = False
@@ -235,7 +248,7 @@ class App:
     def _save(self, tx: Tx, record: Record, inp: RecordInput, notes: tuple[Message, ...]) -> Saved:
         payload = facts.record_payload(record)
         payload["attachments"] = [self._store_attachment(p) for p in inp.attach]
-        appended = ledger.append(tx, facts.RECORD_ADD, payload, self.stamp())
+        appended = self.append(tx, facts.RECORD_ADD, payload)
         saved = replace(
             record,
             id=str(appended.seq),

@@ -59,9 +59,8 @@ def anchor(app: App) -> Anchor:
     """Record the current chain head in the ledger and return the digest to send out."""
     with app.db.write() as tx:
         seq, digest = ledger.head(tx)
-        stamp = app.stamp()
-        added = ledger.append(tx, facts.ANCHOR, {"head_seq": seq, "head_hash": digest}, stamp)
-    return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, stamp.at)
+        added = app.append(tx, facts.ANCHOR, {"head_seq": seq, "head_hash": digest})
+    return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, added.at)
 
 
 # -- record exports ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.ledger.canonical import plain_bytes
 from offline_tracker.ledger.chain import ChainReport, verify_chain
+from offline_tracker.ledger.clock_check import ClockWatch
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, SQLiteDatabase, Tx
 
@@ -29,6 +30,9 @@ class Verification:
     count: int
     head_hash: str
     problems: tuple[Message, ...] = field(default_factory=tuple)
+    # Findings that do not break the chain but that a reader must be told (RULES E5): recorded
+    # times that go back, entries dated by a simulated clock.
+    warnings: tuple[Message, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +55,28 @@ def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
         if not problems:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]
         problems += anchor_problems(tx, walk.anchors, anchors)
-    return Verification(report.count, report.head_hash, tuple(problems))
+    return Verification(report.count, report.head_hash, tuple(problems), clock_warnings(walk.clock))
+
+
+def clock_warnings(watch: ClockWatch) -> tuple[Message, ...]:
+    """The recorded-time findings of a walk, as messages with their entry numbers."""
+    found = [
+        Message(
+            "verify.clock_back",
+            {
+                "seq": b.seq,
+                "at": b.at,
+                "before": b.before_seq,
+                "before_at": b.before_at,
+                "minutes": b.minutes,
+            },
+        )
+        for b in watch.back
+    ]
+    if watch.simulated:
+        seqs = watch.simulated_text()
+        found.append(Message("verify.simulated", {"count": watch.simulated_count, "seqs": seqs}))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -61,12 +86,13 @@ class _Walk:
     # The ids of drifted projections: only called when the chain is intact (it raises if the
     # ledger's facts do not replay).
     drifted: Callable[[], list[int]]
+    clock: ClockWatch
 
 
 def _in_one_process(tx: Tx) -> _Walk:
     replay = _Replay()
     report = verify_chain(ledger.entry_rows(tx), replay.visit)
-    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)))
+    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)), replay.clock)
 
 
 def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
@@ -115,7 +141,8 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
         found = replay.compare(tx, below=first) if early is None else early - touched
         return sorted(found | replay.compare(tx, only=touched)) + second.drifted
 
-    return _Walk(both, replay.anchors + second.anchors, drifted)
+    replay.clock.merge(second.clock)
+    return _Walk(both, replay.anchors + second.anchors, drifted, replay.clock)
 
 
 @dataclass(frozen=True)
@@ -125,6 +152,7 @@ class _HalfReport:
     foreign: list[tuple[int, str, dict[str, Any]]]
     drifted: list[int]
     error: Exception | None
+    clock: ClockWatch
 
 
 @dataclass(frozen=True)
@@ -153,7 +181,7 @@ class _Half:
         drifted, error = [], replay.error
         if chain.ok and error is None:
             drifted = sorted(replay.compare(tx, at_least=self.first_seq, horizon=self.horizon))
-        return _HalfReport(chain, replay.anchors, replay.foreign, drifted, error)
+        return _HalfReport(chain, replay.anchors, replay.foreign, drifted, error, replay.clock)
 
 
 class _Replay:
@@ -168,10 +196,12 @@ class _Replay:
         self.foreign: list[tuple[int, str, dict[str, Any]]] = []
         self.anchors: list[Anchored] = []
         self.error: Exception | None = None
+        self.clock = ClockWatch()
         self._older_than = older_than
 
     def visit(self, seq: int, kind: str, fields: dict[str, Any]) -> None:
         """Called by the chain walk with each intact entry's decoded fields."""
+        self.clock.visit(seq, fields)
         if kind == facts.RECORD_ADD:
             # The decoded data is this replay's own: kept as it is, without apply_fact's copy.
             self.records[seq] = fields["data"]

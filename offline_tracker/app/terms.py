@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.timeparse import parse_date, parse_duration
-from offline_tracker.storage import ledger, queries
+from offline_tracker.storage import queries
 from offline_tracker.storage.db import Tx
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def set_contract(app: App, changes: dict[str, Any], effective: str | None) -> Co
         day = parse_date(effective, app.today(tx)) if effective else app.today(tx)
         base = terms.get(day) or terms.latest
         contract = replace(contract_from_options(base, **changes), effective=day)
-        ledger.append(tx, facts.CONTRACT, contract.to_payload(), app.stamp())
+        app.append(tx, facts.CONTRACT, contract.to_payload())
         return contract
 
 
@@ -122,7 +122,7 @@ def set_day(app: App, when: str, as_: str, hours: str | None, note: str | None) 
         day = parse_date(when, app.today(tx))
         data = {"date": day.isoformat(), "day_type": day_type, "hours": hours, "note": note}
         _override(data)  # validates (hours only on a workday) before anything is written
-        ledger.append(tx, facts.CALENDAR_SET, data, app.stamp())
+        app.append(tx, facts.CALENDAR_SET, data)
         return day_info(tx, day)
 
 
@@ -156,7 +156,7 @@ def import_schedule(app: App, path: Path) -> OfficialSchedule:
     schedule = parse_official_schedule(text)
     with app.db.write() as tx:
         data = {"jurisdiction": schedule.jurisdiction, "year": schedule.year, "text": text}
-        ledger.append(tx, facts.CALENDAR_IMPORT, data, app.stamp())
+        app.append(tx, facts.CALENDAR_IMPORT, data)
     return schedule
 
 
@@ -179,5 +179,5 @@ def add_comp_time(app: App, when: str, hours: str, for_date: str | None) -> Comp
             "seconds": entry.seconds,
             "for_date": entry.for_date.isoformat() if entry.for_date else None,
         }
-        ledger.append(tx, facts.COMP_TIME, data, app.stamp())
+        app.append(tx, facts.COMP_TIME, data)
         return entry

@@ -79,6 +79,7 @@ def _ledger_json(diag: Any) -> dict[str, Any]:
         "chain_ok": diag.chain_ok,
         "projections_ok": diag.projections_ok,
         "problems": [render.message(p) for p in v.problems] if v else [],
+        "warnings": render.findings_json(v.warnings) if v else [],
     }
 
 
@@ -154,7 +155,7 @@ def _ledger_lines(diag: Any) -> list[str]:
         bad = len(diag.attachment_problems)
         key = "doctor.attachments_failed" if bad else "doctor.attachments_ok"
         lines.append(t(key, count=diag.attachments_checked, bad=bad))
-    return lines
+    return lines + [f"  {line}" for line in render.warnings(v.warnings)]
 
 
 def _backup_lines(diag: Any) -> list[str]:

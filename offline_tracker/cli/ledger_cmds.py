@@ -13,7 +13,9 @@ from offline_tracker.i18n import t
 db_app = typer.Typer(help=t("help.cmd.db"), no_args_is_help=True)
 
 
-def _init(ctx: typer.Context, changes: dict[str, Any], effective: str | None) -> None:
+def _init(
+    ctx: typer.Context, changes: dict[str, Any], effective: str | None, as_json: bool
+) -> None:
     """The ledger and its first contract version (covering earlier dates unless --effective)."""
     from offline_tracker import render
     from offline_tracker.clock import local_zone_name
@@ -25,6 +27,11 @@ def _init(ctx: typer.Context, changes: dict[str, Any], effective: str | None) ->
     st = state(ctx)
     with st.app(create=True) as app:
         contract = app.init(changes)
+    if as_json:
+        where = shown(st.location)
+        typer.echo(render.written_json(app.written, action="init", location=where,
+                                       contract=contract.to_payload()))  # fmt: skip
+        return
     typer.echo(t("out.initialised", location=shown(st.location)))
     typer.echo(render.contract(contract))
 
@@ -55,6 +62,7 @@ def verify(
             "entries": result.count,
             "head": result.head_hash,
             "problems": [render.message(p) for p in result.problems],
+            "warnings": render.findings_json(result.warnings),
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:

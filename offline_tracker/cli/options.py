@@ -78,10 +78,13 @@ HolidayPay = Annotated[
 Effective = Annotated[str | None, _opt("--effective", key="help.opt.effective", metavar="DATE")]
 
 
-def contract_command(run: Callable[[typer.Context, dict[str, Any], str | None], None]) -> Any:
+def contract_command(
+    run: Callable[[typer.Context, dict[str, Any], str | None, bool], None],
+) -> Any:
     """A command with every contract option (`ot init`, `ot contract set`), declared once.
 
-    `run(ctx, changes, effective)` gets the options the user gave (None means "carry over").
+    `run(ctx, changes, effective, as_json)` gets the options the user gave (None means "carry
+    over").
     """
 
     def command(
@@ -99,11 +102,13 @@ def contract_command(run: Callable[[typer.Context, dict[str, Any], str | None], 
         week_start: WeekStart = None,
         flexible_holiday_pay: HolidayPay = None,
         effective: Effective = None,
+        as_json: Json = False,
     ) -> None:
         values = locals()
-        run(ctx, {k: values[k] for k in terms if values[k] is not None}, effective)
+        run(ctx, {k: values[k] for k in terms if values[k] is not None}, effective, as_json)
 
-    # The contract terms are the command's parameters but for the context and the date.
-    terms = [n for n in inspect.signature(command).parameters if n not in ("ctx", "effective")]
+    # The contract terms are the command's parameters but for the context, date and output.
+    not_terms = ("ctx", "effective", "as_json")
+    terms = [n for n in inspect.signature(command).parameters if n not in not_terms]
     command.__doc__ = run.__doc__
     return command

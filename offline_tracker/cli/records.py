@@ -23,6 +23,25 @@ def _input(**kw: Any) -> Any:
     return RecordInput(**kw)
 
 
+def _complete_ids(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a record id: the newest records, with their text (never fails)."""
+    from offline_tracker.app import open_app
+    from offline_tracker.clock import system_now
+    from offline_tracker.paths import resolve_location
+
+    try:
+        with open_app(resolve_location(None), system_now) as app:
+            records = app.recent_records(50)
+    except Exception:  # completion must never print an error into the user's shell
+        return []
+    return [(r.id, r.text[:40]) for r in records if r.id.startswith(incomplete)]
+
+
+RecordId = Annotated[
+    int, typer.Argument(metavar="ID", help=t("help.arg.id"), autocompletion=_complete_ids)
+]
+
+
 def _stdin_text() -> str:
     """`ot log -`: the text from standard input (a script, a long paste)."""
     import sys
@@ -188,7 +207,7 @@ def list_(
 
 def amend(
     ctx: typer.Context,
-    record_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.arg.id"))],
+    record_id: RecordId,
     reason: o.Reason,
     text: Annotated[str | None, typer.Option("--text", help=t("help.opt.text"))] = None,
     at: o.At = None,
@@ -226,7 +245,7 @@ def amend(
 
 def void(
     ctx: typer.Context,
-    record_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.arg.id"))],
+    record_id: RecordId,
     reason: o.Reason,
     as_json: o.Json = False,
 ) -> None:
@@ -240,7 +259,7 @@ def void(
 
 def show(
     ctx: typer.Context,
-    record_id: Annotated[int, typer.Argument(metavar="ID", help=t("help.arg.id"))],
+    record_id: RecordId,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker import render

@@ -24,7 +24,7 @@ app = typer.Typer(
     help=t("help.root"),
     rich_markup_mode=None,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 

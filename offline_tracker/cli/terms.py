@@ -15,13 +15,19 @@ contract_app = typer.Typer(help=t("help.cmd.contract"), no_args_is_help=True)
 calendar_app = typer.Typer(help=t("help.cmd.calendar"), no_args_is_help=True)
 
 
-def _set_contract(ctx: typer.Context, changes: dict[str, Any], effective: str | None) -> None:
+def _set_contract(
+    ctx: typer.Context, changes: dict[str, Any], effective: str | None, as_json: bool
+) -> None:
     """A new contract version; terms not given carry over."""
     from offline_tracker import render
     from offline_tracker.app import terms
 
     with state(ctx).app() as app:
         contract = terms.set_contract(app, changes, effective)
+    if as_json:
+        payload = contract.to_payload()
+        typer.echo(render.written_json(app.written, action="contract_set", contract=payload))
+        return
     typer.echo(t("out.contract_set", effective=contract.effective))
     typer.echo(render.contract(contract))
 
@@ -74,12 +80,17 @@ def calendar_set(
     ],
     hours: Annotated[str | None, typer.Option("--hours", help=t("help.opt.hours"))] = None,
     note: Annotated[str | None, typer.Option("--note", help=t("help.opt.note"))] = None,
+    as_json: o.Json = False,
 ) -> None:
     from offline_tracker import render
     from offline_tracker.app import terms
 
     with state(ctx).app() as app:
         info = terms.set_day(app, day, as_, hours, note)
+    if as_json:
+        day_data = json.loads(render.days_json([info]))["days"][0]
+        typer.echo(render.written_json(app.written, action="calendar_set", day=day_data))
+        return
     typer.echo(render.day_line(info))
 
 
@@ -104,11 +115,18 @@ def calendar_show(
 def calendar_import(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(metavar="FILE", help=t("help.arg.schedule_file"))],
+    as_json: o.Json = False,
 ) -> None:
+    from offline_tracker import render
     from offline_tracker.app import terms
 
     with state(ctx).app() as app:
         schedule = terms.import_schedule(app, path)
+    if as_json:
+        fields = {"jurisdiction": schedule.jurisdiction, "year": schedule.year}
+        typer.echo(render.written_json(app.written, action="calendar_import", **fields,
+                                       days=len(schedule.days)))  # fmt: skip
+        return
     typer.echo(
         t(
             "out.calendar_imported",
@@ -126,12 +144,17 @@ def comp_time(
     for_date: Annotated[
         str | None, typer.Option("--for", metavar="DATE", help=t("help.opt.comp_for"))
     ] = None,
+    as_json: o.Json = False,
 ) -> None:
     from offline_tracker import render
     from offline_tracker.app import terms
 
     with state(ctx).app() as app:
         entry = terms.add_comp_time(app, day, hours, for_date)
+    if as_json:
+        fields = {"date": entry.date, "minutes": entry.seconds // 60, "for_date": entry.for_date}
+        typer.echo(render.written_json(app.written, action="comp_time", **fields))
+        return
     typer.echo(
         t(
             "out.comp_time",

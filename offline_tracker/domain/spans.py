@@ -80,10 +80,10 @@ def bounded(
         raise InputError("error.end_before_start", start=local_text(start, tz))
     if allow_future:
         return Span(start, end, notes)
-    if start > now:
-        raise InputError("error.future", when=local_text(start, tz), now=local_text(now, tz))
     if end > now and typed_end:
         raise InputError("error.ends_in_future", end=local_text(end, tz), now=local_text(now, tz))
+    if start > now:
+        raise InputError("error.future", when=local_text(start, tz), now=local_text(now, tz))
     if end > now:
         if start == now:
             raise InputError("error.nothing_before_now", start=local_text(start, tz))

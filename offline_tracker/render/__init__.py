@@ -259,10 +259,23 @@ def history(
 
 def verification(result: Any) -> str:
     if result.ok:
-        return t("out.verified", count=result.count, head=result.head_hash)
-    lines = [t("out.verify_failed", count=len(result.problems))]
-    lines += [f"  {message(p)}" for p in result.problems]
-    return "\n".join(lines)
+        lines = [t("out.verified", count=result.count, head=result.head_hash)]
+    else:
+        lines = [t("out.verify_failed", count=len(result.problems))]
+        lines += [f"  {message(p)}" for p in result.problems]
+    return "\n".join(lines + warnings(result.warnings))
+
+
+def warnings(found: Any) -> list[str]:
+    """The findings a reader must be told that do not break the chain (recorded times)."""
+    if not found:
+        return []
+    return [t("out.verify_warnings", count=len(found))] + [f"  {message(w)}" for w in found]
+
+
+def findings_json(found: Any) -> list[dict[str, Any]]:
+    """Messages as JSON findings: their code, their parameters (entry numbers), the text."""
+    return [{"code": m.key.rsplit(".", 1)[-1], **m.params, "message": message(m)} for m in found]
 
 
 def contract(value: Any) -> str:

@@ -51,7 +51,7 @@ def append_many(tx: Tx, entries: Sequence[Entry], stamp: Stamp | str) -> list[le
         body, data_json = _encode(seq, entry_id, stamp, kind, data, fast)
         digest = entry_hash(prev, body)
         rows.append(ledger.entry_row(seq, entry_id, stamp.at, kind, ref, body, prev, digest))
-        appended.append(ledger.Appended(seq, entry_id, digest))
+        appended.append(ledger.Appended(seq, entry_id, digest, stamp.at))
         projected.append((seq, kind, data, data_json))
         prev = digest
     tx.executemany(ledger.INSERT_ENTRY, rows)

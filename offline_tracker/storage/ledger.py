@@ -37,6 +37,7 @@ class Appended(NamedTuple):
     seq: int
     entry_id: str
     hash: str
+    at: str = ""  # when it was recorded
 
 
 def dumps(data: Any) -> str:
@@ -64,7 +65,7 @@ def append(
     digest = entry_hash(prev, body)
     tx.execute(INSERT_ENTRY, entry_row(seq, entry_id, stamp.at, kind, ref, body, prev, digest))
     project(tx, seq, kind, data)
-    return Appended(seq, entry_id, digest)
+    return Appended(seq, entry_id, digest, stamp.at)
 
 
 INSERT_ENTRY = (

@@ -72,6 +72,14 @@ def records_between(
     return [_record(r) for r in rows]
 
 
+def recent_records(tx: Tx, limit: int) -> list[Record]:
+    rows = tx.all(
+        f"SELECT {_RECORD_COLUMNS} FROM records WHERE voided = :false ORDER BY id DESC LIMIT :n",
+        {"false": False, "n": limit},
+    )
+    return [_record(r) for r in rows]
+
+
 def running(tx: Tx) -> list[Record]:
     rows = tx.all(
         f"SELECT {_RECORD_COLUMNS} FROM records WHERE end_utc IS NULL AND type = 'session' "
