@@ -270,7 +270,8 @@ def warnings(found: Any) -> list[str]:
     """The findings a reader must be told that do not break the chain (recorded times)."""
     if not found:
         return []
-    return [t("out.verify_warnings", count=len(found))] + [f"  {message(w)}" for w in found]
+    head = t("out.verify_warning") if len(found) == 1 else t("out.verify_warnings", count=len(found))
+    return [head] + [f"  {message(w)}" for w in found]
 
 
 def findings_json(found: Any) -> list[dict[str, Any]]:
