@@ -1,4 +1,5 @@
-"""Integrity of an open ledger: the hash chain, the projections against a replay, the anchors."""
+"""Integrity of an open ledger: the hash chain, the projections against a replay, the anchors
+and their trusted timestamps."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from offline_tracker.ledger.canonical import plain_bytes
 from offline_tracker.ledger.chain import ChainReport, verify_chain
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, SQLiteDatabase, Tx
+from offline_tracker.storage.evidence import EvidenceStore
 
 # (seq of an anchor entry, the head it anchors: seq and hash), RULES E5
 Anchored = tuple[int, int, str]
@@ -35,7 +37,9 @@ class Verification:
         return not self.problems
 
 
-def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
+def verify(
+    db: Database, anchors: tuple[str, ...] = (), evidence: EvidenceStore | None = None
+) -> Verification:
     """Walk the chain, then check the projections against a replay of the ledger.
 
     One streamed pass: the replay is built from the bodies the chain walk decodes, and used only
@@ -51,6 +55,10 @@ def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
         if not problems:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]
         problems += anchor_problems(tx, walk.anchors, anchors)
+        if evidence is not None:  # the trusted timestamps on anchors (app/timestamps.py)
+            from offline_tracker.app.timestamps import token_problems
+
+            problems += token_problems(tx, evidence)
     return Verification(report.count, report.head_hash, tuple(problems))
 
 
