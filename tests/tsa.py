@@ -75,7 +75,7 @@ class Authority:
 
     @classmethod
     def make(cls, folder: Path, name: str, key: str = "rsa", embed_root: bool = False) -> Authority:
-        """A root CA "<name> Root" and its TSA "<name> TSA"; `embed_root`: replies carry the root."""
+        """A root CA "<name> Root" and its TSA "<name> TSA"; `embed_root`: replies carry it."""
         folder.mkdir(parents=True)
         ext = folder / "ext.cnf"
         ext.write_text(EXTENSIONS)

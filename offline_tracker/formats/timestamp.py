@@ -12,9 +12,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
-from asn1crypto import algos, core, tsp
+from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -67,10 +67,19 @@ class Token:
         return self.gen_time + self.accuracy
 
 
+class _Reply(core.Sequence):  # type: ignore[misc]
+    """TimeStampResp (RFC 3161 2.4.2): asn1crypto's own wants a token even in a rejection."""
+
+    _fields: ClassVar[list[tuple[Any, ...]]] = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
+
+
 def read_reply(data: bytes) -> Token:
     """A TimeStampResp as an authority sends it (curl -o reply.tsr); TokenError if it is not."""
     try:
-        reply = tsp.TimeStampResp.load(data, strict=True)
+        reply = _Reply.load(data, strict=True)
         status = reply["status"]["status"].native
         if status not in _GRANTED:
             text = reply["status"]["status_string"].native or ()

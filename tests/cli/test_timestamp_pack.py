@@ -1,4 +1,4 @@
-"""The evidence pack carries the requests, tokens and roots; openssl alone checks them (RULES E5)."""
+"""The evidence pack carries requests, tokens and roots; openssl alone checks them (RULES E5)."""
 
 from __future__ import annotations
 

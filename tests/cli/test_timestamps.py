@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +261,28 @@ def test_bad_usage_gets_one_line_and_exit_2(logged: Ot, tsa: Authority, tmp_path
 def test_anchor_list_without_anchors(logged: Ot) -> None:
     assert "No anchors yet" in logged("anchor", "list").out
     assert logged("anchor", "list", "--json").json() == {"anchors": []}
+
+
+def _imported(ot: Ot, *args: str) -> set[str]:
+    """The heavy modules that running `ot ARGS` in a fresh interpreter imports."""
+    code = (
+        "import sys\n"
+        "from offline_tracker.cli.root import run\n"
+        f"code = run({list(args)!r})\n"
+        "print(sorted(m for m in ('asn1crypto', 'cryptography') if m in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "OFFLINE_TRACKER_DB": str(ot.db), "OFFLINE_TRACKER_NOW": ot.now}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1].replace("'", '"')))
+
+
+def test_only_anchor_and_verify_load_the_timestamp_libraries(logged: Ot, tsa: Authority) -> None:
+    assert _imported(logged, "log", "quick", "--at", "2025-10-07 21:30") == set()
+    assert _imported(logged, "verify") == set()  # no token yet: nothing to check
+    _attached(logged, tsa, tsa.ca)
+    assert _imported(logged, "log", "again", "--at", "2025-10-07 21:40") == set()
+    assert _imported(logged, "verify") == {"asn1crypto", "cryptography"}
