@@ -55,7 +55,7 @@ def verify(
         if not problems:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]
         problems += anchor_problems(tx, walk.anchors, anchors)
-        if evidence is not None:  # the trusted timestamps on anchors (app/timestamps.py)
+        if evidence is not None and walk.tokens:  # trusted timestamps (app/timestamps.py)
             from offline_tracker.app.timestamps import token_problems
 
             problems += token_problems(tx, evidence)
@@ -66,6 +66,7 @@ def verify(
 class _Walk:
     chain: ChainReport
     anchors: list[Anchored]  # the intact anchor entries, as the walk met them
+    tokens: list[int]  # the seqs of the intact time-stamp token entries (app/timestamps.py)
     # The ids of drifted projections: only called when the chain is intact (it raises if the
     # ledger's facts do not replay).
     drifted: Callable[[], list[int]]
@@ -74,7 +75,7 @@ class _Walk:
 def _in_one_process(tx: Tx) -> _Walk:
     replay = _Replay()
     report = verify_chain(ledger.entry_rows(tx), replay.visit)
-    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)))
+    return _Walk(report, replay.anchors, replay.tokens, lambda: sorted(replay.compare(tx)))
 
 
 def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
@@ -123,13 +124,14 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
         found = replay.compare(tx, below=first) if early is None else early - touched
         return sorted(found | replay.compare(tx, only=touched)) + second.drifted
 
-    return _Walk(both, replay.anchors + second.anchors, drifted)
+    return _Walk(both, replay.anchors + second.anchors, replay.tokens + second.tokens, drifted)
 
 
 @dataclass(frozen=True)
 class _HalfReport:
     chain: ChainReport
     anchors: list[Anchored]
+    tokens: list[int]
     foreign: list[tuple[int, str, dict[str, Any]]]
     drifted: list[int]
     error: Exception | None
@@ -161,7 +163,7 @@ class _Half:
         drifted, error = [], replay.error
         if chain.ok and error is None:
             drifted = sorted(replay.compare(tx, at_least=self.first_seq, horizon=self.horizon))
-        return _HalfReport(chain, replay.anchors, replay.foreign, drifted, error)
+        return _HalfReport(chain, replay.anchors, replay.tokens, replay.foreign, drifted, error)
 
 
 class _Replay:
@@ -175,6 +177,7 @@ class _Replay:
         self.records: dict[int, dict[str, Any]] = {}
         self.foreign: list[tuple[int, str, dict[str, Any]]] = []
         self.anchors: list[Anchored] = []
+        self.tokens: list[int] = []
         self.error: Exception | None = None
         self._older_than = older_than
 
@@ -196,6 +199,8 @@ class _Replay:
             data = fields["data"]
             with suppress(KeyError, TypeError, ValueError):  # written wrong: nothing to check
                 self.anchors.append((seq, int(data["head_seq"]), str(data["head_hash"])))
+        elif kind == facts.ANCHOR_TOKEN:
+            self.tokens.append(seq)
 
     def apply(self, later: list[tuple[int, str, dict[str, Any]]]) -> set[int]:
         """The facts of a later half about this half's records, in ledger order; their ids."""
