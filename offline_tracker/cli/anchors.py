@@ -35,14 +35,19 @@ def anchor(
     typer.echo(t("out.anchor_full", seq=made.head_seq, hash=made.head_hash))
     typer.echo(t("out.anchor_later", digest=made.digest))
     if tsq is not None:
-        typer.echo("\n" + t("out.tsq_written", path=tsq, hash=made.head_hash))
-        typer.echo(
-            f"\n    curl -H 'Content-Type: application/timestamp-query' "
-            f"--data-binary @{tsq} URL -o reply.tsr\n"
-        )
-        typer.echo(t("out.tsq_back"))
-        typer.echo("\n    ot anchor attach reply.tsr --ca ROOT.pem\n")
-        typer.echo(t("out.tsq_ca"))
+        _how_to_send(tsq, made.head_hash)
+
+
+def _how_to_send(tsq: Path, head_hash: str) -> None:
+    """From the request to the reply, by hand on a connected device (docs/evidence.md)."""
+    typer.echo("\n" + t("out.tsq_written", path=tsq, hash=head_hash))
+    typer.echo(
+        f"\n    curl -H 'Content-Type: application/timestamp-query' "
+        f"--data-binary @{tsq} URL -o reply.tsr\n"
+    )
+    typer.echo(t("out.tsq_back"))
+    typer.echo("\n    ot anchor attach reply.tsr --ca ROOT.pem\n")
+    typer.echo(t("out.tsq_ca"))
 
 
 def attach(
@@ -61,19 +66,13 @@ def attach(
     with state(ctx).app() as app:
         done = timestamps.attach(app, reply, ca or [])
     data = done.data
+    nonce = "out.token_nonce_ok" if data["nonce_checked"] else "out.token_nonce_unknown"
+    trust = "out.token_trusted" if data["trusted"] else "out.token_untrusted"
     typer.echo(t("out.token_attached", seq=done.entry_seq, anchor=data["anchor"]))
-    typer.echo("  " + _token_line(data))
-    typer.echo(
-        "  " + t("out.token_nonce_ok" if data["nonce_checked"] else "out.token_nonce_unknown")
-    )
-    typer.echo("  " + t("out.token_trusted" if data["trusted"] else "out.token_untrusted"))
-    typer.echo("  " + _proves(data))
+    for line in (t("out.token_line", **data), t(nonce), t(trust), _proves(data)):
+        typer.echo(f"  {line}")
     for problem in done.late:
         typer.echo(f"{t('warning.prefix')}: {render.message(problem)}", err=True)
-
-
-def _token_line(data: dict[str, Any]) -> str:
-    return t("out.token_line", **data)
 
 
 def _proves(data: dict[str, Any]) -> str:

@@ -294,3 +294,10 @@ def test_only_anchor_and_verify_load_the_timestamp_libraries(logged: Ot, tsa: Au
     _attached(logged, tsa, tsa.ca)
     assert _imported(logged, "log", "again", "--at", "2025-10-07 21:40") == set()
     assert _imported(logged, "verify") == {"asn1crypto", "cryptography"}
+
+
+def test_a_request_that_cannot_be_written_leaves_no_anchor(logged: Ot, tmp_path: Path) -> None:
+    count = len(_entries(logged))
+    result = logged("anchor", "--tsq", str(tmp_path / "no-such-folder" / "request.tsq"))
+    assert result.code == 1 and result.err.startswith("error: ") and "Traceback" not in result.err
+    assert len(_entries(logged)) == count
