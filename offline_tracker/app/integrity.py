@@ -58,7 +58,7 @@ def verify(
         if evidence is not None and walk.tokens:  # trusted timestamps (app/timestamps.py)
             from offline_tracker.app.timestamps import token_problems
 
-            problems += token_problems(tx, evidence)
+            problems += token_problems(tx, evidence, walk.tokens)
     return Verification(report.count, report.head_hash, tuple(problems))
 
 

@@ -37,8 +37,12 @@ class Fact:
 
 
 def facts_of(tx: Tx, kind: str) -> list[Fact]:
+    return _facts(queries.entries_of_kind(tx, kind))
+
+
+def _facts(rows: Sequence[tuple[int, str]]) -> list[Fact]:
     found = []
-    for seq, body in queries.entries_of_kind(tx, kind):
+    for seq, body in rows:
         fields = decode_body(body)
         found.append(Fact(seq, str(fields["at"]), fields["data"]))
     return found
@@ -170,16 +174,15 @@ def late_entries(tx: Tx, token_seq: int, head_seq: int, token: Token) -> list[Me
     """Entries up to the stamped head recorded after genTime plus its accuracy: a contradiction.
 
     A recorded time is truncated to the second, so only one past that second is certainly later.
-    The canonical body starts with `{"at":"` and its 20 characters (the keys are sorted), so the
-    ledger is read without decoding a body.
     """
     bound = facts.iso_utc(token.latest())
-    where = "FROM ledger WHERE seq <= :head AND substr(body, 8, 20) > :bound"
+    where = f"FROM ledger WHERE seq <= :head AND {queries.RECORDED_AT} > :bound"
     params = {"head": head_seq, "bound": bound}
     count = int(tx.scalar(f"SELECT count(*) {where}", params) or 0)
     if not count:
         return []
-    [(first, at)] = tx.all(f"SELECT seq, substr(body, 8, 20) {where} ORDER BY seq LIMIT 1", params)
+    at_sql = f"SELECT seq, {queries.RECORDED_AT} {where} ORDER BY seq LIMIT 1"
+    [(first, at)] = tx.all(at_sql, params)
     return [
         Message(
             "verify.token_late",
@@ -189,18 +192,30 @@ def late_entries(tx: Tx, token_seq: int, head_seq: int, token: Token) -> list[Me
 
 
 # -- ot verify, ot anchor list -----------------------------------------------------------------
-def token_problems(tx: Tx, store: EvidenceStore) -> list[Message]:
-    """Every token entry checked offline against its stored files and the ledger as it is now."""
-    tokens = facts_of(tx, facts.ANCHOR_TOKEN)
-    if not tokens:  # the common case: no ASN.1 or X.509 code is loaded
-        return []
-    anchors = {a.seq: a for a in facts_of(tx, facts.ANCHOR)}
-    return [p for token in tokens for p in check_token(tx, store, token, anchors)]
+def token_problems(tx: Tx, store: EvidenceStore, seqs: Sequence[int]) -> list[Message]:
+    """The token entries `seqs` (found by the chain walk) checked offline against their stored
+    files and the ledger as it is now; each ledger read is one pass, whatever the tokens."""
+    tokens = _facts(queries.entry_bodies(tx, seqs))
+    return [p for _, found in _checked_tokens(tx, store, tokens) for p in found]
+
+
+def _checked_tokens(
+    tx: Tx, store: EvidenceStore, tokens: list[Fact]
+) -> list[tuple[Fact, tuple[Message, ...]]]:
+    named = [int(token.data["anchor"]) for token in tokens]
+    anchors = {a.seq: a for a in _facts(queries.entry_bodies(tx, named))}
+    latest = queries.latest_recorded(tx, [int(token.data["head_seq"]) for token in tokens])
+    return [(tok, tuple(check_token(tx, store, tok, anchors, latest))) for tok in tokens]
 
 
 def check_token(
-    tx: Tx, store: EvidenceStore, token: Fact, anchors: dict[int, Fact]
+    tx: Tx,
+    store: EvidenceStore,
+    token: Fact,
+    anchors: dict[int, Fact],
+    latest: dict[int, str],
 ) -> list[Message]:
+    """One token: its files, its signature and root, its head, its nonce, later entries."""
     data, seq = token.data, token.seq
     files = [data["token"], *data.get("ca", ())]
     for ref in files:
@@ -220,7 +235,9 @@ def check_token(
     request = anchor.data.get("request") if anchor is not None else None
     if isinstance(request, dict) and str(checked.token.nonce) != request.get("nonce"):
         problems.append(Message("verify.token_nonce", {"seq": seq, "anchor": data["anchor"]}))
-    return problems + late_entries(tx, seq, head_seq, checked.token)
+    if latest.get(head_seq, "") > facts.iso_utc(checked.token.latest()):
+        problems += late_entries(tx, seq, head_seq, checked.token)  # what, and from which entry
+    return problems
 
 
 def _recheck(raw: bytes, roots: Sequence[Any], seq: int) -> Checked | Message:
@@ -241,9 +258,7 @@ class Listed:
 def list_anchors(app: App) -> list[Listed]:
     with app.db.read() as tx:
         anchors = facts_of(tx, facts.ANCHOR)
-        by_seq = {a.seq: a for a in anchors}
-        tokens = facts_of(tx, facts.ANCHOR_TOKEN)
-        checked = [(tok, tuple(check_token(tx, app.evidence, tok, by_seq))) for tok in tokens]
+        checked = _checked_tokens(tx, app.evidence, facts_of(tx, facts.ANCHOR_TOKEN))
     return [
         Listed(a, tuple(pair for pair in checked if pair[0].data.get("anchor") == a.seq))
         for a in anchors
