@@ -202,10 +202,30 @@ def token_problems(tx: Tx, store: EvidenceStore, seqs: Sequence[int]) -> list[Me
 def _checked_tokens(
     tx: Tx, store: EvidenceStore, tokens: list[Fact]
 ) -> list[tuple[Fact, tuple[Message, ...]]]:
-    named = [int(token.data["anchor"]) for token in tokens]
-    anchors = {a.seq: a for a in _facts(queries.entry_bodies(tx, named))}
-    latest = queries.latest_recorded(tx, [int(token.data["head_seq"]) for token in tokens])
-    return [(tok, tuple(check_token(tx, store, tok, anchors, latest))) for tok in tokens]
+    good = [token for token in tokens if _well_formed(token.data)]
+    anchors = {a.seq: a for a in _facts(queries.entry_bodies(tx, [t.data["anchor"] for t in good]))}
+    latest = queries.latest_recorded(tx, [token.data["head_seq"] for token in good])
+    return [
+        (tok, tuple(check_token(tx, store, tok, anchors, latest)))
+        if tok in good
+        else (tok, (Message("verify.token_entry", {"seq": tok.seq}),))
+        for tok in tokens
+    ]
+
+
+def _well_formed(data: Any) -> bool:
+    """The fields the checks read have their types (docs/ledger-format.md): a forged entry is a
+    problem to report, never a crash."""
+    try:
+        refs = [data["token"], *data["ca"]]
+        return (
+            isinstance(data["anchor"], int)
+            and isinstance(data["head_seq"], int)
+            and isinstance(data["head_hash"], str)
+            and all(isinstance(r["sha256"], str) and isinstance(r["name"], str) for r in refs)
+        )
+    except (KeyError, TypeError):
+        return False
 
 
 def check_token(
@@ -280,7 +300,7 @@ class PackStamps:
 def pack_stamps(tx: Tx, store: EvidenceStore) -> PackStamps:
     """The requests, tokens and root certificates of the ledger, and the README's commands."""
     anchors = {a.seq: a for a in facts_of(tx, facts.ANCHOR)}
-    tokens = facts_of(tx, facts.ANCHOR_TOKEN)
+    tokens = [tok for tok in facts_of(tx, facts.ANCHOR_TOKEN) if _well_formed(tok.data)]
     kept = _Kept(store)
     for anchor in anchors.values():
         if isinstance(anchor.data.get("request"), dict):
@@ -341,8 +361,16 @@ def pack_problems(members: dict[str, bytes], entries: Sequence[dict[str, Any]]) 
     by_seq = {int(e["seq"]): e for e in entries}
     problems: list[Message] = []
     for seq, entry in sorted(by_seq.items()):
-        if entry.get("kind") == facts.ANCHOR_TOKEN:
-            problems += _pack_token(seq, decode_body(entry["body"])["data"], by_seq, members)
+        if entry.get("kind") != facts.ANCHOR_TOKEN:
+            continue
+        try:
+            data = decode_body(entry["body"])["data"]
+        except (KeyError, TypeError, ValueError):
+            data = None  # check_pack names an entry that does not decode
+        if not _well_formed(data):
+            problems.append(Message("verify.token_entry", {"seq": seq}))
+            continue
+        problems += _pack_token(seq, data, by_seq, members)
     return problems
 
 

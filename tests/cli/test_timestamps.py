@@ -301,3 +301,18 @@ def test_a_request_that_cannot_be_written_leaves_no_anchor(logged: Ot, tmp_path:
     result = logged("anchor", "--tsq", str(tmp_path / "no-such-folder" / "request.tsq"))
     assert result.code == 1 and result.err.startswith("error: ") and "Traceback" not in result.err
     assert len(_entries(logged)) == count
+
+
+def test_a_forged_token_entry_is_a_problem_not_a_crash(logged: Ot, tsa: Authority) -> None:
+    _attached(logged, tsa, tsa.ca)
+    _rewrite(logged, 6, '"anchor":5', '"anchor":"5"')  # a whole new chain, the entry malformed
+    problems = _problems(logged)
+    assert problems == [
+        "token entry 6: the entry does not hold what a time-stamp token entry holds "
+        "(docs/ledger-format.md)"
+    ]
+    assert logged("anchor", "list").code == 0
+    out = logged.db.parent / "pack.zip"
+    assert logged("export", "evidence", "-o", str(out)).code == 0
+    result = logged("verify", str(out))
+    assert result.code == 1 and "token entry 6: the entry does not hold" in result.out
