@@ -316,3 +316,12 @@ def test_a_forged_token_entry_is_a_problem_not_a_crash(logged: Ot, tsa: Authorit
     assert logged("export", "evidence", "-o", str(out)).code == 0
     result = logged("verify", str(out))
     assert result.code == 1 and "token entry 6: the entry does not hold" in result.out
+
+
+def test_a_backup_with_tokens_verifies_and_restores(logged: Ot, tsa: Authority) -> None:
+    _attached(logged, tsa, tsa.ca)
+    result = logged("backup")
+    assert result.code == 0, result.err  # the tokens' files stay in the live evidence store
+    copy = next((logged.db.parent / "backups").glob("*-manual.sqlite"))
+    assert logged("restore", str(copy)).code == 0
+    assert logged("verify").code == 0 and len(_entries(logged)) == 6
