@@ -107,3 +107,21 @@ def ledger(ot: Ot) -> Ot:
     """An initialised ledger."""
     ot.init()
     return ot
+
+
+@pytest.fixture(scope="session")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A local time-stamp authority (tests/tsa.py): RSA, its replies carry the TSA certificate."""
+    from tests.tsa import Authority, need_openssl
+
+    need_openssl()
+    return Authority.make(tmp_path_factory.mktemp("tsa") / "good", "Good")
+
+
+@pytest.fixture(scope="session")
+def other_tsa(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Another authority (ECDSA), whose replies also carry its own root certificate."""
+    from tests.tsa import Authority, need_openssl
+
+    need_openssl()
+    return Authority.make(tmp_path_factory.mktemp("tsa") / "other", "Other", "ec", True)

@@ -47,11 +47,11 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 
 def verify_file(path: Path, now: datetime) -> Any:
-    """`ot verify` on another ledger file (a backup copy)."""
+    """`ot verify` on another ledger file (a backup copy; its tokens' files are not beside it)."""
     from offline_tracker.app.core import open_app
 
     with open_app(str(path), lambda: now) as copy:
-        return copy.verify()
+        return copy.verify(tokens=False)
 
 
 def _copy(source: Path, dest: Path) -> None:

@@ -211,11 +211,15 @@ class App:
             return Status(tz, tuple(queries.running(tx)), today, seconds, len(records))
 
     # -- integrity -----------------------------------------------------------------------------
-    def verify(self, anchors: tuple[str, ...] = ()) -> Verification:
-        """Walk the chain, check the projections and anchors (app/integrity.py)."""
+    def verify(self, anchors: tuple[str, ...] = (), tokens: bool = True) -> Verification:
+        """Walk the chain, check the projections, anchors and tokens (app/integrity.py).
+
+        `tokens=False` leaves out the timestamp tokens, whose files are in the evidence store
+        of the live ledger, not beside a backup copy.
+        """
         from offline_tracker.app.integrity import verify
 
-        return verify(self.db, anchors)
+        return verify(self.db, anchors, self.evidence if tokens else None)
 
     def rebuild(self) -> int:
         with self.db.write() as tx:

@@ -38,6 +38,7 @@ TERM_KINDS = (
     facts.CALENDAR_IMPORT,
     facts.COMP_TIME,
     facts.ANCHOR,
+    facts.ANCHOR_TOKEN,
 )
 
 
@@ -55,11 +56,24 @@ class Anchor:
     recorded_at: str
 
 
-def anchor(app: App) -> Anchor:
-    """Record the current chain head in the ledger and return the digest to send out."""
+def anchor(app: App, tsq: Path | None = None) -> Anchor:
+    """Record the current chain head in the ledger and return the digest to send out.
+
+    With `tsq`, also write an RFC 3161 request for the head there (app/timestamps.py): the
+    file is written inside the entry's transaction, so neither exists without the other.
+    """
     with app.db.write() as tx:
         seq, digest = ledger.head(tx)
-        added = app.append(tx, facts.ANCHOR, {"head_seq": seq, "head_hash": digest})
+        data: dict[str, Any] = {"head_seq": seq, "head_hash": digest}
+        if tsq is not None:
+            from offline_tracker.app.timestamps import make_request
+
+            data["request"], der = make_request(app.evidence, digest, tsq.name)
+        added = app.append(tx, facts.ANCHOR, data)
+        if tsq is not None:
+            from offline_tracker.formats.pack import write_private
+
+            write_private(tsq, lambda out: out.write(der))
     return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, added.at)
 
 
@@ -223,6 +237,7 @@ def build_pack(
     app: App, date_from: str | None, date_to: str | None, out: Path, describe: Callable[[Flag], str]
 ) -> Packed:
     """Write the evidence pack of a period to `out`, in the current language (docs/evidence.md)."""
+    from offline_tracker.app.timestamps import pack_stamps
     from offline_tracker.formats import html_report, pack
 
     now = app.now()
@@ -232,10 +247,12 @@ def build_pack(
         report = _report(app, tx, period, now)
         made = _rows(tx, period, (report.contracts, report.calendars), now, True)
         rows = list(made)  # the CSV, the report and the counts all read them
-        entries = queries.entries_about(tx, [row[0] for row in rows], TERM_KINDS)
+        stamps = pack_stamps(tx, app.evidence)  # with the entries of the heads they stamp
+        entries = queries.entries_about(tx, [r[0] for r in rows] + stamps.head_seqs, TERM_KINDS)
         head = ledger.head(tx)
     export = RecordExport(*period, rows, head, now, True, report.zone.key)
     found, missing = _attachments(app, pack.attachment_shas(e[4] for e in entries))
+    missing += stamps.missing
     page = html_report.HtmlInput(
         *(report.result, report.records, report.contracts, report.calendars, report.zone),
         *(now, rows, _head(head), describe),
@@ -246,9 +263,11 @@ def build_pack(
         ("ledger/entries.jsonl", pack.entries_jsonl(entries)),
         ("ledger/head.json", (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
         *found,
+        *stamps.files,
     ]
     manifest = _manifest(export, len(entries), len(found), missing)
-    files.append(("README.txt", pack.readme(language(), manifest).encode("utf-8")))
+    readme = pack.readme(language(), manifest, stamps.readme)
+    files.append(("README.txt", readme.encode("utf-8")))
     pack.write_pack(out, files, manifest, now)
     return Packed(out, len(rows), len(entries), len(found), tuple(missing), head)
 
@@ -309,11 +328,14 @@ class PackVerification:
 def verify_pack(
     path: Path, open_ledger: Callable[[], AbstractContextManager[App]] | None
 ) -> PackVerification:
-    """The pack is intact, and (with a ledger) its entries are the ledger's, hash for hash."""
-    from offline_tracker.formats.pack import check_pack
+    """The pack is intact, its tokens check, and (with a ledger) its entries are the ledger's."""
+    from offline_tracker.app.timestamps import TS_DIR, pack_problems
+    from offline_tracker.formats.pack import check_pack, members
 
     check = check_pack(path)
     problems = [Message(f"pack.problem.{p.code}", {"name": p.name}) for p in check.problems]
+    if check.manifest is not None:
+        problems += pack_problems(members(path, TS_DIR), check.entries)
     if open_ledger is None or check.manifest is None:
         return PackVerification(check, tuple(problems), False)
     with open_ledger() as app, app.db.read() as tx:

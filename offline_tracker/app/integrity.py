@@ -1,4 +1,5 @@
-"""Integrity of an open ledger: the hash chain, the projections against a replay, the anchors."""
+"""Integrity of an open ledger: the hash chain, the projections against a replay, the anchors
+and their trusted timestamps."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from offline_tracker.ledger.chain import ChainReport, verify_chain
 from offline_tracker.ledger.clock_check import ClockWatch
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, SQLiteDatabase, Tx
+from offline_tracker.storage.evidence import EvidenceStore
 
 # (seq of an anchor entry, the head it anchors: seq and hash), RULES E5
 Anchored = tuple[int, int, str]
@@ -39,7 +41,9 @@ class Verification:
         return not self.problems
 
 
-def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
+def verify(
+    db: Database, anchors: tuple[str, ...] = (), evidence: EvidenceStore | None = None
+) -> Verification:
     """Walk the chain, then check the projections against a replay of the ledger.
 
     One streamed pass: the replay is built from the bodies the chain walk decodes, and used only
@@ -55,6 +59,10 @@ def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
         if not problems:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]
         problems += anchor_problems(tx, walk.anchors, anchors)
+        if evidence is not None and walk.tokens:  # trusted timestamps (app/timestamps.py)
+            from offline_tracker.app.timestamps import token_problems
+
+            problems += token_problems(tx, evidence, walk.tokens)
     return Verification(report.count, report.head_hash, tuple(problems), clock_warnings(walk.clock))
 
 
@@ -83,6 +91,7 @@ def clock_warnings(watch: ClockWatch) -> tuple[Message, ...]:
 class _Walk:
     chain: ChainReport
     anchors: list[Anchored]  # the intact anchor entries, as the walk met them
+    tokens: list[int]  # the seqs of the intact time-stamp token entries (app/timestamps.py)
     # The ids of drifted projections: only called when the chain is intact (it raises if the
     # ledger's facts do not replay).
     drifted: Callable[[], list[int]]
@@ -92,7 +101,8 @@ class _Walk:
 def _in_one_process(tx: Tx) -> _Walk:
     replay = _Replay()
     report = verify_chain(ledger.entry_rows(tx), replay.visit)
-    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)), replay.clock)
+    drifted = lambda: sorted(replay.compare(tx))  # noqa: E731 (called only if the chain holds)
+    return _Walk(report, replay.anchors, replay.tokens, drifted, replay.clock)
 
 
 def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
@@ -142,13 +152,15 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
         return sorted(found | replay.compare(tx, only=touched)) + second.drifted
 
     replay.clock.merge(second.clock)
-    return _Walk(both, replay.anchors + second.anchors, drifted, replay.clock)
+    tokens = replay.tokens + second.tokens
+    return _Walk(both, replay.anchors + second.anchors, tokens, drifted, replay.clock)
 
 
 @dataclass(frozen=True)
 class _HalfReport:
     chain: ChainReport
     anchors: list[Anchored]
+    tokens: list[int]
     foreign: list[tuple[int, str, dict[str, Any]]]
     drifted: list[int]
     error: Exception | None
@@ -181,7 +193,9 @@ class _Half:
         drifted, error = [], replay.error
         if chain.ok and error is None:
             drifted = sorted(replay.compare(tx, at_least=self.first_seq, horizon=self.horizon))
-        return _HalfReport(chain, replay.anchors, replay.foreign, drifted, error, replay.clock)
+        return _HalfReport(
+            chain, replay.anchors, replay.tokens, replay.foreign, drifted, error, replay.clock
+        )
 
 
 class _Replay:
@@ -195,6 +209,7 @@ class _Replay:
         self.records: dict[int, dict[str, Any]] = {}
         self.foreign: list[tuple[int, str, dict[str, Any]]] = []
         self.anchors: list[Anchored] = []
+        self.tokens: list[int] = []
         self.error: Exception | None = None
         self.clock = ClockWatch()
         self._older_than = older_than
@@ -218,6 +233,8 @@ class _Replay:
             data = fields["data"]
             with suppress(KeyError, TypeError, ValueError):  # written wrong: nothing to check
                 self.anchors.append((seq, int(data["head_seq"]), str(data["head_hash"])))
+        elif kind == facts.ANCHOR_TOKEN:
+            self.tokens.append(seq)
 
     def apply(self, later: list[tuple[int, str, dict[str, Any]]]) -> set[int]:
         """The facts of a later half about this half's records, in ledger order; their ids."""

@@ -1,4 +1,5 @@
-"""`ot export csv|json|evidence`, `ot anchor`, `ot backup`, `ot restore`, and `ot verify PACK`."""
+"""`ot export csv|json|evidence`, `ot backup`, `ot restore`, and `ot verify PACK` (`ot anchor`:
+cli/anchors.py)."""
 
 from __future__ import annotations
 
@@ -112,17 +113,6 @@ def export_evidence(
         )
 
 
-def anchor(ctx: typer.Context) -> None:
-    from offline_tracker.app import evidence
-
-    with state(ctx).app() as app:
-        made = evidence.anchor(app)
-    typer.echo(t("out.anchor", entry=made.entry_seq))
-    typer.echo(f"\n    {made.digest}\n")
-    typer.echo(t("out.anchor_full", seq=made.head_seq, hash=made.head_hash))
-    typer.echo(t("out.anchor_later", digest=made.digest))
-
-
 def backup(
     ctx: typer.Context,
     path: Annotated[
@@ -223,7 +213,7 @@ EXPORTS: dict[str, Callable[..., None]] = {
     "json": export_json,
     "evidence": export_evidence,
 }
-COMMANDS: dict[str, Callable[..., None]] = {"anchor": anchor, "backup": backup, "restore": restore}
+COMMANDS: dict[str, Callable[..., None]] = {"backup": backup, "restore": restore}
 
 
 def register(app: typer.Typer) -> None:
@@ -232,5 +222,8 @@ def register(app: typer.Typer) -> None:
             name, help=t(f"help.cmd.export_{name}"), epilog=t(f"example.export_{name}")
         )(func)
     app.add_typer(export_app, name="export")
+    from offline_tracker.cli import anchors
+
+    anchors.register(app)
     for name, func in COMMANDS.items():
         app.command(name, help=t(f"help.cmd.{name}"), epilog=t(f"example.{name}"))(func)

@@ -21,6 +21,7 @@ CALENDAR_SET = "calendar.set"
 CALENDAR_IMPORT = "calendar.import"
 COMP_TIME = "comp_time.add"
 ANCHOR = "anchor"
+ANCHOR_TOKEN = "anchor.token"  # an RFC 3161 token on an anchor (app/timestamps.py)
 RECORD_KINDS = (RECORD_ADD, RECORD_STOP, RECORD_AMEND, RECORD_VOID)
 
 # The metadata fields a record carries and an amendment may change.

@@ -64,7 +64,8 @@ def attachment_shas(bodies: Iterable[str]) -> list[str]:
     return list(found)
 
 
-def readme(lang: str, manifest: Mapping[str, Any]) -> str:
+def readme(lang: str, manifest: Mapping[str, Any], timestamps: str = "") -> str:
+    """README.txt in `lang`; `timestamps`: the commands that check each token (app/timestamps)."""
     head, counts = manifest["chain_head"], manifest["counts"]
     text = (TEMPLATES / f"README.{lang}.txt").read_text(encoding="utf-8")
     return Template(text).safe_substitute(
@@ -78,6 +79,7 @@ def readme(lang: str, manifest: Mapping[str, Any]) -> str:
         attachments=counts["attachments"],
         missing=counts["attachments_missing"],
         tool=manifest["tool"],
+        timestamps=timestamps.rstrip("\n"),
     )
 
 
@@ -143,6 +145,19 @@ def check_pack(path: Path) -> PackCheck:
     problems = _file_problems(contents, listed) + _sums_problems(contents, listed)
     entries, entry_problems = _entries(contents.get(ENTRIES, b""))
     return PackCheck(manifest, entries, problems + entry_problems, len(contents))
+
+
+def members(path: Path, prefix: str) -> dict[str, bytes]:
+    """The files of a pack under `prefix` (its timestamps); empty when it cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {
+                i.filename: archive.read(i)
+                for i in archive.infolist()
+                if i.filename.startswith(prefix)
+            }
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return {}
 
 
 def _file_problems(contents: Mapping[str, bytes], listed: Mapping[str, str]) -> list[PackProblem]:

@@ -223,6 +223,37 @@ def entries_about(tx: Tx, record_ids: list[int], kinds: tuple[str, ...]) -> list
     return [found[seq] for seq in sorted(found)]
 
 
+def entry_bodies(tx: Tx, seqs: Sequence[int]) -> list[tuple[int, str]]:
+    """(seq, body) of those ledger entries, by seq."""
+    found: list[tuple[int, str]] = []
+    for marks, names in _in_lists(sorted(set(seqs))):
+        rows = tx.all(f"SELECT seq, body FROM ledger WHERE seq IN ({marks})", names)
+        found += [(int(seq), str(body)) for seq, body in rows]
+    return sorted(found)
+
+
+# A canonical body starts with `{"at":"` and the 20 characters of the recorded time (its keys are
+# sorted, docs/ledger-format.md): read without decoding the body.
+RECORDED_AT = "substr(body, 8, 20)"
+
+
+def latest_recorded(tx: Tx, heads: Sequence[int]) -> dict[int, str]:
+    """For each h of `heads`, the latest recorded time of the entries 1..h.
+
+    One range of the primary key between consecutive heads at a time: the ledger is read once,
+    whatever the number of heads.
+    """
+    found, latest, previous = {}, "", 0
+    for head in sorted(set(heads)):
+        value = tx.scalar(
+            f"SELECT max({RECORDED_AT}) FROM ledger WHERE seq > :lo AND seq <= :hi",
+            {"lo": previous, "hi": head},
+        )
+        latest = max(latest, str(value or ""))
+        found[head], previous = latest, head
+    return found
+
+
 def entries_of_kind(tx: Tx, kind: str) -> list[tuple[int, str]]:
     """(seq, body) of every ledger entry of one kind, read from the ledger itself."""
     rows = tx.all("SELECT seq, body FROM ledger WHERE kind = :kind ORDER BY seq", {"kind": kind})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -95,3 +97,32 @@ def test_projection_drift_and_rebuild(any_ledger: BackendOt) -> None:
     assert any_ledger("verify").code == 1
     assert any_ledger("db", "rebuild").code == 0
     assert any_ledger("verify").code == 0
+
+
+def test_time_stamp_tokens(any_ledger: BackendOt, tsa: Any, tmp_path: Path) -> None:
+    """RFC 3161 tokens on anchors: attached, listed, verified, and entries recorded later."""
+    _log(any_ledger, "call", "2025-10-07 21:00")
+    request = tmp_path / "request.tsq"
+    assert any_ledger("anchor", "--tsq", str(request)).code == 0
+    reply = tsa.reply(request, tmp_path / "reply.tsr")
+    result = any_ledger("anchor", "attach", str(reply), "--ca", str(tsa.ca))
+    assert result.code == 0, result.err
+    assert any_ledger("verify").code == 0
+    (anchor,) = any_ledger("anchor", "list", "--json").json()["anchors"]
+    assert [t["ok"] for t in anchor["tokens"]] == [True]
+    assert any_ledger("db", "rebuild").code == 0 and any_ledger("verify").code == 0
+    # The same ledger, later entries up to a head stamped now, but recorded in 2099.
+    any_ledger.now = "2099-01-05T09:30:00+08:00"
+    _log(any_ledger, "late", "2099-01-04 21:00")
+    later = tmp_path / "later.tsq"
+    assert any_ledger("anchor", "--tsq", str(later)).code == 0
+    result = any_ledger("anchor", "attach", str(tsa.reply(later, tmp_path / "later.tsr")))
+    assert (
+        result.code == 0
+        and "entries up to entry 6 were recorded after the token's time (count: 1;" in result.err
+    )
+    problems = any_ledger("verify", "--json").json()["problems"]
+    assert (
+        len(problems) == 1
+        and "the first is entry 6, recorded at 2099-01-05T01:30:00Z" in problems[0]
+    )
