@@ -21,15 +21,22 @@ def anchor(
         Path | None,
         typer.Option("--tsq", metavar="FILE", dir_okay=False, help=t("help.opt.tsq")),
     ] = None,
+    as_json: o.Json = False,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         if tsq is not None:
             raise typer.BadParameter(t("error.tsq_with_subcommand"), param_hint="--tsq")
         return
+    from offline_tracker import render
     from offline_tracker.app import evidence
 
     with state(ctx).app() as app:
         made = evidence.anchor(app, tsq)
+    if as_json:
+        fields = {"head_seq": made.head_seq, "head_hash": made.head_hash, "digest": made.digest}
+        request = {"request": str(tsq)} if tsq is not None else {}
+        typer.echo(render.written_json(app.written, action="anchor", **fields, **request))
+        return
     typer.echo(t("out.anchor", entry=made.entry_seq))
     typer.echo(f"\n    {made.digest}\n")
     typer.echo(t("out.anchor_full", seq=made.head_seq, hash=made.head_hash))
@@ -59,6 +66,7 @@ def attach(
         list[Path] | None,
         typer.Option("--ca", metavar="FILE", dir_okay=False, help=t("help.opt.ca")),
     ] = None,
+    as_json: o.Json = False,
 ) -> None:
     from offline_tracker import render
     from offline_tracker.app import timestamps
@@ -66,6 +74,10 @@ def attach(
     with state(ctx).app() as app:
         done = timestamps.attach(app, reply, ca or [])
     data = done.data
+    if as_json:
+        late = render.findings_json(done.late)
+        typer.echo(render.written_json(app.written, action="anchor_attach", token=data, late=late))
+        return
     nonce = "out.token_nonce_ok" if data["nonce_checked"] else "out.token_nonce_unknown"
     trust = "out.token_trusted" if data["trusted"] else "out.token_untrusted"
     typer.echo(t("out.token_attached", seq=done.entry_seq, anchor=data["anchor"]))

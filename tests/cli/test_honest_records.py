@@ -233,6 +233,9 @@ def test_every_write_answers_in_json(ledger: Ot, tmp_path: Path) -> None:
     assert day["day"]["day_type"] == "rest_day" and day["entry"]["seq"] > 0
     comp = ledger("comp-time", "2025-10-09", "--hours", "2", "--json").json()
     assert comp["minutes"] == 120 and comp["entry"]["seq"] > 0
+    anchored = ledger("anchor", "--json").json()
+    assert anchored["digest"].startswith(f"OT1-{anchored['head_seq']}-")
+    assert anchored["entry"]["seq"] == anchored["head_seq"] + 1
     fresh = Ot(tmp_path / "fresh.sqlite")
     made = fresh("init", "--timezone", "Asia/Shanghai", "--json").json()
     assert [e["seq"] for e in made["entries"]] == [1, 2]
