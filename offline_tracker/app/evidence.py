@@ -248,6 +248,9 @@ def build_pack(
         ("ledger/head.json", (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
         *found,
     ]
+    provenance = pack.provenance_csv(entries)
+    if provenance:
+        files.append(("provenance.csv", provenance))
     manifest = _manifest(export, len(entries), len(found), missing)
     files.append(("README.txt", pack.readme(language(), manifest).encode("utf-8")))
     pack.write_pack(out, files, manifest, now)

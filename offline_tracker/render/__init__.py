@@ -191,6 +191,7 @@ def history(
     ]
     if record.voided:
         lines.append(f"  {t('out.void_mark')}: {record.void_reason}")
+    lines += _evidence_lines(entries)
     lines.append(t("out.history"))
     for seq, at, kind, data, digest in entries:
         detail = data.get("reason") or ""
@@ -199,6 +200,24 @@ def history(
             detail = f"{', '.join(sorted(changes))} — {detail}"
         lines.append(f"  #{seq}  {at}  {t('fact.' + kind)}  {detail}  {digest[:12]}")
     return "\n".join(lines)
+
+
+def _evidence_lines(entries: list[tuple[int, str, str, dict[str, Any], str]]) -> list[str]:
+    """The record's files in the evidence store (RULES E4), each with the items it came from."""
+    current: list[Any] = []
+    for _, _, _, data, _ in entries:
+        changes = data.get("changes")
+        found = (changes if isinstance(changes, dict) else data).get("attachments")
+        if isinstance(found, list):
+            current = found
+    lines = []
+    for item in current:
+        if not isinstance(item, dict):
+            continue
+        lines.append(t("out.evidence_file", name=item.get("name", ""), sha=item.get("sha256", "")))
+        if item.get("items"):
+            lines.append(t("out.evidence_items", items=", ".join(map(str, item["items"]))))
+    return lines
 
 
 def verification(result: Any) -> str:

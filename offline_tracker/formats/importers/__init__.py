@@ -7,9 +7,11 @@ the database or the terminal. A file that cannot be read at all raises `ImportFo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from offline_tracker.formats.importers.base import (
+    ChatSummary,
     ImportedRecord,
     ImportFormatError,
     ImportOptions,
@@ -26,7 +28,7 @@ from offline_tracker.formats.importers.git import GIT_LOG_FORMAT, git_log_argv, 
 from offline_tracker.formats.importers.timew import parse_timew
 from offline_tracker.formats.importers.watson import parse_watson
 
-SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior")
+SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior", "wechat", "phone")
 
 _BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
     "git": parse_git_log,
@@ -38,6 +40,7 @@ _BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
 __all__ = [
     "GIT_LOG_FORMAT",
     "SOURCES",
+    "ChatSummary",
     "ImportFormatError",
     "ImportOptions",
     "ImportResult",
@@ -83,7 +86,7 @@ def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return _byte_parser(source)(data, options)
+    return _byte_parser(source)(data, replace(options, source_name=path.name))
 
 
 def _byte_parser(source: str) -> Callable[[bytes, ImportOptions], ImportResult]:
@@ -93,4 +96,12 @@ def _byte_parser(source: str) -> Callable[[bytes, ImportOptions], ImportResult]:
         from offline_tracker.formats.importers.ics import parse_ics
 
         return parse_ics
+    if source == "wechat":
+        from offline_tracker.formats.importers.wechat import parse_wechat
+
+        return parse_wechat
+    if source == "phone":
+        from offline_tracker.formats.importers.phone import parse_phone
+
+        return parse_phone
     return _BYTE_PARSERS[source]
