@@ -17,6 +17,7 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    read_file,
 )
 from offline_tracker.formats.importers.csvmap import (
     load_mapping,
@@ -82,10 +83,7 @@ def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult
         return parse_mail(path, options)
     if path.is_dir():
         raise ImportFormatError(f"{path} is a folder; {source} import reads one file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_file(path)
     return _byte_parser(source)(data, replace(options, source_name=path.name))
 
 

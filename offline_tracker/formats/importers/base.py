@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -209,6 +211,18 @@ def dedupe(
         first[rec.source_id] = rec.line
         kept.append(rec)
     return kept
+
+
+def read_file(path: Path) -> bytes:
+    """A regular file's bytes; a device, FIFO or socket is refused before it is opened (reading
+    /dev/zero would never end, opening a FIFO would wait for a writer)."""
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ImportFormatError(f"{path} is not a regular file; give the export file itself")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def decode_text(data: bytes, accepted: str) -> str:

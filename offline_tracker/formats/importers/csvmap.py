@@ -47,6 +47,7 @@ ACCEPTED = "a CSV file with a header row (UTF-8 or GB18030; comma, semicolon or 
 _TAG_SPLIT = re.compile(r"[,;，；、|]")
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 20
+_SNIFF_CHARS = 4096
 
 
 def check_mapping(given: Mapping[str, str]) -> dict[str, str]:
@@ -104,7 +105,11 @@ def load_mapping(path: Path) -> dict[str, str]:
 
 
 def _sniffed_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:_SNIFF_LINES])
+    # csv.Sniffer's quote regex is quadratic in its sample (a 300 KB line of `,"a` took
+    # minutes): it sees the first lines, at most _SNIFF_CHARS of them. The mapped columns
+    # decide between its guess and the other delimiters anyway (_layout).
+    sample = text[:_SNIFF_CHARS]
+    sample = "\n".join(sample.splitlines()[:_SNIFF_LINES])
     try:
         return csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:

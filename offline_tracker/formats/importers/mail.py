@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -22,6 +22,7 @@ from offline_tracker.formats.importers.base import (
     dedupe,
     one_line,
     plus_minutes,
+    read_file,
     sha256_hex,
     to_utc,
 )
@@ -30,6 +31,7 @@ ACCEPTED = "an mbox file, a Maildir (a folder with cur/ and new/), .eml files or
 # Reply prefixes of common clients, with ASCII or full-width colons (Outlook CN writes 答复：).
 _REPLY = re.compile(r"^\s*(re|回复|答复)\s*(\[\d+\])?\s*[:：]", re.IGNORECASE)
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+_FROM_LINE = re.compile(rb"^From ", re.MULTILINE)
 
 
 class RawMessage(NamedTuple):
@@ -38,33 +40,43 @@ class RawMessage(NamedTuple):
     data: bytes
 
 
-def _is_separator(line: bytes, previous_blank: bool) -> bool:
-    # mboxo/mboxrd: a "From " line starts a message when it opens the file or follows a blank
-    # line; requiring the blank line keeps an unescaped "From " in a body from splitting it.
-    return previous_blank and line.startswith(b"From ")
+def _blank_before(data: bytes, i: int) -> bool:
+    """Whether the line before the one starting at `i` (> 0) is blank (only a line end)."""
+    previous_start = data.rfind(b"\n", 0, i - 1) + 1
+    return not data[previous_start : i - 1].strip(b"\r")
 
 
 def split_mbox(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(line number of the From_ line, raw message without it) for each message of an mbox."""
-    start_line = 0
-    body: list[bytes] = []
-    previous_blank = True
-    for number, line in enumerate(data.splitlines(keepends=True), 1):
-        if _is_separator(line, previous_blank):
-            if start_line:
-                yield start_line, _strip_separator_blank(body)
-            start_line, body = number, []
-        elif start_line:
-            body.append(line)
-        previous_blank = not line.strip(b"\r\n")
-    if start_line:
-        yield start_line, _strip_separator_blank(body)
+    """(line number of the From_ line, raw message without it) for each message of an mbox.
+
+    mboxo/mboxrd: a "From " line starts a message when it opens the file or follows a blank line;
+    requiring the blank line keeps an unescaped "From " in a body from splitting it. One pass
+    over the bytes, no list of lines: linear time, and memory for one message at a time.
+    """
+    starts = [
+        m.start()
+        for m in _FROM_LINE.finditer(data)
+        if not m.start() or _blank_before(data, m.start())
+    ]
+    line, counted = 1, 0
+    for n, begin in enumerate(starts):
+        line += data.count(b"\n", counted, begin)
+        counted = begin
+        head_end = data.find(b"\n", begin)
+        end = starts[n + 1] if n + 1 < len(starts) else len(data)
+        body = data[head_end + 1 : end] if 0 <= head_end < end else b""
+        yield line, _strip_separator_blank(body)
 
 
-def _strip_separator_blank(lines: list[bytes]) -> bytes:
-    if lines and not lines[-1].strip(b"\r\n"):
-        lines = lines[:-1]
-    return b"".join(lines)
+def _strip_separator_blank(body: bytes) -> bytes:
+    """The message without the blank line that separates it from the next From_ line."""
+    if body in (b"\n", b"\r\n"):
+        return b""
+    if body.endswith(b"\n\r\n"):
+        return body[:-2]
+    if body.endswith(b"\n\n"):
+        return body[:-1]
+    return body
 
 
 def _looks_like_message(data: bytes) -> bool:
@@ -77,8 +89,8 @@ def _maildir_files(folder: Path) -> list[Path]:
     return [p for p in files if p.is_file() and not p.name.startswith(".")]
 
 
-def read_messages(path: Path) -> list[RawMessage]:
-    """The raw messages found at `path`, numbered from 1 in file (or name) order."""
+def read_messages(path: Path) -> Iterator[RawMessage]:
+    """The raw messages found at `path`, numbered from 1 in file (or name) order, one by one."""
     if path.is_dir():
         if (path / "cur").is_dir() or (path / "new").is_dir():
             files = _maildir_files(path)
@@ -86,29 +98,24 @@ def read_messages(path: Path) -> list[RawMessage]:
             files = sorted(p for p in path.glob("*.eml") if p.is_file())
             if not files:
                 raise ImportFormatError(f"no messages in folder {path}; expected {ACCEPTED}")
-        return [RawMessage(n, str(f.relative_to(path)), _read(f)) for n, f in enumerate(files, 1)]
-    return messages_in_bytes(_read(path), path.name)
+        return (
+            RawMessage(n, str(f.relative_to(path)), read_file(f)) for n, f in enumerate(files, 1)
+        )
+    return messages_in_bytes(read_file(path), path.name)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def messages_in_bytes(data: bytes, name: str = "") -> list[RawMessage]:
+def messages_in_bytes(data: bytes, name: str = "") -> Iterator[RawMessage]:
     """Split one file's bytes: an mbox (starts with "From ") or a single message."""
     if data.startswith(b"From "):
-        return [
+        return (
             RawMessage(n, f"{name} line {line}".strip(), raw)
             for n, (line, raw) in enumerate(split_mbox(data), 1)
-        ]
+        )
     if not data.strip():
-        return []
+        return iter(())
     if not _looks_like_message(data):
         raise ImportFormatError(f"{name or 'the data'} is not mail; expected {ACCEPTED}")
-    return [RawMessage(1, name, data)]
+    return iter((RawMessage(1, name, data),))
 
 
 def _addresses(msg: EmailMessage, header: str) -> tuple[Address, ...]:
@@ -166,7 +173,7 @@ def _record(
     )
 
 
-def parse_messages(messages: list[RawMessage], options: ImportOptions) -> ImportResult:
+def parse_messages(messages: Iterable[RawMessage], options: ImportOptions) -> ImportResult:
     """Messages from `options.me` become replied/initiated events, from `from_senders` received."""
     me, senders = casefold_set(options.me), casefold_set(options.from_senders)
     if not me and not senders:

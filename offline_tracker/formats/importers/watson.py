@@ -27,6 +27,8 @@ def load_json_list(data: bytes, accepted: str) -> list[object]:
     """
     try:
         value = msgspec.json.decode(data)
+    except RecursionError:
+        raise ImportFormatError(f"the JSON is nested too deeply; expected {accepted}") from None
     except (msgspec.MsgspecError, ValueError, OverflowError):
         value = _standard_json(data, accepted)
     if not isinstance(value, list):
@@ -37,7 +39,9 @@ def load_json_list(data: bytes, accepted: str) -> list[object]:
 def _standard_json(data: bytes, accepted: str) -> object:
     try:
         return json.loads(data)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise ImportFormatError(f"the JSON is nested too deeply; expected {accepted}") from None
+    except ValueError as exc:
         raise ImportFormatError(f"not valid JSON ({exc}); expected {accepted}") from None
 
 
