@@ -31,9 +31,10 @@ UNITS = {
     "timewarrior": "interval",
     "wechat": "message",
     "phone": "message",
+    "activitywatch": "event",
 }
 # Sources whose file is kept whole in the evidence store, each record naming its items in it.
-WHOLE_FILE = frozenset({"wechat", "phone"})
+WHOLE_FILE = frozenset({"wechat", "phone", "activitywatch"})
 _CHATS = ("wechat", "phone")
 # Options that only one or two sources read; giving one to another source is a mistake.
 _ONLY_FOR = {
@@ -53,6 +54,8 @@ _ONLY_FOR = {
     "tail": ("--tail", _CHATS),
     "ack_words": ("--ack", _CHATS),
     "chat_format": ("--format", ("wechat",)),
+    "apps": ("--app", ("activitywatch",)),
+    "titles": ("--title", ("activitywatch",)),
 }
 
 
@@ -81,6 +84,8 @@ class ImportRequest:
     tail: str | None = None
     ack_words: tuple[str, ...] = ()
     chat_format: str | None = None
+    apps: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
 
 
 def check_request(req: ImportRequest) -> None:
@@ -126,6 +131,8 @@ def _options(req: ImportRequest, tz: ZoneInfo, today: date, now: datetime) -> Im
         ack_words=(*ACK_WORDS, *req.ack_words),
         chat_format=req.chat_format.lower() if req.chat_format else None,
         not_after=now,
+        apps=req.apps,
+        titles=req.titles,
         gap_minutes=gap,
         tail_minutes=tail,
     )

@@ -20,7 +20,17 @@ if TYPE_CHECKING:
 
 # formats.importers.SOURCES, repeated so that `ot --help` does not import the parsers (a test
 # keeps the two equal).
-SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior", "wechat", "phone")
+SOURCES = (
+    "mail",
+    "ics",
+    "git",
+    "csv",
+    "watson",
+    "timewarrior",
+    "wechat",
+    "phone",
+    "activitywatch",
+)
 CHAT_FORMATS = ("wechatmsg", "pywxdump", "chatlog")
 # Below this many records a bar would only flicker.
 PROGRESS_THRESHOLD = 1000
@@ -70,6 +80,8 @@ ListChats = Annotated[bool, _opt("--list-chats", key="help.opt.list_chats")]
 Gap = Annotated[str | None, _opt("--gap", key="help.opt.gap", metavar="DURATION")]
 Tail = Annotated[str | None, _opt("--tail", key="help.opt.tail", metavar="DURATION")]
 Ack = Annotated[list[str] | None, _opt("--ack", key="help.opt.ack", metavar="WORD")]
+AppName = Annotated[list[str] | None, _opt("--app", key="help.opt.aw_app", metavar="NAME")]
+Title = Annotated[list[str] | None, _opt("--title", key="help.opt.aw_title", metavar="TEXT")]
 ChatFormat = Annotated[
     str | None,
     _opt(
@@ -103,6 +115,8 @@ def import_(
     tail: Tail = None,
     ack: Ack = None,
     chat_format: ChatFormat = None,
+    app_name: AppName = None,
+    title: Title = None,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app.imports import ImportRequest, run_import
@@ -113,6 +127,7 @@ def import_(
         mapping=map_, map_file=map_file, date_format=date_format, zone=zone, channel=channel,
         date_from=date_from, date_to=date_to, chats=tuple(chat or ()), list_chats=list_chats,
         gap=gap, tail=tail, ack_words=tuple(ack or ()), chat_format=chat_format,
+        apps=tuple(app_name or ()), titles=tuple(title or ()),
     )  # fmt: skip
     if list_chats:
         _list_chats(ctx, req, as_json)

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -146,3 +146,35 @@ def sms_xml(items: list[tuple[str, str, int, str, str]]) -> bytes:
         )
     lines.append("</smses>\n")
     return "\n".join(lines).encode("utf-8")
+
+
+def activitywatch_json(
+    windows: list[tuple[str, float, str, str]], afk: list[tuple[str, float, str]]
+) -> bytes:
+    """ActivityWatch's export: window events (UTC time, seconds, app, title), AFK (time, s, status)."""
+
+    def events(rows: list[tuple[Any, ...]], data: Any) -> list[dict[str, Any]]:
+        return [
+            {"timestamp": f"{row[0]}.000000+00:00", "duration": row[1], "data": data(row)}
+            for row in rows
+        ]
+
+    buckets = {
+        "aw-watcher-window_pc": {
+            "id": "aw-watcher-window_pc",
+            "type": "currentwindow",
+            "client": "aw-watcher-window",
+            "hostname": "pc",
+            "events": events(windows, lambda r: {"app": r[2], "title": r[3]}),  # type: ignore[arg-type]
+        },
+        "aw-watcher-afk_pc": {
+            "id": "aw-watcher-afk_pc",
+            "type": "afkstatus",
+            "client": "aw-watcher-afk",
+            "hostname": "pc",
+            "events": events(afk, lambda r: {"status": r[2]}),  # type: ignore[arg-type]
+        },
+        "aw-watcher-web-chrome": {"id": "w", "type": "web.tab.current", "hostname": "pc",
+                                  "events": events([("2025-10-01T13:00:00", 5)], lambda r: {})},
+    }  # fmt: skip
+    return json.dumps({"buckets": buckets}, ensure_ascii=False).encode("utf-8")

@@ -29,7 +29,17 @@ from offline_tracker.formats.importers.git import GIT_LOG_FORMAT, git_log_argv, 
 from offline_tracker.formats.importers.timew import parse_timew
 from offline_tracker.formats.importers.watson import parse_watson
 
-SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior", "wechat", "phone")
+SOURCES = (
+    "mail",
+    "ics",
+    "git",
+    "csv",
+    "watson",
+    "timewarrior",
+    "wechat",
+    "phone",
+    "activitywatch",
+)
 
 _BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
     "git": parse_git_log,
@@ -98,6 +108,10 @@ def _byte_parser(source: str) -> Callable[[bytes, ImportOptions], ImportResult]:
         from offline_tracker.formats.importers.wechat import parse_wechat
 
         return parse_wechat
+    if source == "activitywatch":
+        from offline_tracker.formats.importers.activitywatch import parse_activitywatch
+
+        return parse_activitywatch
     if source == "phone":
         from offline_tracker.formats.importers.phone import parse_phone
 

@@ -114,6 +114,9 @@ class ImportOptions:
     chat_format: str | None = None
     # Now: rows after it are refused, and no burst is stretched past it.
     not_after: datetime | None = None
+    # activitywatch: more work apps (by name), and window titles to keep (any of them).
+    apps: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
     # The file's name (WeChatMsg names a one-chat export after the chat).
     source_name: str = ""
 
