@@ -151,7 +151,7 @@ def sms_xml(items: list[tuple[str, str, int, str, str]]) -> bytes:
 def activitywatch_json(
     windows: list[tuple[str, float, str, str]], afk: list[tuple[str, float, str]]
 ) -> bytes:
-    """ActivityWatch's export: window events (UTC time, seconds, app, title), AFK (time, s, status)."""
+    """ActivityWatch export: window events (UTC time, s, app, title), AFK (time, s, status)."""
 
     def events(rows: list[tuple[Any, ...]], data: Any) -> list[dict[str, Any]]:
         return [
