@@ -46,6 +46,8 @@ _ONLY_FOR = {
     "map_file": ("--map-file", ("csv",)),
     "date_format": ("--date-format", ("csv",)),
     "channel": ("--channel", ("csv",)),
+    "preset": ("--preset", ("csv",)),
+    "where": ("--where", ("csv",)),
     "date_from": ("--from", ("ics",)),
     "date_to": ("--to", ("ics",)),
     "chats": ("--chat", _CHATS),
@@ -86,6 +88,8 @@ class ImportRequest:
     chat_format: str | None = None
     apps: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    preset: str | None = None
+    where: tuple[str, ...] = ()
 
 
 def check_request(req: ImportRequest) -> None:
@@ -97,9 +101,9 @@ def check_request(req: ImportRequest) -> None:
             raise InputError(
                 "error.import_option", option=option, source=req.source, sources=", ".join(sources)
             )
-    if req.mapping and req.map_file:
+    if sum(1 for given in (req.mapping, req.map_file, req.preset) if given) > 1:
         raise InputError("error.import_map_twice")
-    if req.source == "csv" and not (req.mapping or req.map_file):
+    if req.source == "csv" and not (req.mapping or req.map_file or req.preset):
         raise InputError("error.import_map_needed")
     if req.source in _CHATS and not (req.chats or req.list_chats):
         raise InputError("error.import_chat_needed", source=req.source)
@@ -123,6 +127,7 @@ def _options(req: ImportRequest, tz: ZoneInfo, today: date, now: datetime) -> Im
         minutes=_whole_minutes(req.minutes) if req.minutes else DEFAULT_GIT_MINUTES,
         mapping=_mapping(req),
         date_format=req.date_format,
+        date_formats=importers.PRESET_FORMATS.get(req.preset or "", ()),
         channel=req.channel.lower() if req.channel else None,
         window_from=window_from,
         window_to=window_to,
@@ -131,6 +136,7 @@ def _options(req: ImportRequest, tz: ZoneInfo, today: date, now: datetime) -> Im
         ack_words=(*ACK_WORDS, *req.ack_words),
         chat_format=req.chat_format.lower() if req.chat_format else None,
         not_after=now,
+        where=_where(req),
         apps=req.apps,
         titles=req.titles,
         gap_minutes=gap,
@@ -172,10 +178,19 @@ def _minutes(text: str) -> float:
 
 
 def _mapping(req: ImportRequest) -> dict[str, str]:
+    if req.preset:
+        return dict(importers.PRESETS[req.preset])
     try:
         if req.map_file is not None:
             return importers.load_mapping(req.map_file)
         return importers.parse_mapping(req.mapping) if req.mapping else {}
+    except ImportFormatError as exc:
+        raise InputError("error.import_options", reason=str(exc)) from None
+
+
+def _where(req: ImportRequest) -> tuple[tuple[str, str], ...]:
+    try:
+        return importers.parse_where(req.where)
     except ImportFormatError as exc:
         raise InputError("error.import_options", reason=str(exc)) from None
 

@@ -80,6 +80,11 @@ ListChats = Annotated[bool, _opt("--list-chats", key="help.opt.list_chats")]
 Gap = Annotated[str | None, _opt("--gap", key="help.opt.gap", metavar="DURATION")]
 Tail = Annotated[str | None, _opt("--tail", key="help.opt.tail", metavar="DURATION")]
 Ack = Annotated[list[str] | None, _opt("--ack", key="help.opt.ack", metavar="WORD")]
+Preset = Annotated[
+    str | None,
+    _opt("--preset", key="help.opt.preset", click_type=click.Choice(("toggl", "clockify"))),
+]
+Where = Annotated[list[str] | None, _opt("--where", key="help.opt.where", metavar="COLUMN=VALUE")]
 AppName = Annotated[list[str] | None, _opt("--app", key="help.opt.aw_app", metavar="NAME")]
 Title = Annotated[list[str] | None, _opt("--title", key="help.opt.aw_title", metavar="TEXT")]
 ChatFormat = Annotated[
@@ -117,6 +122,8 @@ def import_(
     chat_format: ChatFormat = None,
     app_name: AppName = None,
     title: Title = None,
+    preset: Preset = None,
+    where: Where = None,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app.imports import ImportRequest, run_import
@@ -127,7 +134,8 @@ def import_(
         mapping=map_, map_file=map_file, date_format=date_format, zone=zone, channel=channel,
         date_from=date_from, date_to=date_to, chats=tuple(chat or ()), list_chats=list_chats,
         gap=gap, tail=tail, ack_words=tuple(ack or ()), chat_format=chat_format,
-        apps=tuple(app_name or ()), titles=tuple(title or ()),
+        apps=tuple(app_name or ()), titles=tuple(title or ()), preset=preset,
+        where=tuple(where or ()),
     )  # fmt: skip
     if list_chats:
         _list_chats(ctx, req, as_json)

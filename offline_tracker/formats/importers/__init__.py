@@ -19,11 +19,14 @@ from offline_tracker.formats.importers.base import (
     Problem,
     read_file,
 )
-from offline_tracker.formats.importers.csvmap import (
+from offline_tracker.formats.importers.csvmap import parse_csv
+from offline_tracker.formats.importers.csvspec import (
+    PRESET_FORMATS,
+    PRESETS,
     load_mapping,
-    parse_csv,
     parse_mapping,
     parse_mapping_lines,
+    parse_where,
 )
 from offline_tracker.formats.importers.git import GIT_LOG_FORMAT, git_log_argv, parse_git_log
 from offline_tracker.formats.importers.timew import parse_timew
@@ -50,6 +53,8 @@ _BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
 
 __all__ = [
     "GIT_LOG_FORMAT",
+    "PRESETS",
+    "PRESET_FORMATS",
     "SOURCES",
     "ChatSummary",
     "ImportFormatError",
@@ -63,6 +68,7 @@ __all__ = [
     "parse_data",
     "parse_mapping",
     "parse_mapping_lines",
+    "parse_where",
 ]
 
 

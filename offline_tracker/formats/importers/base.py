@@ -102,6 +102,9 @@ class ImportOptions:
     default_event_minutes: int = DEFAULT_EVENT_MINUTES
     mapping: Mapping[str, str] = field(default_factory=dict)
     date_format: str | None = None
+    # csv: more strptime formats tried after the common forms (a preset's), and row filters.
+    date_formats: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
     channel: str | None = None
     window_from: datetime | None = None
     window_to: datetime | None = None
