@@ -1,4 +1,4 @@
-"""CSV presets (Toggl, Clockify) and mapping extensions: id=, value maps, --where, joined columns."""
+"""CSV presets (Toggl, Clockify) and mapping extensions: id=, value maps, --where, joins."""
 
 from __future__ import annotations
 
