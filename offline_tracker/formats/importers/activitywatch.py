@@ -14,8 +14,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-import msgspec
-
 from offline_tracker.formats.importers.base import (
     ImportedRecord,
     ImportFormatError,
@@ -25,6 +23,7 @@ from offline_tracker.formats.importers.base import (
     dedupe,
     to_utc,
 )
+from offline_tracker.formats.importers.watson import load_json
 
 ACCEPTED = 'an ActivityWatch export (JSON {"buckets": {...}}, from Raw Data > Export all buckets)'
 MERGE_GAP = timedelta(minutes=2)
@@ -198,12 +197,7 @@ def _sessions(pieces: list[Piece], zone: str) -> list[ImportedRecord]:
 
 def parse_activitywatch(data: bytes, options: ImportOptions) -> ImportResult:
     """Focus in work apps (`options.apps` adds names, `options.titles` filters) as sessions."""
-    try:
-        export = msgspec.json.decode(data)
-    except RecursionError:
-        raise ImportFormatError(f"the JSON is nested too deeply; expected {ACCEPTED}") from None
-    except (msgspec.MsgspecError, ValueError, OverflowError) as exc:
-        raise ImportFormatError(f"not valid JSON ({exc}); expected {ACCEPTED}") from None
+    export = load_json(data, ACCEPTED)
     buckets = export.get("buckets") if isinstance(export, dict) else None
     if not isinstance(buckets, dict):
         raise ImportFormatError(f"the JSON has no buckets; expected {ACCEPTED}")
