@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from offline_tracker.domain.records import CHANNELS
 
-Severity = Literal["error", "skipped"]
+# error: not imported (rejected); skipped: left out on purpose; note: imported, with a remark.
+Severity = Literal["error", "skipped", "note"]
 RecordType = Literal["event", "session"]
 
 DEFAULT_EVENT_MINUTES = 5

@@ -6,7 +6,7 @@ import email
 import email.policy
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC
+from datetime import UTC, datetime, tzinfo
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
@@ -26,11 +26,14 @@ from offline_tracker.formats.importers.base import (
     sha256_hex,
     to_utc,
 )
+from offline_tracker.formats.importers.datetimes import localize, parse_instant
 
 ACCEPTED = "an mbox file, a Maildir (a folder with cur/ and new/), .eml files or a folder of them"
 # Reply prefixes of common clients, with ASCII or full-width colons (Outlook CN writes 答复：).
 _REPLY = re.compile(r"^\s*(re|回复|答复)\s*(\[\d+\])?\s*[:：]", re.IGNORECASE)
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+# GBK and GB2312 as their superset: mail clients label GB18030 text with either name.
+_GB = {"gbk": "gb18030", "gb2312": "gb18030", "x-gbk": "gb18030"}
 _FROM_LINE = re.compile(rb"^From ", re.MULTILINE)
 
 
@@ -138,9 +141,61 @@ def _direction(msg: EmailMessage, subject: str) -> str:
     return "replied" if answers or _REPLY.match(subject) else "initiated"
 
 
+def _subject(msg: EmailMessage, data: bytes) -> str:
+    """The Subject, its encoded words joined before decoding: Chinese clients split a GBK
+    character between two `=?gbk?B?...?=` pieces, which decoded one by one give U+FFFD."""
+    subject = str(msg["Subject"] or "")
+    if "\ufffd" not in subject:
+        return one_line(subject)
+    from email.header import decode_header, make_header
+    from email.parser import BytesHeaderParser
+
+    raw = BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)["Subject"]
+    try:
+        pieces: list[tuple[bytes | str, str | None]] = []
+        for piece, charset in decode_header(str(raw)):
+            label = _GB.get((charset or "").lower(), charset)
+            last = pieces[-1] if pieces else None
+            # decode_header joins pieces of one charset; gbk next to gb2312 is one, too.
+            if last and label and last[1] == label and isinstance(last[0], bytes):
+                pieces[-1] = (last[0] + _as_bytes(piece), label)
+            else:
+                pieces.append((piece, label))
+        return one_line(str(make_header(pieces)))
+    except (LookupError, UnicodeError, ValueError):
+        return one_line(subject)
+
+
+def _as_bytes(piece: bytes | str) -> bytes:
+    return piece if isinstance(piece, bytes) else piece.encode("ascii", "replace")
+
+
+def _date(msg: EmailMessage, zone: tzinfo, name: str) -> tuple[datetime, str | None]:
+    """The Date as UTC, and a note when it had to be read as local time in `zone`.
+
+    RFC 5322's -0000 means UTC with the sender's zone unknown; a Date without any zone, or in a
+    non-standard form such as `2025-10-02 00:10:00`, is the sender's wall clock: the contract's.
+    """
+    header = msg["Date"]
+    # The header as written: the parsed one shows a missing zone as -0000.
+    text = one_line(next((str(v) for k, v in msg.raw_items() if k.lower() == "date"), ""))
+    date = getattr(header, "datetime", None)
+    if date is not None and date.tzinfo is not None:
+        return to_utc(date), None
+    if date is not None and re.search(r"-0000\s*(\(.*\))?$", text):
+        return to_utc(date.replace(tzinfo=UTC)), None
+    if not text:
+        raise ValueError("no readable Date header")
+    try:
+        start = localize(date, zone) if date is not None else parse_instant(text, zone)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"no readable Date header ({exc})") from None
+    return start, f"Date {text!r} has no time zone; read as local time in {name}"
+
+
 def _record(
     raw: RawMessage, options: ImportOptions, me: frozenset[str], senders: frozenset[str]
-) -> ImportedRecord | None:
+) -> tuple[ImportedRecord, str | None] | None:
     msg = email.message_from_bytes(raw.data, policy=email.policy.default)
     sender = _addresses(msg, "From")
     from_ = {a.addr_spec.casefold() for a in sender}
@@ -151,14 +206,10 @@ def _record(
         counterpart, direction = _show(sender), "received"
     else:
         return None
-    date = getattr(msg["Date"], "datetime", None)
-    if date is None:
-        raise ValueError("no readable Date header")
-    # RFC 5322 -0000: the time is UTC, the sender's zone unknown.
-    start = to_utc(date if date.tzinfo else date.replace(tzinfo=UTC))
-    subject = one_line(str(msg["Subject"] or ""))
+    start, note = _date(msg, options.tz(), options.zone)
+    subject = _subject(msg, raw.data)
     digest = sha256_hex(raw.data)
-    return ImportedRecord(
+    record = ImportedRecord(
         _source_id(msg, digest),
         "event",
         start,
@@ -171,6 +222,7 @@ def _record(
         attachment=(f"mail-{digest[:16]}.eml", raw.data),
         line=raw.number,
     )
+    return record, note
 
 
 def parse_messages(messages: Iterable[RawMessage], options: ImportOptions) -> ImportResult:
@@ -192,8 +244,10 @@ def parse_messages(messages: Iterable[RawMessage], options: ImportOptions) -> Im
             continue
         if record is None:
             ignored += 1
-        else:
-            records.append(record)
+            continue
+        records.append(record[0])
+        if record[1] is not None:
+            problems.append(Problem(raw.number, record[1], "note"))
     return ImportResult(tuple(dedupe(records, problems, "message")), tuple(problems), ignored)
 
 
