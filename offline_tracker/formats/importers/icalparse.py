@@ -58,6 +58,8 @@ class Calendar:
     events: list[Component]
     timezones: dict[str, str]
     bad_lines: list[int]
+    # Google's X-WR-TIMEZONE: the zone its UTC and floating times are meant in.
+    wr_timezone: str | None = None
 
 
 def unfold(data: bytes) -> list[tuple[int, bytes]]:
@@ -158,6 +160,8 @@ def read_calendar(data: bytes) -> Calendar:
             _close(stack, prop.value.strip().upper(), cal)
         elif prop.name != "BEGIN" and stack:
             stack[-1].props.setdefault(prop.name, []).append(prop)
+            if prop.name == "X-WR-TIMEZONE" and len(stack) == 1:
+                cal.wr_timezone = prop.value.strip()
     return cal
 
 
