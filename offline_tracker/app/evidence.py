@@ -265,6 +265,9 @@ def build_pack(
         *found,
         *stamps.files,
     ]
+    provenance = pack.provenance_csv(entries)
+    if provenance:
+        files.append(("provenance.csv", provenance))
     manifest = _manifest(export, len(entries), len(found), missing)
     readme = pack.readme(language(), manifest, stamps.readme)
     files.append(("README.txt", readme.encode("utf-8")))

@@ -13,7 +13,12 @@ from offline_tracker.domain.errors import Failure, InputError
 from offline_tracker.domain.timeparse import parse_date, parse_duration, zone
 from offline_tracker.formats import importers
 from offline_tracker.formats.importers import ImportFormatError, ImportOptions
-from offline_tracker.formats.importers.base import DEFAULT_GIT_MINUTES
+from offline_tracker.formats.importers.base import (
+    ACK_WORDS,
+    DEFAULT_GAP_MINUTES,
+    DEFAULT_GIT_MINUTES,
+    DEFAULT_TAIL_MINUTES,
+)
 from offline_tracker.i18n import t
 
 # What the line number of a problem counts, per source (docs/import.md).
@@ -24,7 +29,13 @@ UNITS = {
     "csv": "line",
     "watson": "frame",
     "timewarrior": "interval",
+    "wechat": "message",
+    "phone": "message",
+    "activitywatch": "event",
 }
+# Sources whose file is kept whole in the evidence store, each record naming its items in it.
+WHOLE_FILE = frozenset({"wechat", "phone", "activitywatch"})
+_CHATS = ("wechat", "phone")
 # Options that only one or two sources read; giving one to another source is a mistake.
 _ONLY_FOR = {
     "me": ("--me", ("mail", "ics")),
@@ -35,8 +46,18 @@ _ONLY_FOR = {
     "map_file": ("--map-file", ("csv",)),
     "date_format": ("--date-format", ("csv",)),
     "channel": ("--channel", ("csv",)),
+    "preset": ("--preset", ("csv",)),
+    "where": ("--where", ("csv",)),
     "date_from": ("--from", ("ics",)),
     "date_to": ("--to", ("ics",)),
+    "chats": ("--chat", _CHATS),
+    "list_chats": ("--list-chats", _CHATS),
+    "gap": ("--gap", _CHATS),
+    "tail": ("--tail", _CHATS),
+    "ack_words": ("--ack", _CHATS),
+    "chat_format": ("--format", ("wechat",)),
+    "apps": ("--app", ("activitywatch",)),
+    "titles": ("--title", ("activitywatch",)),
 }
 
 
@@ -59,6 +80,16 @@ class ImportRequest:
     channel: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+    chats: tuple[str, ...] = ()
+    list_chats: bool = False
+    gap: str | None = None
+    tail: str | None = None
+    ack_words: tuple[str, ...] = ()
+    chat_format: str | None = None
+    apps: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    preset: str | None = None
+    where: tuple[str, ...] = ()
 
 
 def check_request(req: ImportRequest) -> None:
@@ -70,18 +101,24 @@ def check_request(req: ImportRequest) -> None:
             raise InputError(
                 "error.import_option", option=option, source=req.source, sources=", ".join(sources)
             )
-    if req.mapping and req.map_file:
+    if sum(1 for given in (req.mapping, req.map_file, req.preset) if given) > 1:
         raise InputError("error.import_map_twice")
-    if req.source == "csv" and not (req.mapping or req.map_file):
+    if req.source == "csv" and not (req.mapping or req.map_file or req.preset):
         raise InputError("error.import_map_needed")
+    if req.source in _CHATS and not (req.chats or req.list_chats):
+        raise InputError("error.import_chat_needed", source=req.source)
+    if req.chats and req.list_chats:
+        raise InputError("error.import_list_chats_alone")
     if not req.path.exists():
         raise InputError("error.import_no_path", path=str(req.path))
 
 
-def _options(req: ImportRequest, tz: ZoneInfo, today: date) -> ImportOptions:
+def _options(req: ImportRequest, tz: ZoneInfo, today: date, now: datetime) -> ImportOptions:
     """ImportOptions from the request; times without an offset are in the contract's zone."""
     where = zone(req.zone) if req.zone else tz
     window_from, window_to = _window(req, tz, today)
+    gap = _minutes(req.gap) if req.gap else DEFAULT_GAP_MINUTES
+    tail = _minutes(req.tail) if req.tail else DEFAULT_TAIL_MINUTES
     options = ImportOptions(
         zone=where.key,
         me=req.me,
@@ -90,9 +127,20 @@ def _options(req: ImportRequest, tz: ZoneInfo, today: date) -> ImportOptions:
         minutes=_whole_minutes(req.minutes) if req.minutes else DEFAULT_GIT_MINUTES,
         mapping=_mapping(req),
         date_format=req.date_format,
+        date_formats=importers.PRESET_FORMATS.get(req.preset or "", ()),
         channel=req.channel.lower() if req.channel else None,
         window_from=window_from,
         window_to=window_to,
+        chats=req.chats,
+        list_chats=req.list_chats,
+        ack_words=(*ACK_WORDS, *req.ack_words),
+        chat_format=req.chat_format.lower() if req.chat_format else None,
+        not_after=now,
+        where=_where(req),
+        apps=req.apps,
+        titles=req.titles,
+        gap_minutes=gap,
+        tail_minutes=tail,
     )
     try:
         options.check()
@@ -125,7 +173,13 @@ def _whole_minutes(text: str) -> int:
     return max(1, round(parse_duration(text).total_seconds() / 60))
 
 
+def _minutes(text: str) -> float:
+    return parse_duration(text).total_seconds() / 60
+
+
 def _mapping(req: ImportRequest) -> dict[str, str]:
+    if req.preset:
+        return dict(importers.PRESETS[req.preset])
     try:
         if req.map_file is not None:
             return importers.load_mapping(req.map_file)
@@ -134,9 +188,18 @@ def _mapping(req: ImportRequest) -> dict[str, str]:
         raise InputError("error.import_options", reason=str(exc)) from None
 
 
-def parse_request(req: ImportRequest, tz: ZoneInfo, today: date) -> importers.ImportResult:
+def _where(req: ImportRequest) -> tuple[tuple[str, str], ...]:
+    try:
+        return importers.parse_where(req.where)
+    except ImportFormatError as exc:
+        raise InputError("error.import_options", reason=str(exc)) from None
+
+
+def parse_request(
+    req: ImportRequest, tz: ZoneInfo, today: date, now: datetime
+) -> importers.ImportResult:
     """Read the file (for a git repository: run git log) into records and problems."""
-    options = _options(req, tz, today)
+    options = _options(req, tz, today, now)
     try:
         if req.source == "git" and req.path.is_dir():
             return importers.parse_data("git", git_log(req.path), options)

@@ -8,7 +8,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from offline_tracker.app.import_sources import UNITS, ImportRequest, check_request, parse_request
+from offline_tracker.app.import_sources import (
+    UNITS,
+    WHOLE_FILE,
+    ImportRequest,
+    check_request,
+    parse_request,
+)
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import Record
@@ -43,6 +49,7 @@ class Preview:
 
     record: Record
     breakdown: Any
+    items: int = 0  # chat and phone sources: the messages behind the record
 
 
 @dataclass
@@ -95,7 +102,7 @@ def run_import(app: App, req: ImportRequest, progress: Progress | None = None) -
     with app.db.read() as tx:
         tz, today = app.zone(tx), app.today(tx)
     now = app.now()
-    result = parse_request(req, tz, today)
+    result = parse_request(req, tz, today, now)
     candidates, issues = _screen(result.records, now, req.source)
     issues = [_parsed(p) for p in result.problems] + issues
     strict_fail = req.strict and any(i.severity == "error" for i in issues)
@@ -105,11 +112,12 @@ def run_import(app: App, req: ImportRequest, progress: Progress | None = None) -
             previews = _previews(tx, plan, now, progress) if req.dry_run else ()
         return _report(req, tz, now, plan, result.ignored, False, previews)
     stored = _store_attachments(app, candidates)
+    source_file = app.evidence.put_file(req.path) if req.source in WHOLE_FILE else None
     with app.db.write() as tx:
         plan = _plan(tx, candidates, issues)
         write = not (req.strict and any(i.severity == "error" for i in plan.issues))
         if write:
-            _write(tx, plan, stored, app.stamp(), progress)
+            _write(tx, plan, _Evidence(stored, source_file), app.stamp(), progress)
     return _report(req, tz, now, plan, result.ignored, write, ())
 
 
@@ -150,7 +158,10 @@ def _parsed(problem: importers.Problem) -> Issue:
 def _screen(
     records: Sequence[ImportedRecord], now: datetime, source: str
 ) -> tuple[list[ImportedRecord], list[Issue]]:
-    """Refuse records in the future (a calendar plans ahead: there they are only skipped)."""
+    """Refuse records in the future (a calendar plans ahead: there they are only skipped).
+
+    An event's end counts too: no imported record may end after now.
+    """
     severity = "skipped" if source == "ics" else "error"
     kept: list[ImportedRecord] = []
     issues: list[Issue] = []
@@ -223,7 +234,7 @@ def _previews(tx: Tx, plan: Plan, now: datetime, progress: Progress | None) -> l
         breakdown = None
         if record.end is not None:
             breakdown = classify_record(record, history, now=now, calendars=calendars)
-        previews.append(Preview(record, breakdown))
+        previews.append(Preview(record, breakdown, len(rec.items)))
         if progress is not None and (n % 200 == 0 or n == len(plan.new)):
             progress(n, len(plan.new))
     return previews
@@ -253,10 +264,27 @@ def record_payload(rec: ImportedRecord, attachments: list[dict[str, Any]]) -> di
     )
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    """Files in the evidence store: per record (mail), and the whole source file (chats)."""
+
+    stored: dict[str, dict[str, Any]]
+    source_file: dict[str, Any] | None
+
+    def of(self, rec: ImportedRecord) -> list[dict[str, Any]]:
+        """The record's attachments; the source file with the ids of its items (provenance)."""
+        found = []
+        if rec.source_id in self.stored:
+            found.append(self.stored[rec.source_id])
+        if self.source_file is not None:
+            found.append({**self.source_file, "items": list(rec.items)})
+        return found
+
+
 def _write(
     tx: Tx,
     plan: Plan,
-    stored: dict[str, dict[str, Any]],
+    evidence: _Evidence,
     stamp: Stamp,
     progress: Progress | None,
 ) -> None:
@@ -270,8 +298,7 @@ def _write(
     for i in range(0, total, CHUNK):
         entries: list[batch.Entry] = []
         for rec in plan.new[i : i + CHUNK]:
-            attachment = stored.get(rec.source_id)
-            payload = record_payload(rec, [attachment] if attachment else [])
+            payload = record_payload(rec, evidence.of(rec))
             entries.append((facts.RECORD_ADD, payload, None))
         batch.append_many(tx, entries, stamp)
         if progress is not None:

@@ -1,4 +1,4 @@
-"""`ot import SOURCE PATH`: evidence from mail, calendars, git, CSV, Watson and Timewarrior."""
+"""`ot import SOURCE PATH`: evidence from mail, calendars, git, CSV, trackers, chats, phones."""
 
 from __future__ import annotations
 
@@ -20,7 +20,18 @@ if TYPE_CHECKING:
 
 # formats.importers.SOURCES, repeated so that `ot --help` does not import the parsers (a test
 # keeps the two equal).
-SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior")
+SOURCES = (
+    "mail",
+    "ics",
+    "git",
+    "csv",
+    "watson",
+    "timewarrior",
+    "wechat",
+    "phone",
+    "activitywatch",
+)
+CHAT_FORMATS = ("wechatmsg", "pywxdump", "chatlog")
 # Below this many records a bar would only flicker.
 PROGRESS_THRESHOLD = 1000
 
@@ -64,6 +75,26 @@ Channel = Annotated[
 ]
 WindowFrom = Annotated[str | None, _opt("--from", key="help.opt.window_from", metavar="DATE")]
 WindowTo = Annotated[str | None, _opt("--to", key="help.opt.window_to", metavar="DATE")]
+Chat = Annotated[list[str] | None, _opt("--chat", key="help.opt.chat", metavar="NAME")]
+ListChats = Annotated[bool, _opt("--list-chats", key="help.opt.list_chats")]
+Gap = Annotated[str | None, _opt("--gap", key="help.opt.gap", metavar="DURATION")]
+Tail = Annotated[str | None, _opt("--tail", key="help.opt.tail", metavar="DURATION")]
+Ack = Annotated[list[str] | None, _opt("--ack", key="help.opt.ack", metavar="WORD")]
+Preset = Annotated[
+    str | None,
+    _opt("--preset", key="help.opt.preset", click_type=click.Choice(("toggl", "clockify"))),
+]
+Where = Annotated[list[str] | None, _opt("--where", key="help.opt.where", metavar="COLUMN=VALUE")]
+AppName = Annotated[list[str] | None, _opt("--app", key="help.opt.aw_app", metavar="NAME")]
+Title = Annotated[list[str] | None, _opt("--title", key="help.opt.aw_title", metavar="TEXT")]
+ChatFormat = Annotated[
+    str | None,
+    _opt(
+        "--format",
+        key="help.opt.chat_format",
+        click_type=click.Choice(CHAT_FORMATS, case_sensitive=False),
+    ),
+]
 
 
 def import_(
@@ -83,6 +114,16 @@ def import_(
     channel: Channel = None,
     date_from: WindowFrom = None,
     date_to: WindowTo = None,
+    chat: Chat = None,
+    list_chats: ListChats = False,
+    gap: Gap = None,
+    tail: Tail = None,
+    ack: Ack = None,
+    chat_format: ChatFormat = None,
+    app_name: AppName = None,
+    title: Title = None,
+    preset: Preset = None,
+    where: Where = None,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app.imports import ImportRequest, run_import
@@ -91,8 +132,14 @@ def import_(
         source=source, path=path, dry_run=dry_run, strict=strict, me=tuple(me or ()),
         from_senders=tuple(from_sender or ()), author=tuple(author or ()), minutes=minutes,
         mapping=map_, map_file=map_file, date_format=date_format, zone=zone, channel=channel,
-        date_from=date_from, date_to=date_to,
+        date_from=date_from, date_to=date_to, chats=tuple(chat or ()), list_chats=list_chats,
+        gap=gap, tail=tail, ack_words=tuple(ack or ()), chat_format=chat_format,
+        apps=tuple(app_name or ()), titles=tuple(title or ()), preset=preset,
+        where=tuple(where or ()),
     )  # fmt: skip
+    if list_chats:
+        _list_chats(ctx, req, as_json)
+        return
     with state(ctx).app() as app, _Bar(enabled=not as_json) as bar:
         report = run_import(app, req, progress=bar)
     typer.echo(report_json(report) if as_json else report_text(report))
@@ -100,6 +147,17 @@ def import_(
         failed = t("error.import_strict", count=report.rejected)
         typer.echo(f"{t('error.prefix')}: {failed}", err=True)
         raise typer.Exit(1)
+
+
+def _list_chats(ctx: typer.Context, req: Any, as_json: bool) -> None:
+    from offline_tracker.app.chats import list_chats
+    from offline_tracker.cli.chats import chats_json, chats_text
+
+    with state(ctx).app() as app:
+        rows = list_chats(app, req)
+        with app.db.read() as tx:
+            tz = app.zone(tx)
+    typer.echo(chats_json(rows, tz) if as_json else chats_text(rows, tz))
 
 
 class _Bar:
@@ -144,9 +202,21 @@ def _preview_text(report: ImportReport, item: Preview) -> list[str]:
     length = render.hm(rec.duration(rec.start).total_seconds()) if rec.end else ""
     lines = [f"+ {render.span(rec, report.zone, report.now)}  {length}  {rec.text}".rstrip()]
     lines.append(f"    {rec.source_id}")
+    if item.items:
+        lines.append("    " + _burst_text(rec, item.items))
     if item.breakdown is not None:
         lines.append("    " + render.breakdown(item.breakdown))
     return lines
+
+
+def _burst_text(rec: Any, count: int) -> str:
+    """A chat burst: who, which way, whether only acknowledged (RULES E1), how many messages."""
+    parts = [rec.counterpart or "-"]
+    if rec.direction:
+        parts.append(t(f"direction.{rec.direction}"))
+    if rec.kind:
+        parts.append(t(f"kind.{rec.kind}"))
+    return t("out.import_burst", who=" · ".join(parts), count=count)
 
 
 def report_text(report: ImportReport) -> str:

@@ -317,3 +317,17 @@ def weekly_totals(result: PeriodResult, week_start: int = 0) -> tuple[WeekTotal,
         )
         for first, days in sorted(weeks.items())
     )
+
+
+def outside_count(
+    moments: Sequence[datetime], contracts: ContractHistory, calendars: CalendarSet
+) -> int:
+    """How many of `moments` fall outside an active shift (rest days and holidays included)."""
+    if not moments:
+        return 0
+    first = min(moments).date() - timedelta(days=1)
+    last = max(moments).date() + timedelta(days=1)
+    timeline = Timeline(contracts, calendars, first, last)
+    starts = [plan.start for plan in timeline.plans]
+    found = (_locate(timeline, starts, epoch(m)) for m in moments)
+    return sum(1 for where in found if where is not None and where[1].category != INSIDE)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import zipfile
@@ -62,6 +64,30 @@ def attachment_shas(bodies: Iterable[str]) -> list[str]:
             if isinstance(sha, str) and len(sha) == 64:
                 found[sha.lower()] = None
     return list(found)
+
+
+def provenance_csv(entries: Sequence[EntryRow]) -> bytes:
+    """Where each imported record came from: the source file and its items (RULES E4).
+
+    One row per (record, file): the record id, its source id, the file's name and SHA-256 (the
+    file itself is in attachments/), and the ids of the messages, calls or rows behind it.
+    Empty (b"") when no record of the pack names items.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    rows = 0
+    for seq, _, _, kind, body, _, _ in entries:
+        data = json.loads(body).get("data") or {}
+        for item in data.get("attachments") or () if kind == "record.add" else ():
+            if isinstance(item, dict) and item.get("items"):
+                if not rows:
+                    writer.writerow(["record", "source_id", "file", "sha256", "items"])
+                writer.writerow(
+                    [seq, data.get("source_id", ""), item.get("name", ""), item.get("sha256"),
+                     " ".join(map(str, item["items"]))]
+                )  # fmt: skip
+                rows += 1
+    return out.getvalue().encode("utf-8")
 
 
 def readme(lang: str, manifest: Mapping[str, Any], timestamps: str = "") -> str:

@@ -15,6 +15,10 @@ from offline_tracker.formats.records import local_iso, minutes, record_to_dict
 from offline_tracker.i18n import language, t
 
 
+# A record's history: (seq, recorded_at, kind, data, hash, clock) per entry (`ot show`).
+History = list[tuple[int, str, str, dict[str, Any], str, str | None]]
+
+
 def message(msg: Message) -> str:
     return t(msg.key, **msg.params)
 
@@ -216,7 +220,7 @@ def status_json(result: Any) -> str:
 
 def history_dict(
     record: Record,
-    history: list[tuple[int, str, str, dict[str, Any], str, str | None]],
+    history: History,
     tz: ZoneInfo,
     now: datetime,
 ) -> dict[str, Any]:
@@ -232,7 +236,7 @@ def history_dict(
 
 def history(
     record: Record,
-    entries: list[tuple[int, str, str, dict[str, Any], str, str | None]],
+    entries: History,
     tz: ZoneInfo,
     now: datetime,
 ) -> str:
@@ -245,6 +249,7 @@ def history(
         lines.append(f"  {late_line(record, tz)}")
     if record.voided:
         lines.append(f"  {t('out.void_mark')}: {record.void_reason}")
+    lines += _evidence_lines(entries)
     lines.append(t("out.history"))
     for seq, at, kind, data, digest, clock in entries:
         detail = data.get("reason") or ""
@@ -255,6 +260,24 @@ def history(
             detail = f"{detail} [{t('out.simulated_entry')}]".strip()
         lines.append(f"  #{seq}  {at}  {t('fact.' + kind)}  {detail}  {digest[:12]}")
     return "\n".join(lines)
+
+
+def _evidence_lines(entries: History) -> list[str]:
+    """The record's files in the evidence store (RULES E4), each with the items it came from."""
+    current: list[Any] = []
+    for _, _, _, data, *_ in entries:
+        changes = data.get("changes")
+        found = (changes if isinstance(changes, dict) else data).get("attachments")
+        if isinstance(found, list):
+            current = found
+    lines = []
+    for item in current:
+        if not isinstance(item, dict):
+            continue
+        lines.append(t("out.evidence_file", name=item.get("name", ""), sha=item.get("sha256", "")))
+        if item.get("items"):
+            lines.append(t("out.evidence_items", items=", ".join(map(str, item["items"]))))
+    return lines
 
 
 def verification(result: Any) -> str:

@@ -310,7 +310,7 @@ def test_a_broken_file_is_one_line_exit_2(
     [
         (("watson", "frames.json", "--author", ME), "--author does not apply to watson"),
         (("csv", "x.csv"), "needs a column mapping"),
-        (("csv", "x.csv", "--map", "time=a", "--map-file", "m"), "not both"),
+        (("csv", "x.csv", "--map", "time=a", "--map-file", "m"), "not two"),
         (("csv", "x.csv", "--map", "when=a"), "unknown mapping key"),
         (("ics", "x.ics", "--from", "2025-10-05", "--to", "2025-10-01"), "--to"),
         (("watson", "frames.json", "--zone", "Mars/Base"), "unknown time zone"),

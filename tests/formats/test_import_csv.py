@@ -18,7 +18,8 @@ from offline_tracker.formats.importers import (
     parse_mapping,
     parse_mapping_lines,
 )
-from offline_tracker.formats.importers.csvmap import FIELDS, parse_csv, row_id
+from offline_tracker.formats.importers.csvmap import parse_csv, row_id
+from offline_tracker.formats.importers.csvspec import FIELDS
 from offline_tracker.formats.importers.datetimes import parse_instant
 
 DATA = Path(__file__).parent / "data"

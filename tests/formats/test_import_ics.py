@@ -187,3 +187,60 @@ def test_content_lines() -> None:
     assert parse_duration("P1W2DT3H").total_seconds() == (9 * 24 + 3) * 3600
     with pytest.raises(ValueError):
         parse_duration("PT")
+
+
+def test_google_x_wr_timezone_repeats_at_the_same_wall_time_across_dst() -> None:
+    # Google writes UTC times and names the calendar's zone in X-WR-TIMEZONE: 09:00 in Berlin
+    # stays 09:00 after the change to CET (07:00Z, then 08:00Z).
+    lines = ("DTSTART:20251020T070000Z", "DURATION:PT1H", "RRULE:FREQ=WEEKLY;COUNT=2")
+    plain = parse_ics(ics(*event(*lines)), WINDOW)
+    google = parse_ics(ics("X-WR-TIMEZONE:Europe/Berlin", *event(*lines)), WINDOW)
+    assert [r.start for r in plain.records] == [at("2025-10-20 07:00"), at("2025-10-27 07:00")]
+    assert [r.start for r in google.records] == [at("2025-10-20 07:00"), at("2025-10-27 08:00")]
+    assert google.records[1].source_id == "ics:e1@test:20251027T080000Z"
+
+
+def test_x_wr_timezone_is_the_zone_of_floating_times() -> None:
+    data = ics("X-WR-TIMEZONE:Europe/Berlin", *event("DTSTART:20251001T090000", "DURATION:PT1H"))
+    (record,) = parse_ics(data, WINDOW).records
+    assert record.start == at("2025-10-01 07:00")
+
+
+def test_windows_zone_name_without_a_vtimezone() -> None:
+    data = ics(*event("DTSTART;TZID=China Standard Time:20251001T210000", "DURATION:PT30M"))
+    result = parse_ics(data, WINDOW)
+    assert result.problems == () and result.records[0].start == at("2025-10-01 13:00")
+
+
+def test_the_newest_sequence_wins_whatever_the_order() -> None:
+    newer = event("SEQUENCE:2", "DTSTART:20251001T140000Z", "DURATION:PT1H", "SUMMARY:v3")
+    older = event("SEQUENCE:0", "DTSTART:20251001T100000Z", "DURATION:PT1H", "SUMMARY:v1")
+    for order in ((newer, older), (older, newer)):
+        result = parse_ics(ics(*order[0], *order[1]), WINDOW)
+        (record,) = result.records
+        assert (record.start, record.text) == (at("2025-10-01 14:00"), "v3")
+        assert [p.severity for p in result.problems] == ["skipped"]
+
+
+def test_this_and_future_moves_the_rest_of_the_series() -> None:
+    data = ics(
+        *event(
+            "DTSTART:20251001T090000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=4", "SUMMARY:站会"
+        ),
+        *event(
+            "RECURRENCE-ID;RANGE=THISANDFUTURE:20251003T090000Z",
+            "DTSTART:20251003T100000Z",
+            "DURATION:PT1H30M",
+            "SUMMARY:站会（改时间）",
+        ),
+    )
+    result = parse_ics(data, WINDOW)
+    assert [(r.start, r.end, r.text) for r in result.records] == [
+        (at("2025-10-01 09:00"), at("2025-10-01 10:00"), "站会"),
+        (at("2025-10-02 09:00"), at("2025-10-02 10:00"), "站会"),
+        (at("2025-10-03 10:00"), at("2025-10-03 11:30"), "站会（改时间）"),
+        (at("2025-10-04 10:00"), at("2025-10-04 11:30"), "站会（改时间）"),
+    ]
+    # Each instance keeps the id of the one it replaces: a re-import after the edit adds nothing.
+    assert result.records[3].source_id == "ics:e1@test:20251004T090000Z"
+    assert result.problems == ()

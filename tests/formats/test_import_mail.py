@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,3 +137,43 @@ def test_unreadable_inputs_raise_one_clear_error(tmp_path: Path) -> None:
         parse("mail", tmp_path / "missing.mbox", ME)
     with pytest.raises(ImportFormatError, match="--me"):
         parse("mail", DATA / "reply.eml", ImportOptions())
+
+
+def _message(date: str, subject: str = "周报") -> bytes:
+    return (
+        f"From: wang.wu@example.com\nTo: boss@corp.example.cn\nSubject: {subject}\n"
+        f"Date: {date}\nMessage-ID: <d@example.com>\n\nbody\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("date", "start", "noted"),
+    [
+        ("Thu, 2 Oct 2025 00:10:00 +0800", "2025-10-01 16:10", False),
+        ("Thu, 2 Oct 2025 00:10:00 -0000", "2025-10-02 00:10", False),  # RFC 5322: UTC
+        ("Thu, 2 Oct 2025 00:10:00", "2025-10-01 16:10", True),  # no zone: the contract's
+        ("2025-10-02 00:10:00", "2025-10-01 16:10", True),  # not RFC 5322 at all
+        ("2025/10/2 0:10", "2025-10-01 16:10", True),
+    ],
+)
+def test_dates_without_a_zone_are_local_with_a_note(date: str, start: str, noted: bool) -> None:
+    result = parse_messages(messages_in_bytes(_message(date)), ME)
+    (rec,) = result.records
+    assert rec.start == at(start)
+    notes = [p for p in result.problems if p.severity == "note"]
+    assert len(notes) == noted and (not noted or "Asia/Shanghai" in notes[0].message)
+
+
+def test_an_unreadable_date_is_still_a_problem() -> None:
+    result = parse_messages(messages_in_bytes(_message("next tuesday")), ME)
+    assert result.records == () and result.problems[0].severity == "error"
+
+
+def test_encoded_words_splitting_a_gbk_character() -> None:
+    data = "方案修改稿".encode("gbk")
+    pieces = [base64.b64encode(part).decode() for part in (data[:3], data[3:])]
+    subject = f"=?gbk?B?{pieces[0]}?= =?GB2312?B?{pieces[1]}?="
+    (rec,) = parse_messages(
+        messages_in_bytes(_message("Thu, 2 Oct 2025 00:10:00 +0800", subject)), ME
+    ).records
+    assert rec.text == "方案修改稿"

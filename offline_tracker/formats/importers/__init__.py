@@ -7,26 +7,42 @@ the database or the terminal. A file that cannot be read at all raises `ImportFo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from offline_tracker.formats.importers.base import (
+    ChatSummary,
     ImportedRecord,
     ImportFormatError,
     ImportOptions,
     ImportResult,
     Problem,
+    read_file,
 )
-from offline_tracker.formats.importers.csvmap import (
+from offline_tracker.formats.importers.csvmap import parse_csv
+from offline_tracker.formats.importers.csvspec import (
+    PRESET_FORMATS,
+    PRESETS,
     load_mapping,
-    parse_csv,
     parse_mapping,
     parse_mapping_lines,
+    parse_where,
 )
 from offline_tracker.formats.importers.git import GIT_LOG_FORMAT, git_log_argv, parse_git_log
 from offline_tracker.formats.importers.timew import parse_timew
 from offline_tracker.formats.importers.watson import parse_watson
 
-SOURCES = ("mail", "ics", "git", "csv", "watson", "timewarrior")
+SOURCES = (
+    "mail",
+    "ics",
+    "git",
+    "csv",
+    "watson",
+    "timewarrior",
+    "wechat",
+    "phone",
+    "activitywatch",
+)
 
 _BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
     "git": parse_git_log,
@@ -37,7 +53,10 @@ _BYTE_PARSERS: dict[str, Callable[[bytes, ImportOptions], ImportResult]] = {
 
 __all__ = [
     "GIT_LOG_FORMAT",
+    "PRESETS",
+    "PRESET_FORMATS",
     "SOURCES",
+    "ChatSummary",
     "ImportFormatError",
     "ImportOptions",
     "ImportResult",
@@ -49,6 +68,7 @@ __all__ = [
     "parse_data",
     "parse_mapping",
     "parse_mapping_lines",
+    "parse_where",
 ]
 
 
@@ -79,11 +99,8 @@ def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult
         return parse_mail(path, options)
     if path.is_dir():
         raise ImportFormatError(f"{path} is a folder; {source} import reads one file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return _byte_parser(source)(data, options)
+    data = read_file(path)
+    return _byte_parser(source)(data, replace(options, source_name=path.name))
 
 
 def _byte_parser(source: str) -> Callable[[bytes, ImportOptions], ImportResult]:
@@ -93,4 +110,16 @@ def _byte_parser(source: str) -> Callable[[bytes, ImportOptions], ImportResult]:
         from offline_tracker.formats.importers.ics import parse_ics
 
         return parse_ics
+    if source == "wechat":
+        from offline_tracker.formats.importers.wechat import parse_wechat
+
+        return parse_wechat
+    if source == "activitywatch":
+        from offline_tracker.formats.importers.activitywatch import parse_activitywatch
+
+        return parse_activitywatch
+    if source == "phone":
+        from offline_tracker.formats.importers.phone import parse_phone
+
+        return parse_phone
     return _BYTE_PARSERS[source]

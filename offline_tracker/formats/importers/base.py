@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from offline_tracker.domain.records import CHANNELS
 
-Severity = Literal["error", "skipped"]
+# error: not imported (rejected); skipped: left out on purpose; note: imported, with a remark.
+Severity = Literal["error", "skipped", "note"]
 RecordType = Literal["event", "session"]
 
 DEFAULT_EVENT_MINUTES = 5
 DEFAULT_GIT_MINUTES = 10
+DEFAULT_GAP_MINUTES = 10
+DEFAULT_TAIL_MINUTES = 2
+# RULES E1: a burst in which the worker only wrote one of these is an acknowledgement.
+ACK_WORDS = ("收到", "好的", "好", "ok", "嗯", "👌", "嗯嗯", "好的收到", "收到收到", "okay", "👍")
 
 
 class ImportFormatError(ValueError):
@@ -46,6 +53,8 @@ class ImportedRecord(NamedTuple):
     tags: tuple[str, ...] = ()
     attachment: tuple[str, bytes] | None = None
     line: int = 0
+    # Provenance: the ids of the messages (rows, calls, events) in the source file behind it.
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +73,18 @@ class ImportResult:
     records: tuple[ImportedRecord, ...]
     problems: tuple[Problem, ...] = ()
     ignored: int = 0
+    # Chat and phone sources with `list_chats`: every chat (or contact) of the file, no records.
+    chats: tuple[ChatSummary, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSummary:
+    """One chat (or phone contact) of an export, for `--list-chats`."""
+
+    chat: str
+    name: str
+    group: bool
+    times: tuple[datetime, ...]
 
 
 @dataclass(frozen=True)
@@ -82,9 +103,26 @@ class ImportOptions:
     default_event_minutes: int = DEFAULT_EVENT_MINUTES
     mapping: Mapping[str, str] = field(default_factory=dict)
     date_format: str | None = None
+    # csv: more strptime formats tried after the common forms (a preset's), and row filters.
+    date_formats: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
     channel: str | None = None
     window_from: datetime | None = None
     window_to: datetime | None = None
+    # Chat and phone sources: the chats chosen (ids or names), bursts, acknowledgements.
+    chats: tuple[str, ...] = ()
+    list_chats: bool = False
+    gap_minutes: float = DEFAULT_GAP_MINUTES
+    tail_minutes: float = DEFAULT_TAIL_MINUTES
+    ack_words: tuple[str, ...] = ACK_WORDS
+    chat_format: str | None = None
+    # Now: rows after it are refused, and no burst is stretched past it.
+    not_after: datetime | None = None
+    # activitywatch: more work apps (by name), and window titles to keep (any of them).
+    apps: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    # The file's name (WeChatMsg names a one-chat export after the chat).
+    source_name: str = ""
 
     def tz(self) -> tzinfo:
         """The zone as a tzinfo; raises ImportFormatError for a name that is not an IANA zone."""
@@ -102,7 +140,7 @@ class ImportOptions:
             raise ImportFormatError(
                 f"unknown channel {self.channel!r}: accepted are {', '.join(CHANNELS)}"
             )
-        for name in ("minutes", "default_event_minutes"):
+        for name in ("minutes", "default_event_minutes", "gap_minutes", "tail_minutes"):
             value = getattr(self, name)
             if not 0 <= value <= 24 * 60:
                 raise ImportFormatError(f"{name} must be between 0 and 1440, not {value}")
@@ -180,6 +218,18 @@ def dedupe(
         first[rec.source_id] = rec.line
         kept.append(rec)
     return kept
+
+
+def read_file(path: Path) -> bytes:
+    """A regular file's bytes; a device, FIFO or socket is refused before it is opened (reading
+    /dev/zero would never end, opening a FIFO would wait for a writer)."""
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ImportFormatError(f"{path} is not a regular file; give the export file itself")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def decode_text(data: bytes, accepted: str) -> str:

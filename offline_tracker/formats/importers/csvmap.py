@@ -6,12 +6,10 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import NamedTuple
 
-from offline_tracker.domain.records import CHANNELS, DIRECTIONS, KINDS, ROLES
 from offline_tracker.formats.importers.base import (
     ImportedRecord,
     ImportFormatError,
@@ -23,88 +21,32 @@ from offline_tracker.formats.importers.base import (
     plus_minutes,
     sha256_hex,
 )
+from offline_tracker.formats.importers.csvspec import (
+    VOCABULARIES,
+    Column,
+    check_mapping,
+    column_of,
+    load_mapping,
+    parse_mapping,
+    parse_mapping_lines,
+)
 from offline_tracker.formats.importers.datetimes import parse_instant
 
-FIELDS = (
-    "time",
-    "end",
-    "minutes",
-    "text",
-    "counterpart",
-    "channel",
-    "role",
-    "direction",
-    "kind",
-    "tags",
-)
-VOCABULARIES: dict[str, tuple[str, ...]] = {
-    "channel": CHANNELS,
-    "role": ROLES,
-    "direction": DIRECTIONS,
-    "kind": KINDS,
-}
+__all__ = ["load_mapping", "parse_csv", "parse_mapping", "parse_mapping_lines", "row_id"]
+
 ACCEPTED = "a CSV file with a header row (UTF-8 or GB18030; comma, semicolon or tab)"
 _TAG_SPLIT = re.compile(r"[,;，；、|]")
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 20
-
-
-def check_mapping(given: Mapping[str, str]) -> dict[str, str]:
-    """The mapping, or one ImportFormatError naming every unknown key or missing piece."""
-    mapping = {key.strip().lower(): column for key, column in given.items()}
-    unknown = sorted(k for k in mapping if k not in FIELDS)
-    if unknown:
-        raise ImportFormatError(
-            f"unknown mapping key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))};"
-            f" accepted keys: {', '.join(FIELDS)}"
-        )
-    empty = sorted(k for k, column in mapping.items() if not column.strip())
-    if empty:
-        raise ImportFormatError(f"mapping key {empty[0]!r} has no column name; write key=column")
-    if "time" not in mapping:
-        raise ImportFormatError("the mapping needs time=COLUMN (the column with the time)")
-    if "end" in mapping and "minutes" in mapping:
-        raise ImportFormatError("map either end= or minutes=, not both")
-    return {k: v.strip() for k, v in mapping.items()}
-
-
-def _pairs(items: list[str]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for item in items:
-        key, sep, column = item.partition("=")
-        key = key.strip().lower()
-        if not sep or not key:
-            raise ImportFormatError(f"cannot read mapping item {item.strip()!r}; write key=column")
-        if key in mapping:
-            raise ImportFormatError(f"mapping key {key!r} is given twice")
-        mapping[key] = column
-    return check_mapping(mapping)
-
-
-def parse_mapping(spec: str) -> dict[str, str]:
-    """`--map time=发送时间,text=内容,counterpart=发送人` as {field: column}."""
-    return _pairs([item for item in spec.split(",") if item.strip()])
-
-
-def parse_mapping_lines(text: str) -> dict[str, str]:
-    """A mapping file: one key=column a line; blank lines and lines starting with # ignored."""
-    lines = [
-        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
-    ]
-    return _pairs(lines)
-
-
-def load_mapping(path: Path) -> dict[str, str]:
-    """Read a mapping file (UTF-8 or GB18030)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read mapping file {path}: {exc.strerror or exc}") from None
-    return parse_mapping_lines(decode_text(data, "a mapping file of key=column lines"))
+_SNIFF_CHARS = 4096
 
 
 def _sniffed_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:_SNIFF_LINES])
+    # csv.Sniffer's quote regex is quadratic in its sample (a 300 KB line of `,"a` took
+    # minutes): it sees the first lines, at most _SNIFF_CHARS of them. The mapped columns
+    # decide between its guess and the other delimiters anyway (_layout).
+    sample = text[:_SNIFF_CHARS]
+    sample = "\n".join(sample.splitlines()[:_SNIFF_LINES])
     try:
         return csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:
@@ -136,17 +78,17 @@ def _column_index(header: list[str], column: str) -> int | None:
 class Layout(NamedTuple):
     delimiter: str
     header_end: int  # the line the header row ends on; data rows follow it
-    columns: dict[str, int]
+    columns: dict[str, int]  # by column name
 
 
-def _layout(text: str, mapping: dict[str, str]) -> Layout:
-    """The delimiter and header row that have every mapped column, and each field's index."""
+def _layout(text: str, names: list[str]) -> Layout:
+    """The delimiter and header row that have every needed column, and each column's index."""
     # csv.Sniffer guesses; the mapped column names decide between its guess and the others.
     # The header may follow a title line or two, as some chat exports write.
     sniffed = _sniffed_delimiter(text)
     for delimiter in dict.fromkeys((sniffed, *_DELIMITERS)):
         for line, header in _top_rows(text, delimiter):
-            found = {key: _column_index(header, column) for key, column in mapping.items()}
+            found = {name: _column_index(header, name) for name in names}
             if all(index is not None for index in found.values()):
                 index = {key: i for key, i in found.items() if i is not None}
                 return Layout(delimiter, line, index)
@@ -154,7 +96,7 @@ def _layout(text: str, mapping: dict[str, str]) -> Layout:
     if not top:
         raise ImportFormatError(f"the file has no rows; expected {ACCEPTED}")
     header = top[0][1]
-    missing = [column for column in mapping.values() if _column_index(header, column) is None]
+    missing = [name for name in names if _column_index(header, name) is None]
     raise ImportFormatError(
         f"the CSV has no column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))};"
         f" its first row has: {', '.join(map(repr, header))}"
@@ -204,13 +146,27 @@ def _minutes(text: str) -> float:
 class _Rows(NamedTuple):
     """What every row of one file is read with."""
 
+    spec: dict[str, Column]
     columns: dict[str, int]
     zone: tzinfo
     options: ImportOptions
 
+    def _raw(self, row: list[str], name: str) -> str:
+        i = self.columns[name]
+        return _clean(row[i]) if i < len(row) else ""
+
     def cell(self, row: list[str], key: str) -> str:
-        i = self.columns.get(key)
-        return _clean(row[i]) if i is not None and i < len(row) else ""
+        column = self.spec.get(key)
+        if column is None:
+            return ""
+        found = [self._raw(row, name) for name in column.parts]
+        value = column.joiner(key).join(v for v in found if v)
+        if column.values is None or not value:
+            return value
+        if value not in column.values:
+            mapped = ", ".join(column.values)
+            raise ValueError(f"{key}: {value!r} is not in its value map ({mapped})")
+        return column.values[value]
 
     def word(self, row: list[str], key: str, default: str | None = None) -> str | None:
         value = self.cell(row, key).casefold()
@@ -222,10 +178,19 @@ class _Rows(NamedTuple):
         return value
 
     def when(self, row: list[str], key: str) -> datetime:
-        try:
-            return parse_instant(self.cell(row, key), self.zone, self.options.date_format)
-        except (ValueError, OverflowError, OSError) as exc:
-            raise ValueError(f"{key}: {exc}") from None
+        text = self.cell(row, key)
+        formats = (self.options.date_format,) if self.options.date_format else (None,)
+        for n, date_format in enumerate(formats + self.options.date_formats):
+            try:
+                return parse_instant(text, self.zone, date_format)
+            except (ValueError, OverflowError, OSError) as exc:
+                if n == len(self.options.date_formats) + len(formats) - 1:
+                    raise ValueError(f"{key}: {exc}") from None
+        raise AssertionError("unreachable")
+
+    def keep(self, row: list[str]) -> bool:
+        """--where: every COLUMN=VALUE holds (values compared after trimming)."""
+        return all(self._raw(row, column) == value for column, value in self.options.where)
 
 
 def _clean(cell: str) -> str:
@@ -242,9 +207,16 @@ def row_id(row: list[str]) -> str:
     return "csv:" + sha256_hex("\x1f".join(cells).encode())
 
 
+def _source_id(row: list[str], rows: _Rows) -> str:
+    own = rows.cell(row, "id")
+    if "id" in rows.spec and not own:
+        raise ValueError("id: empty")
+    return f"csv:id:{own}" if own else row_id(row)
+
+
 def _record(line: int, row: list[str], rows: _Rows) -> ImportedRecord:
     start = rows.when(row, "time")
-    if "end" in rows.columns:
+    if "end" in rows.spec:
         kind, end = "session", rows.when(row, "end")
         if end < start:
             raise ValueError("end is before time")
@@ -254,7 +226,7 @@ def _record(line: int, row: list[str], rows: _Rows) -> ImportedRecord:
         kind, end = "event", plus_minutes(start, minutes)
     tags = tuple(t.strip() for t in _TAG_SPLIT.split(rows.cell(row, "tags")) if t.strip())
     return ImportedRecord(
-        row_id(row),
+        _source_id(row, rows),
         "session" if kind == "session" else "event",
         start,
         end,
@@ -278,13 +250,19 @@ def parse_csv(data: bytes, options: ImportOptions) -> ImportResult:
     mapping = check_mapping(options.mapping)
     options.check()
     text = decode_text(data, ACCEPTED)
-    layout = _layout(text, mapping)
-    rows = _Rows(layout.columns, options.tz(), options)
+    spec = {key: column_of(key, column) for key, column in mapping.items()}
+    names = [*(n for c in spec.values() for n in c.parts), *(c for c, _ in options.where)]
+    layout = _layout(text, list(dict.fromkeys(names)))
+    rows = _Rows(spec, layout.columns, options.tz(), options)
     records: list[ImportedRecord] = []
     problems: list[Problem] = []
+    ignored = 0
     for line, row in _rows(text, layout, problems):
+        if not rows.keep(row):
+            ignored += 1
+            continue
         try:
             records.append(_record(line, row, rows))
         except (ValueError, OverflowError) as exc:  # OverflowError: a time near year 9999
             problems.append(Problem(line, str(exc)))
-    return ImportResult(tuple(dedupe(records, problems)), tuple(problems))
+    return ImportResult(tuple(dedupe(records, problems)), tuple(problems), ignored)

@@ -20,6 +20,9 @@ _DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?")
 # (Outlook writes "China Standard Time" and defines it in the file); VEVENT text is hashed
 # when an event has no UID.
 _KEEP_TEXT = ("VTIMEZONE", "VEVENT")
+# Real calendars nest 3 deep (VCALENDAR > VEVENT > VALARM); every line is kept by each open
+# VEVENT/VTIMEZONE, so unbounded nesting would make reading quadratic.
+MAX_DEPTH = 16
 _DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
@@ -55,6 +58,8 @@ class Calendar:
     events: list[Component]
     timezones: dict[str, str]
     bad_lines: list[int]
+    # Google's X-WR-TIMEZONE: the zone its UTC and floating times are meant in.
+    wr_timezone: str | None = None
 
 
 def unfold(data: bytes) -> list[tuple[int, bytes]]:
@@ -63,13 +68,22 @@ def unfold(data: bytes) -> list[tuple[int, bytes]]:
     Unfolding happens on bytes, before decoding: writers fold at 75 octets and some split a
     multi-byte UTF-8 character across the fold.
     """
+    # Pieces are joined once a logical line is complete: adding each continuation to the line so
+    # far would copy it again and again (quadratic in a line folded 100 000 times).
     logical: list[tuple[int, bytes]] = []
+    pieces: list[bytes] = []
+    first = 0
     for number, line in enumerate(_LINE_BREAK.split(data), 1):
-        if line[:1] in (b" ", b"\t") and logical:
-            first, previous = logical[-1]
-            logical[-1] = (first, previous + line[1:])
-        elif line:
-            logical.append((number, line))
+        if line[:1] in (b" ", b"\t") and pieces:
+            pieces.append(line[1:])
+            continue
+        if pieces:
+            logical.append((first, b"".join(pieces)))
+            pieces = []
+        if line:
+            first, pieces = number, [line]
+    if pieces:
+        logical.append((first, b"".join(pieces)))
     return logical
 
 
@@ -131,6 +145,11 @@ def read_calendar(data: bytes) -> Calendar:
     for number, line in lines:
         prop = parse_line(line, number)
         if prop is not None and prop.name == "BEGIN":
+            if len(stack) == MAX_DEPTH:
+                raise ImportFormatError(
+                    f"components are nested deeper than {MAX_DEPTH} (line {number});"
+                    f" expected {ACCEPTED}"
+                )
             stack.append(Component(prop.value.strip().upper(), number))
         for comp in stack:
             if comp.name in _KEEP_TEXT:
@@ -141,6 +160,8 @@ def read_calendar(data: bytes) -> Calendar:
             _close(stack, prop.value.strip().upper(), cal)
         elif prop.name != "BEGIN" and stack:
             stack[-1].props.setdefault(prop.name, []).append(prop)
+            if prop.name == "X-WR-TIMEZONE" and len(stack) == 1:
+                cal.wr_timezone = prop.value.strip()
     return cal
 
 

@@ -31,6 +31,7 @@ from offline_tracker.formats.importers.icalparse import (
     parse_when,
     read_calendar,
 )
+from offline_tracker.formats.importers.windows_zones import WINDOWS_ZONES
 
 # A guard against rules that would expand for ever (FREQ=MINUTELY and no window).
 MAX_INSTANCES = 5000
@@ -48,6 +49,9 @@ class Zones:
     calendar: Calendar
     default: tzinfo
     cache: dict[str, tzinfo] = field(default_factory=dict)
+    # X-WR-TIMEZONE: UTC times are moved into it (the same instants) so that a rule repeats at
+    # the same wall-clock time across a DST change, as Google means it (x-wr-timezone's rule).
+    wall: tzinfo | None = None
 
     def get(self, tzid: str | None) -> tzinfo:
         if not tzid:
@@ -71,6 +75,10 @@ class Zones:
                 found = None
             if found is not None:
                 return found
+        windows = WINDOWS_ZONES.get(tzid.strip())  # Outlook without its VTIMEZONE block
+        zone = find_zone(windows) if windows else None
+        if zone is not None:
+            return zone
         raise ValueError(f"unknown time zone TZID={tzid!r}")
 
 
@@ -84,7 +92,10 @@ def _when(prop: Prop, zones: Zones) -> date | datetime:
     value = prop.value.split("/")[0]  # a PERIOD (start/end) in RDATE: its start
     if prop.params.get("VALUE", "").upper() == "DATE":
         value = value[:8]
-    return parse_when(value, zones.get(prop.params.get("TZID")))
+    when = parse_when(value, zones.get(prop.params.get("TZID")))
+    if zones.wall is not None and isinstance(when, datetime) and when.tzinfo is UTC:
+        return when.astimezone(zones.wall)
+    return when
 
 
 def _whens(props: list[Prop], zones: Zones) -> list[date | datetime]:
@@ -195,6 +206,8 @@ class _Context:
     overridden: dict[str, set[datetime]] = field(default_factory=dict)
     lengths: dict[str, timedelta] = field(default_factory=dict)
     uids: dict[int, str] = field(default_factory=dict)
+    # RECURRENCE-ID;RANGE=THISANDFUTURE edits per UID: (instance UTC, the editing event).
+    future: dict[str, list[tuple[datetime, Component]]] = field(default_factory=dict)
 
     def skip(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message, "skipped"))
@@ -253,7 +266,41 @@ def _expand_master(ev: Component, ctx: _Context) -> list[ImportedRecord]:
     _attendance(ev, ctx)
     start, length = _span(ev, ctx.zones, None)
     ctx.lengths[ctx.uid(ev)] = length
-    return [_record(ev, i, length, i, ctx) for i in _instances(ev, start, ctx.zones, ctx)]
+    edits = _edits(ev, length, ctx)
+    found = (_instance(ev, i, length, edits, ctx) for i in _instances(ev, start, ctx.zones, ctx))
+    return [r for r in found if r is not None]
+
+
+Edit = tuple[datetime, Component, datetime, timedelta]
+
+
+def _edits(ev: Component, length: timedelta, ctx: _Context) -> list[Edit]:
+    """The series' THISANDFUTURE edits: (from, the edit, its start, its length), by `from`."""
+    edits = []
+    for since, edit in sorted(ctx.future.get(ctx.uid(ev), []), key=lambda e: e[0]):
+        if edit.first("DTSTART") is None:
+            edits.append((since, edit, since, length))
+        else:
+            edits.append((since, edit, *_span(edit, ctx.zones, length)))
+    return edits
+
+
+def _instance(
+    ev: Component, instant: datetime, length: timedelta, edits: list[Edit], ctx: _Context
+) -> ImportedRecord | None:
+    """One instance; after a THISANDFUTURE edit it moves, lasts and is named as the edit says
+    (RFC 5545 3.8.4.4), keeping the id of the instance it was."""
+    key = to_utc(instant)
+    edit = next((e for e in reversed(edits) if e[0] < key), None)
+    if edit is None:
+        return _record(ev, instant, length, instant, ctx)
+    since, changed, changed_start, changed_length = edit
+    try:
+        _attendance(changed, ctx)
+    except Skip:
+        return None  # cancelled or declined from that instance on
+    moved = instant + (changed_start.astimezone(UTC) - since)
+    return _record(changed, moved, changed_length, instant, ctx)
 
 
 def _recurrence_id(ev: Component, ctx: _Context) -> datetime:
@@ -294,6 +341,37 @@ def _note_overrides(overrides: list[Component], ctx: _Context) -> None:
         except (Skip, ValueError):
             continue  # reported when the override itself is expanded
         ctx.overridden.setdefault(ctx.uid(ev), set()).add(to_utc(key))
+        rid = ev.first("RECURRENCE-ID")
+        if rid is not None and rid.params.get("RANGE", "").upper() == "THISANDFUTURE":
+            ctx.future.setdefault(ctx.uid(ev), []).append((to_utc(key), ev))
+
+
+def _version(ev: Component) -> tuple[int, str]:
+    """How new an edit is: SEQUENCE, then LAST-MODIFIED (or DTSTAMP) as UTC text."""
+    try:
+        sequence = int(ev.text("SEQUENCE") or 0)
+    except ValueError:
+        sequence = 0
+    return sequence, (ev.text("LAST-MODIFIED") or ev.text("DTSTAMP")).strip()
+
+
+def _newest(events: list[Component], ctx: _Context, master: bool) -> list[Component]:
+    """One event per UID (per UID and RECURRENCE-ID for overrides): the newest edit wins."""
+    best: dict[tuple[str, str], Component] = {}
+    for ev in events:
+        rid = ev.first("RECURRENCE-ID")
+        key = (ctx.uid(ev), "" if master or rid is None else f"{rid.params}{rid.value}")
+        kept = best.get(key)
+        if kept is None or _version(ev) > _version(kept):
+            best[key], older = ev, kept
+        else:
+            older = ev
+        if older is not None:
+            ctx.skip(
+                older.line,
+                f"{_name(older)}: an older version (lower SEQUENCE); the newer one is imported",
+            )
+    return sorted(best.values(), key=lambda e: e.line)
 
 
 def parse_ics(data: bytes, options: ImportOptions) -> ImportResult:
@@ -304,11 +382,14 @@ def parse_ics(data: bytes, options: ImportOptions) -> ImportResult:
     are reported as skipped.
     """
     cal = read_calendar(data)
-    ctx = _Context(options, Zones(cal, options.tz()), casefold_set(options.me))
+    wall = find_zone(cal.wr_timezone) if cal.wr_timezone else None
+    ctx = _Context(options, Zones(cal, wall or options.tz(), wall=wall), casefold_set(options.me))
+    if cal.wr_timezone and wall is None:
+        ctx.problems.append(Problem(None, f"X-WR-TIMEZONE {cal.wr_timezone!r} is unknown", "note"))
     for number in cal.bad_lines:
         ctx.problems.append(Problem(number, "not an iCalendar content line; ignored"))
-    masters = [e for e in cal.events if "RECURRENCE-ID" not in e.props]
-    overrides = [e for e in cal.events if "RECURRENCE-ID" in e.props]
+    masters = _newest([e for e in cal.events if "RECURRENCE-ID" not in e.props], ctx, True)
+    overrides = _newest([e for e in cal.events if "RECURRENCE-ID" in e.props], ctx, False)
     _note_overrides(overrides, ctx)
     records = [r for ev in masters for r in _guarded(ev, ctx, master=True)]
     records += [r for ev in overrides for r in _guarded(ev, ctx, master=False)]

@@ -20,24 +20,34 @@ ACCEPTED = "Watson's frames file (a JSON list of [start, stop, project, id, tags
 
 
 def load_json_list(data: bytes, accepted: str) -> list[object]:
-    """The top-level JSON list of a tracker export, or ImportFormatError naming what is accepted.
+    """The top-level JSON list of a tracker export, or ImportFormatError naming what is accepted."""
+    value = load_json(data, accepted)
+    if not isinstance(value, list):
+        raise ImportFormatError(f"the JSON is not a list; expected {accepted}")
+    return value
+
+
+def load_json(data: bytes, accepted: str) -> object:
+    """A JSON document, or ImportFormatError naming what is accepted (too deep is one, too).
 
     msgspec reads the common case (UTF-8, plain JSON) 3x faster; anything it refuses goes to
     the standard library, which decides, and words the error (line and column).
     """
     try:
         value = msgspec.json.decode(data)
+    except RecursionError:
+        raise ImportFormatError(f"the JSON is nested too deeply; expected {accepted}") from None
     except (msgspec.MsgspecError, ValueError, OverflowError):
         value = _standard_json(data, accepted)
-    if not isinstance(value, list):
-        raise ImportFormatError(f"the JSON is not a list; expected {accepted}")
     return value
 
 
 def _standard_json(data: bytes, accepted: str) -> object:
     try:
         return json.loads(data)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise ImportFormatError(f"the JSON is nested too deeply; expected {accepted}") from None
+    except ValueError as exc:
         raise ImportFormatError(f"not valid JSON ({exc}); expected {accepted}") from None
 
 
