@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from offline_tracker.app.core import App
-from offline_tracker.app.integrity import Verification
+from offline_tracker.app.integrity import PROJECTION_KEYS, Verification
 from offline_tracker.clock import Clock
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import Message
@@ -74,9 +74,9 @@ class Diagnosis:
     attachment_problems: tuple[AttachmentProblem, ...]
     backups: tuple[BackupState, ...]
 
-    def _problems(self, key: str) -> list[Message]:
+    def _problems(self, *keys: str) -> list[Message]:
         v = self.verification
-        return [p for p in v.problems if p.key == key] if v is not None else []
+        return [p for p in v.problems if p.key in keys] if v is not None else []
 
     @property
     def chain_ok(self) -> bool:
@@ -84,7 +84,7 @@ class Diagnosis:
 
     @property
     def projections_ok(self) -> bool:
-        return self.verification is not None and not self._problems("verify.projection")
+        return self.verification is not None and not self._problems(*PROJECTION_KEYS)
 
     @property
     def damaged(self) -> bool:

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import gc
-import json
 import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from offline_tracker.app import parallel
-from offline_tracker.domain import facts
+from offline_tracker.app.replay import Anchored, FactRows, Replay
 from offline_tracker.domain.errors import InputError, Message
-from offline_tracker.ledger.canonical import plain_bytes
 from offline_tracker.ledger.chain import ChainReport, verify_chain
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, SQLiteDatabase, Tx
 
-# (seq of an anchor entry, the head it anchors: seq and hash), RULES E5
-Anchored = tuple[int, int, str]
+# The problems a rebuild of the projections mends (the ledger itself is sound).
+PROJECTION_KEYS = frozenset(
+    {"verify.projection", "verify.fact_row", "verify.meta", "verify.meta_unknown"}
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
         ]
         if not problems:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]
+            problems += walk.replay.fact_problems(tx)
         problems += anchor_problems(tx, walk.anchors, anchors)
     return Verification(report.count, report.head_hash, tuple(problems))
 
@@ -58,15 +59,16 @@ def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
 class _Walk:
     chain: ChainReport
     anchors: list[Anchored]  # the intact anchor entries, as the walk met them
-    # The ids of drifted projections: only called when the chain is intact (it raises if the
-    # ledger's facts do not replay).
+    # The ids of drifted records: only called when the chain is intact (it raises if the
+    # ledger's facts do not replay); after it, `replay` holds the whole ledger's facts.
     drifted: Callable[[], list[int]]
+    replay: Replay
 
 
 def _in_one_process(tx: Tx) -> _Walk:
-    replay = _Replay()
+    replay = Replay()
     report = verify_chain(ledger.entry_rows(tx), replay.visit)
-    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)))
+    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)), replay)
 
 
 def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
@@ -93,7 +95,7 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
     if child is None:
         return None
     with child:
-        replay = _Replay()
+        replay = Replay()
         report = verify_chain(ledger.entry_rows(tx, limit=cut), replay.visit)
         # Compared while the child works; the records the child's facts change, again after.
         early = replay.compare(tx, below=first) if report.ok and replay.error is None else None
@@ -112,10 +114,11 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
         if second.error is not None:
             raise second.error
         touched = replay.apply(second.foreign)
+        replay.merge(second.fact_rows, second.widest)
         found = replay.compare(tx, below=first) if early is None else early - touched
         return sorted(found | replay.compare(tx, only=touched)) + second.drifted
 
-    return _Walk(both, replay.anchors + second.anchors, drifted)
+    return _Walk(both, replay.anchors + second.anchors, drifted, replay)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ class _HalfReport:
     foreign: list[tuple[int, str, dict[str, Any]]]
     drifted: list[int]
     error: Exception | None
+    fact_rows: FactRows
+    widest: int
 
 
 @dataclass(frozen=True)
@@ -147,96 +152,15 @@ class _Half:
             database.close()
 
     def check(self, tx: Tx) -> _HalfReport:
-        replay = _Replay(older_than=self.first_seq)
+        replay = Replay(older_than=self.first_seq)
         rows = ledger.entry_rows(tx, offset=self.offset, limit=self.limit)
         chain = verify_chain(rows, replay.visit, start=(self.prev_hash, self.expected_seq))
         drifted, error = [], replay.error
         if chain.ok and error is None:
             drifted = sorted(replay.compare(tx, at_least=self.first_seq, horizon=self.horizon))
-        return _HalfReport(chain, replay.anchors, replay.foreign, drifted, error)
-
-
-class _Replay:
-    """Record payloads replayed from the ledger entries as they stream past the chain check.
-
-    With `older_than`, facts about records added before that sequence number are kept in
-    `foreign` instead (the second half of a two-process walk), for the first half to apply.
-    """
-
-    def __init__(self, older_than: int = 0) -> None:
-        self.records: dict[int, dict[str, Any]] = {}
-        self.foreign: list[tuple[int, str, dict[str, Any]]] = []
-        self.anchors: list[Anchored] = []
-        self.error: Exception | None = None
-        self._older_than = older_than
-
-    def visit(self, seq: int, kind: str, fields: dict[str, Any]) -> None:
-        """Called by the chain walk with each intact entry's decoded fields."""
-        if kind == facts.RECORD_ADD:
-            # The decoded data is this replay's own: kept as it is, without apply_fact's copy.
-            self.records[seq] = fields["data"]
-        elif self.error is None and kind in facts.RECORD_KINDS:
-            try:
-                data = fields["data"]
-                if int(data["record"]) < self._older_than:
-                    self.foreign.append((seq, kind, data))
-                else:
-                    facts.replay_one(self.records, seq, kind, data)
-            except Exception as exc:  # facts that do not replay: reported after the walk
-                self.error = exc
-        elif kind == facts.ANCHOR:
-            data = fields["data"]
-            with suppress(KeyError, TypeError, ValueError):  # written wrong: nothing to check
-                self.anchors.append((seq, int(data["head_seq"]), str(data["head_hash"])))
-
-    def apply(self, later: list[tuple[int, str, dict[str, Any]]]) -> set[int]:
-        """The facts of a later half about this half's records, in ledger order; their ids."""
-        touched = set()
-        for seq, kind, data in later:
-            touched.add(int(data["record"]))
-            if self.error is None:
-                try:
-                    facts.replay_one(self.records, seq, kind, data)
-                except Exception as exc:
-                    self.error = exc
-        return touched
-
-    def compare(
-        self,
-        tx: Tx,
-        at_least: int | None = None,
-        below: int | None = None,
-        horizon: int = 0,
-        only: set[int] | None = None,
-    ) -> set[int]:
-        """Ids of the records whose stored projection differs from the replay (or is missing).
-
-        The stored records with ids in [at_least, below), or the ids `only`; with `horizon`, a
-        record changed by a later entry (written since the walk began) is not compared.
-        """
-        if self.error is not None:
-            raise self.error  # an intact chain whose facts do not replay: a program bug
-        if only is not None and not only:
-            return set()
-        rows = (
-            queries.record_payloads(tx, at_least, below)
-            if only is None
-            else queries.record_payloads_of(tx, sorted(only))
+        return _HalfReport(
+            chain, replay.anchors, replay.foreign, drifted, error, replay.fact_rows, replay.widest
         )
-        replayed, seen, drifted = self.records, set(), set()
-        for record_id, stored, last_seq in rows:
-            seen.add(record_id)
-            if horizon and last_seq > horizon:
-                continue
-            payload = replayed.get(record_id)
-            # Projections are written in the canonical form: equal bytes, equal payloads
-            # (the common case, without parsing); otherwise compare the parsed values.
-            if payload is None or (
-                plain_bytes(payload) != stored and payload != json.loads(stored)
-            ):
-                drifted.add(record_id)
-        wanted = replayed.keys() if only is None else only
-        return drifted | (wanted - seen)  # replayed records with no stored row
 
 
 @contextmanager
