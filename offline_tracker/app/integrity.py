@@ -15,7 +15,7 @@ from offline_tracker.app import parallel
 from offline_tracker.app.replay import Anchored, FactRows, Replay
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.ledger.chain import ChainReport, verify_chain
-from offline_tracker.storage import ledger, queries
+from offline_tracker.storage import ledger, queries, schema_check
 from offline_tracker.storage.db import Database, SQLiteDatabase, Tx
 
 # The problems a rebuild of the projections mends (the ledger itself is sound).
@@ -45,10 +45,14 @@ def verify(db: Database, anchors: tuple[str, ...] = ()) -> Verification:
     with db.read() as tx, collector_paused():
         walk = _in_two_processes(db, tx) or _in_one_process(tx)
         report = walk.chain
-        problems = [
+        if walk.damaged:  # SQLite's quick_check: nothing else read from the file is trusted
+            found = [Message("verify.damaged", {"detail": line}) for line in walk.damaged]
+            return Verification(report.count, report.head_hash, tuple(found))
+        problems = schema_messages(tx)
+        problems += [
             Message("verify.entry", {"seq": p.seq, "code": p.code}) for p in report.problems
         ]
-        if not problems:
+        if report.ok:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]
             problems += walk.replay.fact_problems(tx)
         problems += anchor_problems(tx, walk.anchors, anchors)
@@ -63,12 +67,23 @@ class _Walk:
     # ledger's facts do not replay); after it, `replay` holds the whole ledger's facts.
     drifted: Callable[[], list[int]]
     replay: Replay
+    damaged: list[str]  # what quick_check found (then the rest is not looked at)
 
 
 def _in_one_process(tx: Tx) -> _Walk:
     replay = Replay()
-    report = verify_chain(ledger.entry_rows(tx), replay.visit)
-    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)), replay)
+    damaged = schema_check.quick_check(tx)
+    entries = ledger.entry_rows(tx) if not damaged else iter(())
+    report = verify_chain(entries, replay.visit)
+    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)), replay, damaged)
+
+
+def schema_messages(tx: Tx) -> list[Message]:
+    """How the schema differs from the migrations' (storage/schema_check.py), as messages."""
+    return [
+        Message(f"verify.schema_{what}", {"kind": kind, "name": name})
+        for what, kind, name in schema_check.problems(tx)
+    ]
 
 
 def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
@@ -101,7 +116,7 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
         early = replay.compare(tx, below=first) if report.ok and replay.error is None else None
         answer = child.result()
     # A child that failed is replaced: the parent checks that half too, in its own transaction.
-    second = pickle.loads(answer) if answer is not None else second_half.check(tx)
+    second = pickle.loads(answer) if answer is not None else second_half.check(tx, True)
     if not isinstance(second, _HalfReport):
         raise TypeError("the second half's report did not come back")
     both = ChainReport(
@@ -118,7 +133,7 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
         found = replay.compare(tx, below=first) if early is None else early - touched
         return sorted(found | replay.compare(tx, only=touched)) + second.drifted
 
-    return _Walk(both, replay.anchors + second.anchors, drifted, replay)
+    return _Walk(both, replay.anchors + second.anchors, drifted, replay, second.damaged)
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,7 @@ class _HalfReport:
     error: Exception | None
     fact_rows: FactRows
     widest: int
+    damaged: list[str]
 
 
 @dataclass(frozen=True)
@@ -147,19 +163,23 @@ class _Half:
         database = SQLiteDatabase(path)
         try:
             with database.read() as tx:
-                return self.check(tx)
+                return self.check(tx, True)
         finally:
             database.close()
 
-    def check(self, tx: Tx) -> _HalfReport:
+    def check(self, tx: Tx, quick_check: bool = False) -> _HalfReport:
+        """The half's chain and records; with `quick_check`, SQLite's check of the whole file
+        first (the parent walks meanwhile)."""
         replay = Replay(older_than=self.first_seq)
-        rows = ledger.entry_rows(tx, offset=self.offset, limit=self.limit)
+        damaged = schema_check.quick_check(tx) if quick_check else []
+        rows = ledger.entry_rows(tx, offset=self.offset, limit=self.limit) if not damaged else ()
         chain = verify_chain(rows, replay.visit, start=(self.prev_hash, self.expected_seq))
         drifted, error = [], replay.error
         if chain.ok and error is None:
             drifted = sorted(replay.compare(tx, at_least=self.first_seq, horizon=self.horizon))
         return _HalfReport(
-            chain, replay.anchors, replay.foreign, drifted, error, replay.fact_rows, replay.widest
+            *(chain, replay.anchors, replay.foreign, drifted, error),
+            *(replay.fact_rows, replay.widest, damaged),
         )
 
 

@@ -43,10 +43,15 @@ def full(ledger: Ot, tmp_path: Path) -> Ot:
 
 
 def _problems_after(ot: Ot, *sql: str) -> list[str]:
+    """What `ot verify` says after `sql`, run by a careful adversary who puts the append-only
+    trigger back (a missing one is a problem of its own: tests/cli/test_schema.py)."""
     conn = sqlite3.connect(ot.db)
-    conn.execute("DROP TRIGGER IF EXISTS ledger_no_update")
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ledger_no_update'")
+    (create,) = trigger.fetchone()
+    conn.execute("DROP TRIGGER ledger_no_update")
     for statement in sql:
         conn.execute(statement)
+    conn.execute(create)
     conn.commit()
     conn.close()
     result = ot("verify", "--json")
