@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from offline_tracker.app import parallel, terms
 from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
-from offline_tracker.domain.errors import InputError, Message
+from offline_tracker.domain.errors import InputError, Message, Refusal
 from offline_tracker.domain.timeparse import parse_date
 from offline_tracker.formats import csv_out
 from offline_tracker.i18n import language, t
@@ -64,6 +64,19 @@ def anchor(app: App) -> Anchor:
     return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, stamp)
 
 
+# -- exports come from a sound ledger (RULES E5) ----------------------------------------------
+def sound_ledger(app: App, force: bool) -> tuple[str, ...]:
+    """Verify the ledger before an export: refused when it fails, unless `force`.
+
+    Returns the problems (as text) of a ledger exported anyway, for the export to say so.
+    """
+    found = app.verify()
+    problems = tuple(t(p.key, **p.params) for p in found.problems)
+    if problems and not force:
+        raise Refusal("error.export_unsound", count=len(problems), first=problems[0])
+    return problems
+
+
 # -- record exports ----------------------------------------------------------------------------
 class ExportRows:
     """The rows of an export, made one at a time as they are written (no 50k payloads in memory).
@@ -104,6 +117,7 @@ class RecordExport:
     now: datetime
     include_voided: bool
     timezone: str
+    unsound: tuple[str, ...] = ()  # the verification problems of a ledger exported anyway
 
 
 def _period(app: App, tx: Tx, date_from: str | None, date_to: str | None) -> tuple[date, date]:
@@ -155,9 +169,15 @@ _VOIDED = csv_out.COLUMNS.index("voided")
 
 
 def export_records(
-    app: App, date_from: str | None, date_to: str | None, include_voided: bool = False
+    app: App,
+    date_from: str | None,
+    date_to: str | None,
+    include_voided: bool = False,
+    force: bool = False,
 ) -> RecordExport:
-    """Every record of the period after corrections, with its own classification and hash."""
+    """Every record of the period after corrections, with its own classification and hash;
+    from a verified ledger (`force`: any ledger, marked)."""
+    unsound = sound_ledger(app, force)
     now = app.now()
     with app.db.read() as tx, collector_paused():
         period = _period(app, tx, date_from, date_to)
@@ -165,7 +185,7 @@ def export_records(
         rows = _rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
         head = ledger.head(tx)
     zone = (contracts.get(period[1]) or contracts.first).timezone
-    return RecordExport(*period, rows, head, now, include_voided, zone)
+    return RecordExport(*period, rows, head, now, include_voided, zone, unsound)
 
 
 def export_meta(export: RecordExport) -> dict[str, Any]:
@@ -181,6 +201,8 @@ def export_meta(export: RecordExport) -> dict[str, Any]:
         "timezone": export.timezone,
         "include_voided": export.include_voided,
         "chain_head": {"seq": seq, "hash": digest, "anchor": anchor_digest(seq, digest)},
+        "ledger_verified": not export.unsound,
+        "verification_problems": list(export.unsound),
     }
 
 
@@ -211,6 +233,7 @@ class Packed:
     attachments: int
     missing: tuple[tuple[str, str], ...]  # (sha256, missing | altered)
     head: tuple[int, str]
+    unsound: tuple[str, ...] = ()  # the problems of a ledger packed anyway (`--force`)
 
 
 def _report(app: App, tx: Tx, period: tuple[date, date], now: datetime) -> Report:
@@ -221,11 +244,18 @@ def _report(app: App, tx: Tx, period: tuple[date, date], now: datetime) -> Repor
 
 
 def build_pack(
-    app: App, date_from: str | None, date_to: str | None, out: Path, describe: Callable[[Flag], str]
+    app: App,
+    date_from: str | None,
+    date_to: str | None,
+    out: Path,
+    describe: Callable[[Flag], str],
+    force: bool = False,
 ) -> Packed:
-    """Write the evidence pack of a period to `out`, in the current language (docs/evidence.md)."""
+    """Write the evidence pack of a period to `out`, in the current language (docs/evidence.md);
+    from a verified ledger (`force`: any ledger, and the pack says so on its first page)."""
     from offline_tracker.formats import html_report, pack
 
+    unsound = sound_ledger(app, force)
     now = app.now()
     # One snapshot: rows, entries and head agree with each other.
     with app.db.read() as tx, collector_paused():
@@ -235,11 +265,11 @@ def build_pack(
         rows = list(made)  # the CSV, the report and the counts all read them
         entries = queries.entries_about(tx, [row[0] for row in rows], TERM_KINDS)
         head = ledger.head(tx)
-    export = RecordExport(*period, rows, head, now, True, report.zone.key)
+    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound)
     found, missing = _attachments(app, pack.attachment_shas(e[4] for e in entries))
     page = html_report.HtmlInput(
         *(report.result, report.records, report.contracts, report.calendars, report.zone),
-        *(now, rows, _head(head), describe),
+        *(now, rows, _head(head), describe, unsound),
     )
     files = [
         ("records.csv", b"".join(csv_bytes(export))),
@@ -249,9 +279,10 @@ def build_pack(
         *found,
     ]
     manifest = _manifest(export, len(entries), len(found), missing)
-    files.append(("README.txt", pack.readme(language(), manifest).encode("utf-8")))
-    pack.write_pack(out, files, manifest, now)
-    return Packed(out, len(rows), len(entries), len(found), tuple(missing), head)
+    warning = t("ev.unsound", count=len(unsound)) if unsound else ""
+    files.append(("README.txt", pack.readme(language(), manifest, warning).encode("utf-8")))
+    pack.write_pack(out, files, manifest, now, overwrite=force)
+    return Packed(out, len(rows), len(entries), len(found), tuple(missing), head, unsound)
 
 
 def _manifest(

@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from offline_tracker.domain import facts
+from offline_tracker.domain.errors import Refusal
 from offline_tracker.ledger.canonical import canonical_text, entry_body
-from offline_tracker.ledger.chain import GENESIS, EntryRow, StoredEntry, entry_hash
+from offline_tracker.ledger.chain import GENESIS, EntryRow, StoredEntry, entry_hash, verify_chain
 from offline_tracker.storage import queries
-from offline_tracker.storage.db import Tx
+from offline_tracker.storage.db import StorageError, Tx
 
 # Projection tables with one row per fact, keyed by the entry's sequence number.
 _SIMPLE_PROJECTIONS = {
@@ -36,6 +37,10 @@ PROJECTION_TABLES = (
 )
 
 
+class HeadRefused(Refusal, StorageError):
+    """The entry a write would chain to does not verify: nothing is written."""
+
+
 class Appended(NamedTuple):
     """An entry just written (a tuple: a bulk import makes one per record)."""
 
@@ -55,6 +60,36 @@ def head(tx: Tx) -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
+def checked_head(tx: Tx) -> tuple[int, str]:
+    """`head`, refused when that entry does not verify on its own (its hash, body and columns).
+
+    A write chains to the head: one that no longer verifies (edited behind the program's back)
+    must not get a valid-looking successor. Only the head is checked (cheap); `ot verify` and
+    `ot doctor` check the rest.
+    """
+    row = tx.one(
+        "SELECT seq, entry_id, kind, body, prev_hash, hash, recorded_at, ref FROM ledger "
+        "ORDER BY seq DESC LIMIT 1"
+    )
+    if row is None:
+        return 0, GENESIS
+    seq, entry_id, kind, body, prev_hash, digest, recorded_at, ref = row
+    entry = (
+        int(seq),
+        entry_id,
+        kind,
+        str(body).encode("utf-8"),
+        prev_hash,
+        digest,
+        recorded_at,
+        ref,
+    )
+    report = verify_chain([entry], start=(str(prev_hash), int(seq)))
+    if not report.ok:
+        raise HeadRefused("error.head_unsound", seq=seq, code=report.problems[0].code)
+    return int(seq), str(digest)
+
+
 def append(
     tx: Tx, kind: str, data: dict[str, Any], recorded_at: str, ref: int | None = None
 ) -> Appended:
@@ -62,7 +97,7 @@ def append(
     if tx.dialect == "postgresql":
         # Writers queue here, so the chain stays one line (SQLite's BEGIN IMMEDIATE does this).
         tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
-    last_seq, prev = head(tx)
+    last_seq, prev = checked_head(tx)
     seq, entry_id = last_seq + 1, str(uuid.uuid4())
     body = entry_body(seq, entry_id, recorded_at, kind, data)
     digest = entry_hash(prev, body)
