@@ -223,7 +223,7 @@ def export_cases(work: Path, sizes: list[str]) -> list[Case]:
         with out.open(encoding="utf-8-sig", newline="") as handle:
             return max(0, sum(1 for _ in csv.reader(handle)) - 1)
 
-    args = ["export", "csv", "-o", str(out)]
+    args = ["export", "csv", "-o", str(out), "--force"]  # each run replaces the last file
     target = Target(50_000, True, "rows")
     return [Case("ot export csv", size, args, target, heavy(size), rows) for size in sizes]
 

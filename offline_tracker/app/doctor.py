@@ -10,7 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from offline_tracker.app.core import App
-from offline_tracker.app.integrity import Verification
+from offline_tracker.app.integrity import (
+    PROJECTION_KEYS,
+    Verification,
+    schema_messages,
+)
 from offline_tracker.clock import Clock
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import Message
@@ -20,6 +24,15 @@ from offline_tracker.storage import ledger
 from offline_tracker.storage.db import Database, ReadOnlySQLiteDatabase, open_database
 from offline_tracker.storage.evidence import EvidenceStore
 from offline_tracker.storage.schema import BACKUP_DIR_NAME, revision
+
+# Problems that make the ledger itself untrustworthy (a backup is the way out, not a rebuild).
+LEDGER_KEYS = (
+    "verify.entry",
+    "verify.damaged",
+    "verify.schema_missing",
+    "verify.schema_extra",
+    "verify.schema_changed",
+)
 
 
 @dataclass(frozen=True)
@@ -74,17 +87,18 @@ class Diagnosis:
     attachment_problems: tuple[AttachmentProblem, ...]
     backups: tuple[BackupState, ...]
 
-    def _problems(self, key: str) -> list[Message]:
+    def _problems(self, *keys: str) -> list[Message]:
         v = self.verification
-        return [p for p in v.problems if p.key == key] if v is not None else []
+        return [p for p in v.problems if p.key in keys] if v is not None else []
 
     @property
     def chain_ok(self) -> bool:
-        return self.verification is not None and not self._problems("verify.entry")
+        """The chain verifies, and the file and its schema are what the program made."""
+        return self.verification is not None and not self._problems(*LEDGER_KEYS)
 
     @property
     def projections_ok(self) -> bool:
-        return self.verification is not None and not self._problems("verify.projection")
+        return self.verification is not None and not self._problems(*PROJECTION_KEYS)
 
     @property
     def damaged(self) -> bool:
@@ -221,12 +235,21 @@ def backup_state(path: Path) -> BackupState:
         if revision(db) is None:
             return BackupState(path, modified, True, error="not a ledger")
         with db.read() as tx:
+            schema = schema_messages(tx)
+            if schema:  # a restore would refuse it (a trigger that deletes new rows, ...)
+                return BackupState(path, modified, True, error=_schema_text(schema))
             report = verify_chain(ledger.iter_entries(tx))
     except Exception as exc:  # an unreadable backup is a finding, not a crash
         return BackupState(path, modified, error=_reason(exc))
     finally:
         db.close()
     return BackupState(path, modified, True, report.count, report.ok, report.head_hash)
+
+
+def _schema_text(found: list[Message]) -> str:
+    from offline_tracker.i18n import t
+
+    return "; ".join(t(m.key, **m.params) for m in found[:3])
 
 
 def advice(diag: Diagnosis, now: datetime, restore: str | None) -> list[Message]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from offline_tracker.app import parallel, terms
 from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
-from offline_tracker.domain.errors import InputError, Message
+from offline_tracker.domain.errors import InputError, Message, Refusal
 from offline_tracker.domain.timeparse import parse_date
 from offline_tracker.formats import csv_out
 from offline_tracker.i18n import language, t
@@ -56,7 +56,7 @@ class Anchor:
     recorded_at: str
 
 
-def anchor(app: App, tsq: Path | None = None) -> Anchor:
+def anchor(app: App, tsq: Path | None = None, force: bool = False) -> Anchor:
     """Record the current chain head in the ledger and return the digest to send out.
 
     With `tsq`, also write an RFC 3161 request for the head there (app/timestamps.py): the
@@ -73,8 +73,21 @@ def anchor(app: App, tsq: Path | None = None) -> Anchor:
         if tsq is not None:
             from offline_tracker.formats.pack import write_private
 
-            write_private(tsq, lambda out: out.write(der))
+            write_private(tsq, lambda out: out.write(der), overwrite=force)
     return Anchor(seq, digest, anchor_digest(seq, digest), added.seq, added.at)
+
+
+# -- exports come from a sound ledger (RULES E5) ----------------------------------------------
+def sound_ledger(app: App, force: bool) -> tuple[str, ...]:
+    """Verify the ledger before an export: refused when it fails, unless `force`.
+
+    Returns the problems (as text) of a ledger exported anyway, for the export to say so.
+    """
+    found = app.verify()
+    problems = tuple(t(p.key, **p.params) for p in found.problems)
+    if problems and not force:
+        raise Refusal("error.export_unsound", count=len(problems), first=problems[0])
+    return problems
 
 
 # -- record exports ----------------------------------------------------------------------------
@@ -117,6 +130,7 @@ class RecordExport:
     now: datetime
     include_voided: bool
     timezone: str
+    unsound: tuple[str, ...] = ()  # the verification problems of a ledger exported anyway
 
 
 def _period(app: App, tx: Tx, date_from: str | None, date_to: str | None) -> tuple[date, date]:
@@ -168,9 +182,15 @@ _VOIDED = csv_out.COLUMNS.index("voided")
 
 
 def export_records(
-    app: App, date_from: str | None, date_to: str | None, include_voided: bool = False
+    app: App,
+    date_from: str | None,
+    date_to: str | None,
+    include_voided: bool = False,
+    force: bool = False,
 ) -> RecordExport:
-    """Every record of the period after corrections, with its own classification and hash."""
+    """Every record of the period after corrections, with its own classification and hash;
+    from a verified ledger (`force`: any ledger, marked)."""
+    unsound = sound_ledger(app, force)
     now = app.now()
     with app.db.read() as tx, collector_paused():
         period = _period(app, tx, date_from, date_to)
@@ -178,7 +198,7 @@ def export_records(
         rows = _rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
         head = ledger.head(tx)
     zone = (contracts.get(period[1]) or contracts.first).timezone
-    return RecordExport(*period, rows, head, now, include_voided, zone)
+    return RecordExport(*period, rows, head, now, include_voided, zone, unsound)
 
 
 def export_meta(export: RecordExport) -> dict[str, Any]:
@@ -194,6 +214,8 @@ def export_meta(export: RecordExport) -> dict[str, Any]:
         "timezone": export.timezone,
         "include_voided": export.include_voided,
         "chain_head": {"seq": seq, "hash": digest, "anchor": anchor_digest(seq, digest)},
+        "ledger_verified": not export.unsound,
+        "verification_problems": list(export.unsound),
     }
 
 
@@ -224,6 +246,7 @@ class Packed:
     attachments: int
     missing: tuple[tuple[str, str], ...]  # (sha256, missing | altered)
     head: tuple[int, str]
+    unsound: tuple[str, ...] = ()  # the problems of a ledger packed anyway (`--force`)
 
 
 def _report(app: App, tx: Tx, period: tuple[date, date], now: datetime) -> Report:
@@ -234,12 +257,19 @@ def _report(app: App, tx: Tx, period: tuple[date, date], now: datetime) -> Repor
 
 
 def build_pack(
-    app: App, date_from: str | None, date_to: str | None, out: Path, describe: Callable[[Flag], str]
+    app: App,
+    date_from: str | None,
+    date_to: str | None,
+    out: Path,
+    describe: Callable[[Flag], str],
+    force: bool = False,
 ) -> Packed:
-    """Write the evidence pack of a period to `out`, in the current language (docs/evidence.md)."""
+    """Write the evidence pack of a period to `out`, in the current language (docs/evidence.md);
+    from a verified ledger (`force`: any ledger, and the pack says so on its first page)."""
     from offline_tracker.app.timestamps import pack_stamps
     from offline_tracker.formats import html_report, pack
 
+    unsound = sound_ledger(app, force)
     now = app.now()
     # One snapshot: rows, entries and head agree with each other.
     with app.db.read() as tx, collector_paused():
@@ -250,12 +280,12 @@ def build_pack(
         stamps = pack_stamps(tx, app.evidence)  # with the entries of the heads they stamp
         entries = queries.entries_about(tx, [r[0] for r in rows] + stamps.head_seqs, TERM_KINDS)
         head = ledger.head(tx)
-    export = RecordExport(*period, rows, head, now, True, report.zone.key)
+    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound)
     found, missing = _attachments(app, pack.attachment_shas(e[4] for e in entries))
     missing += stamps.missing
     page = html_report.HtmlInput(
         *(report.result, report.records, report.contracts, report.calendars, report.zone),
-        *(now, rows, _head(head), describe),
+        *(now, rows, _head(head), describe, unsound),
     )
     files = [
         ("records.csv", b"".join(csv_bytes(export))),
@@ -269,10 +299,11 @@ def build_pack(
     if provenance:
         files.append(("provenance.csv", provenance))
     manifest = _manifest(export, len(entries), len(found), missing)
-    readme = pack.readme(language(), manifest, stamps.readme)
+    warning = t("ev.unsound", count=len(unsound)) if unsound else ""
+    readme = pack.readme(language(), manifest, stamps.readme, warning)
     files.append(("README.txt", readme.encode("utf-8")))
-    pack.write_pack(out, files, manifest, now)
-    return Packed(out, len(rows), len(entries), len(found), tuple(missing), head)
+    pack.write_pack(out, files, manifest, now, overwrite=force)
+    return Packed(out, len(rows), len(entries), len(found), tuple(missing), head, unsound)
 
 
 def _manifest(

@@ -16,6 +16,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from offline_tracker.domain.errors import Failure
+
 # The layout of the file; a change here starts a new file.
 FORMAT = 1
 
@@ -41,8 +43,8 @@ class FileCache:
             if not self.path.exists():
                 self._remove_stale()
             # Whole or not at all: readers see the old file or the new one, never half.
-            write_private(self.path, lambda out: out.write(text))
-        except OSError:
+            write_private(self.path, lambda out: out.write(text), overwrite=True)
+        except (OSError, Failure):
             pass  # a read-only or full disk: the answers are computed again next time
 
     def _load(self) -> dict[str, Any]:

@@ -1,30 +1,29 @@
-"""Integrity of an open ledger: the hash chain, the projections against a replay, the anchors
-and their trusted timestamps."""
+"""Integrity of an open ledger: the hash chain, the projections against a replay, the anchors."""
 
 from __future__ import annotations
 
 import gc
-import json
 import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from offline_tracker.app import parallel
-from offline_tracker.domain import facts
+from offline_tracker.app.replay import Anchored, FactRows, Replay
 from offline_tracker.domain.errors import InputError, Message
-from offline_tracker.ledger.canonical import plain_bytes
 from offline_tracker.ledger.chain import ChainReport, verify_chain
 from offline_tracker.ledger.clock_check import ClockWatch
-from offline_tracker.storage import ledger, queries
+from offline_tracker.storage import ledger, queries, schema_check
 from offline_tracker.storage.db import Database, SQLiteDatabase, Tx
 from offline_tracker.storage.evidence import EvidenceStore
 
-# (seq of an anchor entry, the head it anchors: seq and hash), RULES E5
-Anchored = tuple[int, int, str]
+# The problems a rebuild of the projections mends (the ledger itself is sound).
+PROJECTION_KEYS = frozenset(
+    {"verify.projection", "verify.fact_row", "verify.meta", "verify.meta_unknown"}
+)
 
 
 @dataclass(frozen=True)
@@ -53,17 +52,23 @@ def verify(
     with db.read() as tx, collector_paused():
         walk = _in_two_processes(db, tx) or _in_one_process(tx)
         report = walk.chain
-        problems = [
+        if walk.damaged:  # SQLite's quick_check: nothing else read from the file is trusted
+            found = [Message("verify.damaged", {"detail": line}) for line in walk.damaged]
+            return Verification(report.count, report.head_hash, tuple(found))
+        problems = schema_messages(tx)
+        problems += [
             Message("verify.entry", {"seq": p.seq, "code": p.code}) for p in report.problems
         ]
-        if not problems:
+        if report.ok:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]
+            problems += walk.replay.fact_problems(tx)
         problems += anchor_problems(tx, walk.anchors, anchors)
-        if evidence is not None and walk.tokens:  # trusted timestamps (app/timestamps.py)
+        if evidence is not None and walk.replay.tokens:  # trusted timestamps (app/timestamps)
             from offline_tracker.app.timestamps import token_problems
 
-            problems += token_problems(tx, evidence, walk.tokens)
-    return Verification(report.count, report.head_hash, tuple(problems), clock_warnings(walk.clock))
+            problems += token_problems(tx, evidence, walk.replay.tokens)
+    warnings = clock_warnings(walk.replay.clock)
+    return Verification(report.count, report.head_hash, tuple(problems), warnings)
 
 
 def clock_warnings(watch: ClockWatch) -> tuple[Message, ...]:
@@ -91,18 +96,27 @@ def clock_warnings(watch: ClockWatch) -> tuple[Message, ...]:
 class _Walk:
     chain: ChainReport
     anchors: list[Anchored]  # the intact anchor entries, as the walk met them
-    tokens: list[int]  # the seqs of the intact time-stamp token entries (app/timestamps.py)
-    # The ids of drifted projections: only called when the chain is intact (it raises if the
-    # ledger's facts do not replay).
+    # The ids of drifted records: only called when the chain is intact (it raises if the
+    # ledger's facts do not replay); after it, `replay` holds the whole ledger's facts.
     drifted: Callable[[], list[int]]
-    clock: ClockWatch
+    replay: Replay
+    damaged: list[str]  # what quick_check found (then the rest is not looked at)
 
 
 def _in_one_process(tx: Tx) -> _Walk:
-    replay = _Replay()
-    report = verify_chain(ledger.entry_rows(tx), replay.visit)
-    drifted = lambda: sorted(replay.compare(tx))  # noqa: E731 (called only if the chain holds)
-    return _Walk(report, replay.anchors, replay.tokens, drifted, replay.clock)
+    replay = Replay()
+    damaged = schema_check.quick_check(tx)
+    entries = ledger.entry_rows(tx) if not damaged else iter(())
+    report = verify_chain(entries, replay.visit)
+    return _Walk(report, replay.anchors, lambda: sorted(replay.compare(tx)), replay, damaged)
+
+
+def schema_messages(tx: Tx) -> list[Message]:
+    """How the schema differs from the migrations' (storage/schema_check.py), as messages."""
+    return [
+        Message(f"verify.schema_{what}", {"kind": kind, "name": name})
+        for what, kind, name in schema_check.problems(tx)
+    ]
 
 
 def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
@@ -129,13 +143,13 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
     if child is None:
         return None
     with child:
-        replay = _Replay()
+        replay = Replay()
         report = verify_chain(ledger.entry_rows(tx, limit=cut), replay.visit)
         # Compared while the child works; the records the child's facts change, again after.
         early = replay.compare(tx, below=first) if report.ok and replay.error is None else None
         answer = child.result()
     # A child that failed is replaced: the parent checks that half too, in its own transaction.
-    second = pickle.loads(answer) if answer is not None else second_half.check(tx)
+    second = pickle.loads(answer) if answer is not None else second_half.check(tx, True)
     if not isinstance(second, _HalfReport):
         raise TypeError("the second half's report did not come back")
     both = ChainReport(
@@ -148,22 +162,26 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
         if second.error is not None:
             raise second.error
         touched = replay.apply(second.foreign)
+        replay.merge(second.fact_rows, second.widest)
         found = replay.compare(tx, below=first) if early is None else early - touched
         return sorted(found | replay.compare(tx, only=touched)) + second.drifted
 
     replay.clock.merge(second.clock)
-    tokens = replay.tokens + second.tokens
-    return _Walk(both, replay.anchors + second.anchors, tokens, drifted, replay.clock)
+    replay.tokens += second.tokens
+    return _Walk(both, replay.anchors + second.anchors, drifted, replay, second.damaged)
 
 
 @dataclass(frozen=True)
 class _HalfReport:
     chain: ChainReport
     anchors: list[Anchored]
-    tokens: list[int]
     foreign: list[tuple[int, str, dict[str, Any]]]
     drifted: list[int]
     error: Exception | None
+    fact_rows: FactRows
+    widest: int
+    damaged: list[str]
+    tokens: list[int]
     clock: ClockWatch
 
 
@@ -182,108 +200,24 @@ class _Half:
         database = SQLiteDatabase(path)
         try:
             with database.read() as tx:
-                return self.check(tx)
+                return self.check(tx, True)
         finally:
             database.close()
 
-    def check(self, tx: Tx) -> _HalfReport:
-        replay = _Replay(older_than=self.first_seq)
-        rows = ledger.entry_rows(tx, offset=self.offset, limit=self.limit)
+    def check(self, tx: Tx, quick_check: bool = False) -> _HalfReport:
+        """The half's chain and records; with `quick_check`, SQLite's check of the whole file
+        first (the parent walks meanwhile)."""
+        replay = Replay(older_than=self.first_seq)
+        damaged = schema_check.quick_check(tx) if quick_check else []
+        rows = ledger.entry_rows(tx, offset=self.offset, limit=self.limit) if not damaged else ()
         chain = verify_chain(rows, replay.visit, start=(self.prev_hash, self.expected_seq))
         drifted, error = [], replay.error
         if chain.ok and error is None:
             drifted = sorted(replay.compare(tx, at_least=self.first_seq, horizon=self.horizon))
         return _HalfReport(
-            chain, replay.anchors, replay.tokens, replay.foreign, drifted, error, replay.clock
+            *(chain, replay.anchors, replay.foreign, drifted, error),
+            *(replay.fact_rows, replay.widest, damaged, replay.tokens, replay.clock),
         )
-
-
-class _Replay:
-    """Record payloads replayed from the ledger entries as they stream past the chain check.
-
-    With `older_than`, facts about records added before that sequence number are kept in
-    `foreign` instead (the second half of a two-process walk), for the first half to apply.
-    """
-
-    def __init__(self, older_than: int = 0) -> None:
-        self.records: dict[int, dict[str, Any]] = {}
-        self.foreign: list[tuple[int, str, dict[str, Any]]] = []
-        self.anchors: list[Anchored] = []
-        self.tokens: list[int] = []
-        self.error: Exception | None = None
-        self.clock = ClockWatch()
-        self._older_than = older_than
-
-    def visit(self, seq: int, kind: str, fields: dict[str, Any]) -> None:
-        """Called by the chain walk with each intact entry's decoded fields."""
-        self.clock.visit(seq, fields)
-        if kind == facts.RECORD_ADD:
-            # The decoded data is this replay's own: kept as it is, without apply_fact's copy.
-            self.records[seq] = fields["data"]
-        elif self.error is None and kind in facts.RECORD_KINDS:
-            try:
-                data = fields["data"]
-                if int(data["record"]) < self._older_than:
-                    self.foreign.append((seq, kind, data))
-                else:
-                    facts.replay_one(self.records, seq, kind, data)
-            except Exception as exc:  # facts that do not replay: reported after the walk
-                self.error = exc
-        elif kind == facts.ANCHOR:
-            data = fields["data"]
-            with suppress(KeyError, TypeError, ValueError):  # written wrong: nothing to check
-                self.anchors.append((seq, int(data["head_seq"]), str(data["head_hash"])))
-        elif kind == facts.ANCHOR_TOKEN:
-            self.tokens.append(seq)
-
-    def apply(self, later: list[tuple[int, str, dict[str, Any]]]) -> set[int]:
-        """The facts of a later half about this half's records, in ledger order; their ids."""
-        touched = set()
-        for seq, kind, data in later:
-            touched.add(int(data["record"]))
-            if self.error is None:
-                try:
-                    facts.replay_one(self.records, seq, kind, data)
-                except Exception as exc:
-                    self.error = exc
-        return touched
-
-    def compare(
-        self,
-        tx: Tx,
-        at_least: int | None = None,
-        below: int | None = None,
-        horizon: int = 0,
-        only: set[int] | None = None,
-    ) -> set[int]:
-        """Ids of the records whose stored projection differs from the replay (or is missing).
-
-        The stored records with ids in [at_least, below), or the ids `only`; with `horizon`, a
-        record changed by a later entry (written since the walk began) is not compared.
-        """
-        if self.error is not None:
-            raise self.error  # an intact chain whose facts do not replay: a program bug
-        if only is not None and not only:
-            return set()
-        rows = (
-            queries.record_payloads(tx, at_least, below)
-            if only is None
-            else queries.record_payloads_of(tx, sorted(only))
-        )
-        replayed, seen, drifted = self.records, set(), set()
-        for record_id, stored, last_seq in rows:
-            seen.add(record_id)
-            if horizon and last_seq > horizon:
-                continue
-            payload = replayed.get(record_id)
-            # Projections are written in the canonical form: equal bytes, equal payloads
-            # (the common case, without parsing); otherwise compare the parsed values.
-            if payload is None or (
-                plain_bytes(payload) != stored and payload != json.loads(stored)
-            ):
-                drifted.add(record_id)
-        wanted = replayed.keys() if only is None else only
-        return drifted | (wanted - seen)  # replayed records with no stored row
 
 
 @contextmanager

@@ -21,6 +21,7 @@ def anchor(
         Path | None,
         typer.Option("--tsq", metavar="FILE", dir_okay=False, help=t("help.opt.tsq")),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("help.opt.tsq_force"))] = False,
     as_json: o.Json = False,
 ) -> None:
     if ctx.invoked_subcommand is not None:
@@ -31,7 +32,7 @@ def anchor(
     from offline_tracker.app import evidence
 
     with state(ctx).app() as app:
-        made = evidence.anchor(app, tsq)
+        made = evidence.anchor(app, tsq, force)
     if as_json:
         fields = {"head_seq": made.head_seq, "head_hash": made.head_hash, "digest": made.digest}
         request = {"request": str(tsq)} if tsq is not None else {}

@@ -135,19 +135,21 @@ def _database_line(db: Any) -> str:
 
 def _ledger_lines(diag: Any) -> list[str]:
     from offline_tracker import render
+    from offline_tracker.app.doctor import LEDGER_KEYS
+    from offline_tracker.app.integrity import PROJECTION_KEYS
 
     v = diag.verification
     if v is None:
         error = diag.database.error if diag.database.readable else None
         return [t("doctor.chain_unchecked") + (f": {error}" if error else "")]
     lines = []
-    chain = [p for p in v.problems if p.key == "verify.entry"]
+    chain = [p for p in v.problems if p.key in LEDGER_KEYS]
     if chain:
         lines.append(t("doctor.chain_failed", count=len(chain)))
         lines += [f"    {render.message(p)}" for p in chain[:20]]
     else:
         lines.append(t("doctor.chain_ok", count=v.count, head=v.head_hash[:16]))
-    tables = [p for p in v.problems if p.key == "verify.projection"]
+    tables = [p for p in v.problems if p.key in PROJECTION_KEYS]
     if not chain:
         key = "doctor.tables_failed" if tables else "doctor.tables_ok"
         lines.append(t(key, count=len(tables)))

@@ -27,6 +27,7 @@ PackOut = Annotated[
     typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("help.opt.output_pack")),
 ]
 Voided = Annotated[bool, typer.Option("--include-voided", help=t("help.opt.export_voided"))]
+Force = Annotated[bool, typer.Option("--force", help=t("help.opt.export_force"))]
 
 
 def _language(ctx: typer.Context) -> None:
@@ -38,7 +39,7 @@ def _language(ctx: typer.Context) -> None:
         i18n.set_language(lang)
 
 
-def _write(chunks: Iterable[bytes], output: Path | None, count: int) -> None:
+def _write(chunks: Iterable[bytes], output: Path | None, count: int, force: bool) -> None:
     if output is None:
         sys.stdout.flush()
         for chunk in chunks:
@@ -47,8 +48,14 @@ def _write(chunks: Iterable[bytes], output: Path | None, count: int) -> None:
         return
     from offline_tracker.formats.pack import write_private
 
-    write_private(output, lambda out: out.writelines(chunks))
+    write_private(output, lambda out: out.writelines(chunks), overwrite=force)
     typer.echo(t("out.exported", count=count, path=output))
+
+
+def _warn_unsound(problems: tuple[str, ...]) -> None:
+    """An export of a ledger that failed verification (`--force`) says so on stderr too."""
+    if problems:
+        typer.echo(t("out.export_unsound", count=len(problems), first=problems[0]), err=True)
 
 
 def export_csv(
@@ -57,9 +64,10 @@ def export_csv(
     date_to: To = None,
     output: Output = None,
     include_voided: Voided = False,
+    force: Force = False,
 ) -> None:
     _language(ctx)
-    _export(ctx, "csv", date_from, date_to, output, include_voided)
+    _export(ctx, "csv", (date_from, date_to), output, include_voided, force)
 
 
 def export_json(
@@ -68,35 +76,42 @@ def export_json(
     date_to: To = None,
     output: Output = None,
     include_voided: Voided = False,
+    force: Force = False,
 ) -> None:
-    _export(ctx, "json", date_from, date_to, output, include_voided)
+    _export(ctx, "json", (date_from, date_to), output, include_voided, force)
 
 
 def _export(
     ctx: typer.Context,
     form: str,
-    date_from: str | None,
-    date_to: str | None,
+    period: tuple[str | None, str | None],
     output: Path | None,
     include_voided: bool,
+    force: bool,
 ) -> None:
     from offline_tracker.app import evidence
 
     with state(ctx).app() as app:
-        export = evidence.export_records(app, date_from, date_to, include_voided)
+        export = evidence.export_records(app, *period, include_voided, force)
+    _warn_unsound(export.unsound)
     chunks = evidence.csv_bytes(export) if form == "csv" else evidence.json_bytes(export)
-    _write(chunks, output, len(export.rows))
+    _write(chunks, output, len(export.rows), force)
 
 
 def export_evidence(
-    ctx: typer.Context, output: PackOut, date_from: From = None, date_to: To = None
+    ctx: typer.Context,
+    output: PackOut,
+    date_from: From = None,
+    date_to: To = None,
+    force: Force = False,
 ) -> None:
     from offline_tracker.app import evidence
     from offline_tracker.render.report import flag_text
 
     _language(ctx)
     with state(ctx).app() as app:
-        packed = evidence.build_pack(app, date_from, date_to, output, flag_text)
+        packed = evidence.build_pack(app, date_from, date_to, output, flag_text, force)
+    _warn_unsound(packed.unsound)
     typer.echo(
         t(
             "out.packed",

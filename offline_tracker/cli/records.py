@@ -20,6 +20,9 @@ def _input(**kw: Any) -> Any:
         kw[name] = kw[name].lower() if kw.get(name) else None
     kw["tags"] = tuple(kw.get("tags") or ())
     kw["attach"] = tuple(kw.get("attach") or ())
+    for path in kw["attach"]:
+        if path.is_symlink():  # the copy is of the file the link points to: say which
+            typer.echo(t("out.attach_symlink", path=path, target=path.resolve()), err=True)
     return RecordInput(**kw)
 
 

@@ -136,7 +136,7 @@ def _version_first(args: list[str]) -> bool:
 
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
-    from offline_tracker.domain.errors import Failure, InputError
+    from offline_tracker.domain.errors import Failure, InputError, Refusal
 
     args = hoist_globals(args)
     if not _version_first(args):
@@ -153,6 +153,8 @@ def run(args: list[str]) -> int:
         return fail(t("error.aborted"), 1)
     except InputError as exc:
         return fail(t(exc.message.key, **exc.message.params), 2)
+    except Refusal as exc:
+        return fail(t(exc.message.key, **exc.message.params), 1)
     except Failure as exc:
         return fail(str(exc), 1)
     except OSError as exc:

@@ -29,3 +29,11 @@ class InputError(ValueError):
 
 class Failure(Exception):
     """An operation that could not be done (exit code 1); the text says why and the way out."""
+
+
+class Refusal(Failure):
+    """A failed operation whose text is a message key (the CLI translates it); exit code 1."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.message = Message(key, params)

@@ -50,6 +50,9 @@ class HtmlInput:
     rows: Sequence[Row]
     head: Mapping[str, Any]
     describe: Callable[[Flag], str]
+    # The problems of a ledger that failed verification, exported anyway (`--force`): said on
+    # the first page, above everything else (issue 13).
+    unsound: Sequence[str] = ()
 
 
 def word(tr: Tr, key: str, raw: object) -> str:
@@ -296,6 +299,16 @@ def _integrity(page: HtmlInput, tr: Tr) -> str:
     return f"<p>{escape(tr('ev.integrity.text'))}</p>\n{pairs}"
 
 
+def _unsound(page: HtmlInput, tr: Tr) -> str:
+    if not page.unsound:
+        return ""
+    items = "".join(f"<li>{escape(p)}</li>" for p in page.unsound[:20])
+    text = escape(tr("ev.unsound", count=len(page.unsound)))
+    return (
+        f'\n<div class="notice" id="unsound"><p><strong>{text}</strong></p><ul>{items}</ul></div>'
+    )
+
+
 def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
     """The whole page; `tr(key, **params)` gives the labels in the report's language."""
     from offline_tracker import __version__
@@ -323,6 +336,7 @@ def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
         "terms": _terms(page, tr, lang),
         "rules": _rules(page, tr),
         "integrity": _integrity(page, tr),
+        "unsound": _unsound(page, tr),
     }
     template = Template((TEMPLATES / "report.html").read_text(encoding="utf-8"))
     return template.substitute({k: escape(v) for k, v in texts.items()}, **fragments)

@@ -7,14 +7,18 @@ import hashlib
 import io
 import json
 import os
+import stat
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from string import Template
 from typing import Any, BinaryIO, Final
 
+from offline_tracker.domain.errors import Refusal
 from offline_tracker.ledger.canonical import decode_body
 from offline_tracker.ledger.chain import entry_hash
 
@@ -30,19 +34,82 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_private(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write a file readable by the owner only, whole or not at all (temp file, then rename)."""
+def write_private(path: Path, write: Callable[[BinaryIO], object], overwrite: bool = False) -> None:
+    """Write a file readable by the owner only, whole or not at all (temp file, then rename).
+
+    The target must be a regular file or not exist yet (a symlink, FIFO, device or folder is
+    refused: `-o /dev/full` must not replace a device node), and an existing file is replaced
+    only with `overwrite`. Errors name `path`, never the temporary file; a temporary file that
+    an interrupted run left behind is removed first.
+    """
     path = path.expanduser()
+    _check_target(path, overwrite)
+    _remove_stale_parts(path)
     temp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     try:
+        fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w+b") as out:
             write(out)
             out.flush()
             os.fsync(out.fileno())
+        _check_target(path, overwrite)  # nothing took its place meanwhile
         os.replace(temp, path)
+    except OSError as exc:
+        raise Refusal("error.output_failed", path=str(path), reason=exc.strerror or exc) from exc
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _check_target(path: Path, overwrite: bool) -> None:
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise Refusal("error.output_failed", path=str(path), reason=exc.strerror or exc) from exc
+    if not stat.S_ISREG(found.st_mode):
+        raise Refusal(f"error.output_{_file_kind(found.st_mode)}", path=str(path))
+    if not overwrite:
+        raise Refusal("error.output_exists", path=str(path))
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISLNK, "symlink"),
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISFIFO, "fifo"),
+        (stat.S_ISCHR, "device"),
+        (stat.S_ISBLK, "device"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return name
+    return "other"
+
+
+def _remove_stale_parts(path: Path) -> None:
+    """`.NAME.<pid>.part` files of processes that no longer run (killed mid-write)."""
+    try:
+        leftovers = list(path.parent.glob(f".{glob_escape(path.name)}.*.part"))
+    except OSError:
+        return
+    for part in leftovers:
+        pid = part.name[len(path.name) + 2 : -len(".part")]
+        if pid.isdecimal() and not _running(int(pid)):
+            with suppress(OSError):
+                part.unlink()
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # an earlier run with this pid (recycled): it is not writing any more
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: leave its file alone
+    return True
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -90,9 +157,12 @@ def provenance_csv(entries: Sequence[EntryRow]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def readme(lang: str, manifest: Mapping[str, Any], timestamps: str = "") -> str:
-    """README.txt in `lang`; `timestamps`: the commands that check each token (app/timestamps)."""
+def readme(lang: str, manifest: Mapping[str, Any], timestamps: str = "", unsound: str = "") -> str:
+    """README.txt in `lang`; `timestamps`: the commands that check each token (app/timestamps);
+    `unsound`: the warning line of a pack made from a ledger that failed verification (its
+    first line)."""
     head, counts = manifest["chain_head"], manifest["counts"]
+    unsound = f"{unsound}\n\n" if unsound else ""
     text = (TEMPLATES / f"README.{lang}.txt").read_text(encoding="utf-8")
     return Template(text).safe_substitute(
         period_from=manifest["period"]["from"],
@@ -106,11 +176,16 @@ def readme(lang: str, manifest: Mapping[str, Any], timestamps: str = "") -> str:
         missing=counts["attachments_missing"],
         tool=manifest["tool"],
         timestamps=timestamps.rstrip("\n"),
+        unsound=unsound,
     )
 
 
 def write_pack(
-    out: Path, files: Sequence[tuple[str, bytes]], manifest: dict[str, Any], when: datetime
+    out: Path,
+    files: Sequence[tuple[str, bytes]],
+    manifest: dict[str, Any],
+    when: datetime,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Zip `files` with manifest.json (every file's SHA-256) and SHA256SUMS (for sha256sum -c)."""
     listed = sorted(files)
@@ -131,7 +206,7 @@ def write_pack(
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
 
-    write_private(out, write)
+    write_private(out, write, overwrite)
     return manifest
 
 

@@ -7,9 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from offline_tracker.domain.facts import RECORD_AMEND, RECORD_STOP, RECORD_VOID
 from offline_tracker.ledger.canonical import decode_body
 
 GENESIS = "0" * 64
+# Kinds whose `ref` column holds the record the entry is about (its data's "record").
+REF_KINDS = frozenset((RECORD_STOP, RECORD_AMEND, RECORD_VOID))
 
 
 def entry_hash(prev_hash: str, body: bytes) -> str:
@@ -29,6 +32,8 @@ class StoredEntry(NamedTuple):
     body: bytes
     prev_hash: str
     hash: str
+    recorded_at: str
+    ref: int | None
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,10 @@ class ChainReport:
         return not self.problems
 
 
-# A StoredEntry as a plain tuple: (seq, entry_id, kind, body, prev_hash, hash).
-EntryRow = tuple[int, str, str, bytes, str, str]
-# Called with (seq, kind, decoded fields) of each entry that passes.
-Visit = Callable[[int, str, dict[str, Any]], None]
+# A StoredEntry as a plain tuple: (seq, entry_id, kind, body, prev_hash, hash, recorded_at, ref).
+EntryRow = tuple[int, str, str, bytes, str, str, str, int | None]
+# Called with (seq, kind, decoded fields, body bytes) of each entry that passes.
+Visit = Callable[[int, str, dict[str, Any], bytes], None]
 
 
 def verify_chain(
@@ -73,7 +78,7 @@ def verify_chain(
     problems: list[ChainProblem] = []
     (prev, expected_seq), count = start, 0
     sha256 = hashlib.sha256
-    for seq, entry_id, kind, body, prev_hash, digest in entries:
+    for seq, entry_id, kind, body, prev_hash, digest, recorded_at, ref in entries:
         count += 1
         # The common case in one test; the problems are worked out only when it fails.
         linked = (
@@ -87,18 +92,30 @@ def verify_chain(
         except ValueError:
             found.append(ChainProblem(seq, "not_canonical", "body is not canonical JSON"))
         else:
+            # Every column is the body's or derived from it: `ot show` and packs read them.
             if (
                 fields.get("seq") != seq
                 or fields.get("id") != entry_id
                 or fields.get("kind") != kind
+                or fields.get("at") != recorded_at
+                or ((ref is not None or kind in REF_KINDS) and ref != expected_ref(kind, fields))
             ):
                 found.append(ChainProblem(seq, "column_mismatch", "columns disagree with the body"))
             elif visit is not None and not found:
-                visit(seq, kind, fields)
+                visit(seq, kind, fields, body)
         if found:
             problems.extend(found)
         prev, expected_seq = digest, seq + 1
     return ChainReport(count=count, head_hash=prev, problems=tuple(problems))
+
+
+def expected_ref(kind: str, fields: dict[str, Any]) -> Any:
+    """What the `ref` column of an entry with these fields must hold (None: nothing)."""
+    data = fields.get("data")
+    if kind not in REF_KINDS or not isinstance(data, dict):
+        return None
+    record = data.get("record")
+    return record if type(record) is int else None
 
 
 def _link_problems(

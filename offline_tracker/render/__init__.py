@@ -14,7 +14,6 @@ from offline_tracker.domain.records import Record
 from offline_tracker.formats.records import local_iso, minutes, record_to_dict
 from offline_tracker.i18n import language, t
 
-
 # A record's history: (seq, recorded_at, kind, data, hash, clock) per entry (`ot show`).
 History = list[tuple[int, str, str, dict[str, Any], str, str | None]]
 

@@ -39,7 +39,7 @@ def append_many(tx: Tx, entries: Sequence[Entry], stamp: Stamp | str) -> list[le
     if tx.dialect == "postgresql":
         # Writers queue here, so the chain stays one line (as in ledger.append).
         tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
-    seq, prev = ledger.head(tx)
+    seq, prev = ledger.checked_head(tx)
     fast = _fast_agrees(seq + 1, stamp, entries[0])
     entry_ids = uuid4_texts(os.urandom(16 * len(entries)))
     rows: list[dict[str, Any]] = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from offline_tracker.domain.errors import InputError
 
@@ -42,7 +43,7 @@ class EvidenceStore:
             raise InputError("error.attachment", path=str(source), reason=exc.strerror) from exc
 
         def copy(handle: Any) -> None:
-            with source.open("rb") as src:
+            with _open_regular(source) as src:
                 for block in iter(lambda: src.read(_BLOCK), b""):
                     handle.write(block)
 
@@ -77,9 +78,30 @@ class EvidenceStore:
             tmp.unlink(missing_ok=True)
 
 
+class NotAFile(InputError):
+    """An attachment that is a FIFO, a device or a folder: refused at once, never read."""
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading, refused unless it is a regular file (after links).
+
+    Opened without blocking, then checked on the open descriptor: a FIFO would otherwise make
+    the command wait forever for a writer, a device read without end (`/dev/zero`).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFile("error.attachment_not_file", path=str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _digest(path: Path) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
+    with _open_regular(path) as handle:
         for block in iter(lambda: handle.read(_BLOCK), b""):
             digest.update(block)
             size += len(block)

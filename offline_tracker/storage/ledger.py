@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from offline_tracker.domain import facts
+from offline_tracker.domain.errors import Refusal
 from offline_tracker.ledger.canonical import Stamp, as_stamp, canonical_text, entry_body
-from offline_tracker.ledger.chain import GENESIS, EntryRow, StoredEntry, entry_hash
+from offline_tracker.ledger.chain import GENESIS, EntryRow, StoredEntry, entry_hash, verify_chain
 from offline_tracker.storage import queries
-from offline_tracker.storage.db import Tx
+from offline_tracker.storage.db import StorageError, Tx
 
 # Projection tables with one row per fact, keyed by the entry's sequence number.
 _SIMPLE_PROJECTIONS = {
@@ -20,6 +21,11 @@ _SIMPLE_PROJECTIONS = {
     facts.CALENDAR_SET: ("calendar_days", "day", "date"),
     facts.COMP_TIME: ("comp_time", "day", "date"),
     facts.CALENDAR_IMPORT: ("official_calendars", "year", "year"),
+}
+# The columns of each fact projection, in the order `fact_row` gives them (`ot verify`).
+FACT_COLUMNS = {
+    **{table: ("seq", column, "data") for table, column, _ in _SIMPLE_PROJECTIONS.values()},
+    "anchors": ("seq", "head_seq", "head_hash"),
 }
 PROJECTION_TABLES = (
     "records",
@@ -29,6 +35,10 @@ PROJECTION_TABLES = (
     "comp_time",
     "anchors",
 )
+
+
+class HeadRefused(Refusal, StorageError):
+    """The entry a write would chain to does not verify: nothing is written."""
 
 
 class Appended(NamedTuple):
@@ -51,6 +61,36 @@ def head(tx: Tx) -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
+def checked_head(tx: Tx) -> tuple[int, str]:
+    """`head`, refused when that entry does not verify on its own (its hash, body and columns).
+
+    A write chains to the head: one that no longer verifies (edited behind the program's back)
+    must not get a valid-looking successor. Only the head is checked (cheap); `ot verify` and
+    `ot doctor` check the rest.
+    """
+    row = tx.one(
+        "SELECT seq, entry_id, kind, body, prev_hash, hash, recorded_at, ref FROM ledger "
+        "ORDER BY seq DESC LIMIT 1"
+    )
+    if row is None:
+        return 0, GENESIS
+    seq, entry_id, kind, body, prev_hash, digest, recorded_at, ref = row
+    entry = (
+        int(seq),
+        entry_id,
+        kind,
+        str(body).encode("utf-8"),
+        prev_hash,
+        digest,
+        recorded_at,
+        ref,
+    )
+    report = verify_chain([entry], start=(str(prev_hash), int(seq)))
+    if not report.ok:
+        raise HeadRefused("error.head_unsound", seq=seq, code=report.problems[0].code)
+    return int(seq), str(digest)
+
+
 def append(
     tx: Tx, kind: str, data: dict[str, Any], stamp: Stamp | str, ref: int | None = None
 ) -> Appended:
@@ -59,7 +99,7 @@ def append(
     if tx.dialect == "postgresql":
         # Writers queue here, so the chain stays one line (SQLite's BEGIN IMMEDIATE does this).
         tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
-    last_seq, prev = head(tx)
+    last_seq, prev = checked_head(tx)
     seq, entry_id = last_seq + 1, str(uuid.uuid4())
     body = entry_body(seq, entry_id, stamp, kind, data)
     digest = entry_hash(prev, body)
@@ -109,8 +149,8 @@ def record_row(
     return {
         "id": record_id,
         "type": merged["type"],
-        "start": _epoch(merged["start"]),
-        "end": _epoch(merged["end"]) if merged.get("end") else None,
+        "start": epoch(merged["start"]),
+        "end": epoch(merged["end"]) if merged.get("end") else None,
         "voided": bool(merged.get("voided", False)),
         "source_id": merged.get("source_id"),
         "last_seq": seq,
@@ -118,20 +158,28 @@ def record_row(
     }
 
 
+def fact_row(seq: int, kind: str, data: dict[str, Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """The table and row (in FACT_COLUMNS order) that a fact other than a record's projects to."""
+    if kind in _SIMPLE_PROJECTIONS:
+        table, _, key = _SIMPLE_PROJECTIONS[kind]
+        return table, (seq, data.get(key), dumps(data))
+    if kind == facts.ANCHOR:
+        return "anchors", (seq, data["head_seq"], data["head_hash"])
+    return None
+
+
 def project(tx: Tx, seq: int, kind: str, data: dict[str, Any]) -> None:
     """Apply one fact to the projection tables (the same code serves writes and rebuilds)."""
     if kind in facts.RECORD_KINDS:
         _project_record(tx, seq, kind, data)
-    elif kind in _SIMPLE_PROJECTIONS:
-        table, column, key = _SIMPLE_PROJECTIONS[kind]
+        return
+    row = fact_row(seq, kind, data)
+    if row is not None:
+        table, values = row
+        columns = FACT_COLUMNS[table]
         tx.execute(
-            f"INSERT INTO {table} (seq, {column}, data) VALUES (:seq, :key, :data)",
-            {"seq": seq, "key": data.get(key), "data": dumps(data)},
-        )
-    elif kind == facts.ANCHOR:
-        tx.execute(
-            "INSERT INTO anchors (seq, head_seq, head_hash) VALUES (:seq, :hs, :hh)",
-            {"seq": seq, "hs": data["head_seq"], "hh": data["head_hash"]},
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES (:v0, :v1, :v2)",
+            {f"v{n}": value for n, value in enumerate(values)},
         )
 
 
@@ -162,9 +210,12 @@ def _widen_max_span(tx: Tx, span: int) -> None:
         queries.set_meta(tx, queries.MAX_SPAN, str(span))
 
 
-def _epoch(text: str) -> int:
-    # The instant facts.parse_utc reads from the canonical 2025-10-01T13:30:00Z, through
-    # fromisoformat (in C): strptime alone would be a tenth of a large import.
+def epoch(text: str) -> int:
+    """POSIX seconds of a stored instant (the `start_utc`/`end_utc` columns; `ot verify`).
+
+    The instant facts.parse_utc reads from the canonical 2025-10-01T13:30:00Z, through
+    fromisoformat (in C): strptime alone would be a tenth of a large import.
+    """
     return int(datetime.fromisoformat(text).timestamp())
 
 
@@ -185,8 +236,8 @@ def entry_rows(
         # The cursor streams; CAST gives the UTF-8 bytes that were hashed without a decode.
         return iter(
             tx.execute(
-                "SELECT seq, entry_id, kind, CAST(body AS BLOB), prev_hash, hash FROM ledger "
-                "ORDER BY seq LIMIT :limit OFFSET :offset",
+                "SELECT seq, entry_id, kind, CAST(body AS BLOB), prev_hash, hash, recorded_at, ref "
+                "FROM ledger ORDER BY seq LIMIT :limit OFFSET :offset",
                 {"limit": -1 if limit is None else limit, "offset": offset},
             )
         )
@@ -210,12 +261,12 @@ def _batched_entries(tx: Tx, batch: int) -> Iterator[EntryRow]:
     after = 0
     while True:
         rows = tx.all(
-            "SELECT seq, entry_id, kind, body, prev_hash, hash FROM ledger "
+            "SELECT seq, entry_id, kind, body, prev_hash, hash, recorded_at, ref FROM ledger "
             "WHERE seq > :after ORDER BY seq LIMIT :n",
             {"after": after, "n": batch},
         )
-        for seq, entry_id, kind, body, prev_hash, digest in rows:
-            yield int(seq), entry_id, kind, body.encode("utf-8"), prev_hash, digest
+        for seq, entry_id, kind, body, prev_hash, digest, at, ref in rows:
+            yield int(seq), entry_id, kind, body.encode("utf-8"), prev_hash, digest, at, ref
         if len(rows) < batch:
             return
         after = int(rows[-1][0])
@@ -225,7 +276,7 @@ def rebuild(tx: Tx) -> int:
     """Empty the projections and replay every entry into them; returns the entries replayed."""
     for table in PROJECTION_TABLES:
         tx.execute(f"DELETE FROM {table}")
-    tx.execute("DELETE FROM meta WHERE key = :key", {"key": queries.MAX_SPAN})
+    tx.execute("DELETE FROM meta")  # every meta value is derived from the ledger (ot verify)
     count = 0
     for entry in iter_entries(tx):
         fields = json.loads(entry.body)

@@ -135,38 +135,55 @@ def _in_lists(values: Sequence[Any], size: int = 500) -> Iterator[tuple[str, dic
         yield ", ".join(f":{name}" for name in names), names
 
 
+# The `records` columns `ot verify` compares with a replay, after the id and the payload.
+RECORD_CHECKED = "last_seq, type, start_utc, end_utc, voided, source_id"
+StoredRecord = tuple[int, bytes, int, str, int, int | None, Any, str | None]
+
+
 def record_payloads(
     tx: Tx, at_least: int | None = None, below: int | None = None, batch: int = 5000
-) -> Iterator[tuple[int, bytes, int]]:
-    """(id, stored payload as UTF-8 JSON, last_seq) of the records with ids in [at_least, below),
-    in id order, streamed."""
+) -> Iterator[StoredRecord]:
+    """(id, stored payload as UTF-8 JSON, then the RECORD_CHECKED columns) of the records with
+    ids in [at_least, below), in id order, streamed."""
     low, high = -(2**63) if at_least is None else at_least, 2**63 - 1 if below is None else below
     if tx.dialect == "sqlite":
         yield from tx.execute(
-            "SELECT id, CAST(data AS BLOB), last_seq FROM records "
+            f"SELECT id, CAST(data AS BLOB), {RECORD_CHECKED} FROM records "
             "WHERE id >= :low AND id < :high ORDER BY id",
             {"low": low, "high": high},
         )
         return
     while True:  # servers' drivers buffer a whole result: keyset pages
         rows = tx.all(
-            "SELECT id, data, last_seq FROM records WHERE id >= :low AND id < :high "
+            f"SELECT id, data, {RECORD_CHECKED} FROM records WHERE id >= :low AND id < :high "
             "ORDER BY id LIMIT :n",
             {"low": low, "high": high, "n": batch},
         )
-        for record_id, text, last_seq in rows:
-            yield int(record_id), str(text).encode("utf-8"), int(last_seq)
+        yield from map(_stored_record, rows)
         if len(rows) < batch:
             return
         low = int(rows[-1][0]) + 1
 
 
-def record_payloads_of(tx: Tx, ids: list[int]) -> Iterator[tuple[int, bytes, int]]:
+def _stored_record(row: tuple[Any, ...]) -> StoredRecord:
+    record_id, text, *columns = row
+    return (int(record_id), str(text).encode("utf-8"), *columns)
+
+
+def record_payloads_of(tx: Tx, ids: list[int]) -> Iterator[StoredRecord]:
     """record_payloads for the records `ids` (those that exist)."""
     for marks, names in _in_lists(ids):
-        rows = tx.all(f"SELECT id, data, last_seq FROM records WHERE id IN ({marks})", names)
-        for record_id, text, last_seq in rows:
-            yield int(record_id), str(text).encode("utf-8"), int(last_seq)
+        sql = f"SELECT id, data, {RECORD_CHECKED} FROM records WHERE id IN ({marks})"
+        yield from map(_stored_record, tx.all(sql, names))
+
+
+def projection_rows(tx: Tx, table: str, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Every row of a fact projection (`storage.ledger.FACT_COLUMNS`), by seq."""
+    return tx.all(f"SELECT {', '.join(columns)} FROM {table} ORDER BY seq")
+
+
+def meta_rows(tx: Tx) -> dict[str, str]:
+    return {str(k): str(v) for k, v in tx.all("SELECT key, value FROM meta")}
 
 
 def all_records(tx: Tx) -> dict[int, dict[str, Any]]:

@@ -28,7 +28,7 @@ def logged(ledger: Ot) -> Ot:
 
 def _request(ot: Ot, lang: str = "en") -> tuple[Path, str]:
     """`ot anchor --tsq`: the request file and the anchored head hash."""
-    path = ot.db.parent / "request.tsq"
+    path = ot.db.parent / f"request-{len(list(ot.db.parent.glob('request*.tsq')))}.tsq"
     result = ot("anchor", "--tsq", str(path), lang=lang)
     assert result.code == 0, result.err
     head = _entries(ot)[-1]["data"]["head_hash"]
@@ -76,7 +76,7 @@ def test_the_request_output_says_how_to_send_it_in_both_languages(logged: Ot) ->
     out = logged("anchor", "--tsq", str(path)).out
     assert f"--data-binary @{path} URL -o reply.tsr" in out
     assert "application/timestamp-query" in out and "ot anchor attach reply.tsr" in out
-    out = logged("anchor", "--tsq", str(path), lang="zh").out
+    out = logged("anchor", "--tsq", str(path), "--force", lang="zh").out
     assert "时间戳请求" in out and "ot anchor attach reply.tsr" in out
 
 
@@ -195,6 +195,8 @@ def _rewrite(ot: Ot, seq: int, old: str, new: str) -> None:
     """A careful forger: change entry `seq`, re-hash everything after it, and make every anchor
     and token entry name the new hashes, so that the chain and the anchors all verify."""
     conn = sqlite3.connect(ot.db)
+    trigger = "SELECT sql FROM sqlite_master WHERE name = 'ledger_no_update'"
+    (guard,) = conn.execute(trigger).fetchone()
     conn.execute("DROP TRIGGER ledger_no_update")
     rows = conn.execute("SELECT seq, entry_id, recorded_at, kind, body FROM ledger ORDER BY seq")
     prev, hashes = GENESIS, {}
@@ -212,6 +214,7 @@ def _rewrite(ot: Ot, seq: int, old: str, new: str) -> None:
             (raw.decode(), prev, digest, number),
         )
         prev, hashes[number] = digest, digest
+    conn.execute(guard)  # and puts the append-only trigger back (verify compares the schema)
     conn.commit()
     conn.close()
 
@@ -313,7 +316,7 @@ def test_a_forged_token_entry_is_a_problem_not_a_crash(logged: Ot, tsa: Authorit
     ]
     assert logged("anchor", "list").code == 0
     out = logged.db.parent / "pack.zip"
-    assert logged("export", "evidence", "-o", str(out)).code == 0
+    assert logged("export", "evidence", "-o", str(out), "--force").code == 0
     result = logged("verify", str(out))
     assert result.code == 1 and "token entry 6: the entry does not hold" in result.out
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from offline_tracker.domain.errors import Refusal
 from offline_tracker.formats import pack
 from offline_tracker.ledger.canonical import entry_body
 from offline_tracker.ledger.chain import GENESIS, entry_hash
@@ -187,6 +188,7 @@ def test_write_private_leaves_nothing_on_failure(tmp_path: Path) -> None:
     def broken(out: object) -> None:
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(Refusal) as caught:
         pack.write_private(target, broken)
+    assert caught.value.message.params["path"] == str(target)  # the user's name, not the .part
     assert list(tmp_path.iterdir()) == []

@@ -21,7 +21,8 @@ DOC = (HERE.parent.parent / "docs" / "ledger-format.md").read_text(encoding="utf
 def _stored() -> list[StoredEntry]:
     return [
         StoredEntry(
-            v["seq"], v["id"], v["kind"], v["body"].encode("utf-8"), v["prev_hash"], v["hash"]
+            *(v["seq"], v["id"], v["kind"], v["body"].encode("utf-8"), v["prev_hash"], v["hash"]),
+            *(v["at"], v["data"].get("record") if v["kind"] != "record.add" else None),
         )
         for v in VECTORS
     ]

@@ -64,14 +64,19 @@ class BackendOt(Ot):
             *args, lang=lang, env={"XDG_DATA_HOME": str(self.home), **(env or {})}
         )
 
-    def sql(self, *statements: str) -> None:
-        """Run SQL on the ledger behind the program's back, append-only triggers removed."""
+    def sql(self, *statements: str, put_back: bool = True) -> None:
+        """Run SQL on the ledger behind the program's back, append-only triggers removed and,
+        with `put_back`, created again as they were (a missing one is a finding of its own)."""
         if self.backend == "sqlite":
             conn = sqlite3.connect(self.db)
-            conn.execute("DROP TRIGGER IF EXISTS ledger_no_update")
-            conn.execute("DROP TRIGGER IF EXISTS ledger_no_delete")
+            triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            created = triggers.fetchall()
+            for name, _ in created:
+                conn.execute(f"DROP TRIGGER {name}")
             for statement in statements:
                 conn.execute(statement)
+            for _, create in created if put_back else ():
+                conn.execute(create)
             conn.commit()
             conn.close()
             return
@@ -79,9 +84,13 @@ class BackendOt(Ot):
 
         engine = create_engine(str(self.db))
         with engine.begin() as conn:
-            conn.execute(text("DROP TRIGGER IF EXISTS ledger_no_update ON ledger"))
+            conn.execute(text("ALTER TABLE ledger DISABLE TRIGGER ledger_no_update"))
             for statement in statements:
                 conn.execute(text(statement))
+            if put_back:
+                conn.execute(text("ALTER TABLE ledger ENABLE TRIGGER ledger_no_update"))
+            else:
+                conn.execute(text("DROP TRIGGER ledger_no_update ON ledger"))
         engine.dispose()
 
 

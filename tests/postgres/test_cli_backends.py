@@ -126,3 +126,64 @@ def test_time_stamp_tokens(any_ledger: BackendOt, tsa: Any, tmp_path: Path) -> N
         len(problems) == 1
         and "the first is entry 6, recorded at 2099-01-05T01:30:00Z" in problems[0]
     )
+
+
+def test_the_schema_snapshot_is_what_the_migrations_create(any_ledger: BackendOt) -> None:
+    """storage/expected_schema.json against a database the migrations just made (issue 13)."""
+    from offline_tracker.storage import schema_check
+    from offline_tracker.storage.db import open_database
+
+    db = open_database(str(any_ledger.db))
+    with db.read() as tx:
+        assert schema_check.describe(tx) == schema_check.expected(tx.dialect)
+        assert schema_check.problems(tx) == []
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        ("SELECT 1", "schema: trigger ledger_no_update is missing"),
+        (
+            "CREATE VIEW everything AS SELECT * FROM records",
+            "schema: view everything is not one the migrations create",
+        ),
+        (
+            "CREATE TABLE notes (x TEXT)",
+            "schema: table notes is not one the migrations create",
+        ),
+    ],
+)
+def test_schema_changes_are_found(any_ledger: BackendOt, statement: str, problem: str) -> None:
+    _log(any_ledger, "task 0", "2025-10-07 21:00")
+    any_ledger.sql(statement, put_back=statement != "SELECT 1")
+    problems = any_ledger("verify", "--json").json()["problems"]
+    assert any(p.startswith(problem) for p in problems), problems
+
+
+def test_a_disabled_or_emptied_trigger_function_is_found(pg_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    ot = BackendOt(pg_url, tmp_path / "home")
+    ot.init()
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE ledger DISABLE TRIGGER ledger_no_update"))
+    problems = ot("verify", "--json").json()["problems"]
+    assert problems == ["schema: trigger ledger_no_update differs from what the migrations create"]
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE ledger ENABLE TRIGGER ledger_no_update"))
+        conn.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger AS $$ "
+                "BEGIN RETURN NULL; END $$ LANGUAGE plpgsql"
+            )
+        )
+        conn.execute(text("CREATE RULE quiet AS ON INSERT TO records DO INSTEAD NOTHING"))
+    engine.dispose()
+    problems = ot("verify", "--json").json()["problems"]
+    assert "schema: trigger ledger_no_update differs from what the migrations create" in problems
+    assert (
+        "schema: rule quiet is not one the migrations create (added behind the program's back)"
+        in problems
+    )
