@@ -85,14 +85,47 @@ COMMAND_MODULES = (
 )
 
 
-def _register() -> None:
-    """Attach the command modules once (they import this module for `app` and `state`)."""
-    if app.registered_commands:
-        return
+# The module that registers each top-level command: `ot log ...` imports and builds only
+# `records` (a third of the start-up went into building every command). Kept equal to what the
+# modules register by tests/cli/test_lazy_commands.py.
+COMMAND_HOMES = {
+    **dict.fromkeys(("log", "start", "stop", "status", "add", "list"), "records"),
+    **dict.fromkeys(("amend", "void", "show"), "records"),
+    **dict.fromkeys(("contract", "calendar", "comp-time"), "terms"),
+    "report": "report",
+    **dict.fromkeys(("init", "verify", "db"), "ledger_cmds"),
+    "doctor": "doctor",
+    "import": "imports",
+    **dict.fromkeys(("export", "anchor", "backup", "restore"), "evidence"),
+}
+_registered: list[str] = []
+
+
+def _register(command: str | None = None) -> None:
+    """Attach the command modules (they import this module for `app` and `state`): the one that
+    has `command`, or every one (for help, completion, an unknown command)."""
     import importlib
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"offline_tracker.cli.{name}").register(app)
+    home = COMMAND_HOMES.get(command or "")
+    for name in (home,) if home else COMMAND_MODULES:
+        if name not in _registered:
+            importlib.import_module(f"offline_tracker.cli.{name}").register(app)
+            _registered.append(name)
+
+
+def _command_word(args: list[str]) -> str | None:
+    """The command of a command line whose global options were hoisted to the front."""
+    word = _first_after_globals(args)
+    if word is None or word.startswith("-") or os.environ.get("_OT_COMPLETE"):
+        return None
+    return word
+
+
+def _first_after_globals(args: list[str]) -> str | None:
+    i = 0
+    while i < len(args) and args[i].split("=", 1)[0] in GLOBAL_OPTIONS:
+        i += 1 if "=" in args[i] else 2
+    return args[i] if i < len(args) else None
 
 
 def fail(text: str, code: int) -> int:
@@ -128,10 +161,7 @@ def hoist_globals(args: list[str]) -> list[str]:
 def _version_first(args: list[str]) -> bool:
     """`ot [--db X] --version` prints and exits before any command is parsed: the command modules
     need not be imported nor their options built (a fifth of its start-up, issue 7)."""
-    i = 0
-    while i < len(args) and args[i].split("=", 1)[0] in GLOBAL_OPTIONS:
-        i += 1 if "=" in args[i] else 2
-    return i < len(args) and args[i] == "--version"
+    return _first_after_globals(args) == "--version"
 
 
 def run(args: list[str]) -> int:
@@ -140,7 +170,7 @@ def run(args: list[str]) -> int:
 
     args = hoist_globals(args)
     if not _version_first(args):
-        _register()
+        _register(_command_word(args))
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)
