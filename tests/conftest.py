@@ -101,3 +101,10 @@ def ledger(ot: Ot) -> Ot:
     """An initialised ledger."""
     ot.init()
     return ot
+
+
+def said(problem: Any) -> str:
+    """An importer's problem as the user reads it (English)."""
+    from offline_tracker.render import message
+
+    return message(problem.message)

@@ -16,7 +16,9 @@ from offline_tracker.i18n import language, t
 
 
 def message(msg: Message) -> str:
-    return t(msg.key, **msg.params)
+    """A message in the current language; a message among its values is put in it first."""
+    params = {k: message(v) if isinstance(v, Message) else v for k, v in msg.params.items()}
+    return t(msg.key, **params)
 
 
 def hm(seconds: float) -> str:
