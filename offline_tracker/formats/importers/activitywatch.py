@@ -24,6 +24,7 @@ from offline_tracker.formats.importers.base import (
     dedupe,
     to_utc,
 )
+from offline_tracker.formats.importers.datetimes import aware_iso
 from offline_tracker.formats.importers.watson import load_json
 
 ACCEPTED = 'an ActivityWatch export (JSON {"buckets": {...}}, from Raw Data > Export all buckets)'
@@ -58,15 +59,7 @@ class Piece(NamedTuple):
 
 
 def _instant(value: object) -> datetime:
-    if not isinstance(value, str):
-        raise RowError("row.aw_timestamp", value=value)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise RowError("row.aw_timestamp", value=value) from None
-    if moment.tzinfo is None:
-        raise RowError("row.aw_zone", value=value)
-    return moment
+    return aware_iso(value, "row.aw_timestamp", "row.aw_zone")
 
 
 def _span(event: object) -> tuple[datetime, datetime, dict[str, object]]:

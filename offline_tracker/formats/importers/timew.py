@@ -13,22 +13,14 @@ from offline_tracker.formats.importers.base import (
     dedupe,
     to_utc,
 )
+from offline_tracker.formats.importers.datetimes import aware_iso
 from offline_tracker.formats.importers.watson import load_json_list
 
 ACCEPTED = 'the output of `timew export` (a JSON list of {"start": "20251001T150000Z", ...})'
 
 
 def _instant(value: object) -> datetime:
-    # timew writes UTC in ISO 8601 basic form (20251001T150000Z), which fromisoformat reads
-    # since Python 3.11, in C: strptime would be 20x slower.
-    if not isinstance(value, str):
-        raise RowError("row.timew_time", value=value)
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        raise RowError("row.timew_time", value=value) from None
-    if instant.tzinfo is None:
-        raise RowError("row.timew_zone", value=value)
+    instant = aware_iso(value, "row.timew_time", "row.timew_zone")
     return instant if instant.tzinfo is UTC and not instant.microsecond else to_utc(instant)
 
 
