@@ -125,3 +125,10 @@ def other_tsa(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     need_openssl()
     return Authority.make(tmp_path_factory.mktemp("tsa") / "other", "Other", "ec", True)
+
+
+def said(problem: Any) -> str:
+    """An importer's problem as the user reads it (English)."""
+    from offline_tracker.render import message
+
+    return message(problem.message)

@@ -14,7 +14,9 @@ from offline_tracker.i18n import catalog, detect_language, t
 PACKAGE = Path(__file__).resolve().parent.parent / "offline_tracker"
 KEY = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 # Calls whose first string argument is a message key.
-KEYED_CALLS = {"t", "InputError", "NotFound", "Message", "Failure"}
+KEYED_CALLS = {"t", "InputError", "NotFound", "Message", "Failure", "Skip"}
+# Calls whose second argument is a message key (after a line number): importers' problems.
+SECOND_KEYED = {"row", "skip"}
 
 
 def _fields(text: str) -> set[str]:
@@ -35,7 +37,7 @@ def _keys_used() -> set[tuple[str, str]]:
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            first = node.args[0]
+            first = node.args[1] if name in SECOND_KEYED and len(node.args) > 1 else node.args[0]
             keyed = name in KEYED_CALLS or (name or "").endswith("Error")
             literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
             if keyed and literal and KEY.match(first.value):

@@ -150,9 +150,7 @@ def _report(
 
 # -- screening and planning -----------------------------------------------------------------------
 def _parsed(problem: importers.Problem) -> Issue:
-    return Issue(
-        problem.line, problem.severity, Message("import.problem", {"text": problem.message})
-    )
+    return Issue(problem.line, problem.severity, problem.message)
 
 
 def _screen(

@@ -19,7 +19,9 @@ History = list[tuple[int, str, str, dict[str, Any], str, str | None]]
 
 
 def message(msg: Message) -> str:
-    return t(msg.key, **msg.params)
+    """A message in the current language; a message among its values is put in it first."""
+    params = {k: message(v) if isinstance(v, Message) else v for k, v in msg.params.items()}
+    return t(msg.key, **params)
 
 
 def hm(seconds: float) -> str:

@@ -473,3 +473,18 @@ def test_progress_bar_only_on_a_terminal_and_for_big_inputs(
     with imports._Bar(enabled=False) as bar:  # --json
         bar(10, 5000)
         assert bar.progress is None
+
+
+def test_row_problems_are_in_the_users_language(later: Ot, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "时间,内容\n昨天晚上,x\n2025-10-01 21:00,y\n2025-10-01 21:00,y\n", encoding="utf-8"
+    )
+    result = _import(later, "csv", path, "--map", "time=时间,text=内容", "--json", lang="zh")
+    problems = [p["message"] for p in result.json()["problems"]]
+    assert (
+        problems[0].startswith("time：无法读取 '昨天晚上'；可用格式") and "line" not in problems[0]
+    )
+    assert problems[1] == "与第 3 行重复（来源 ID 相同）"
+    english = _import(later, "csv", path, "--map", "time=时间,text=内容", "--json", "--dry-run")
+    assert english.json()["problems"][1]["message"] == "duplicate of line 3 (same source id)"

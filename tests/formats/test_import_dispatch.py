@@ -19,6 +19,7 @@ from offline_tracker.formats.importers import (
     parse_data,
     parse_mapping,
 )
+from tests.conftest import said
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = [
@@ -63,7 +64,7 @@ def test_every_sample_gives_sound_records_and_reimports_identically(
         ):
             assert value is None or value in vocabulary
     for problem in result.problems:
-        assert problem.severity in ("error", "skipped") and problem.message
+        assert problem.severity in ("error", "skipped") and said(problem)
 
 
 def test_sources() -> None:
@@ -103,7 +104,7 @@ def test_bad_options_and_paths_are_one_clear_error(call, message: str) -> None: 
 def test_mail_from_bytes() -> None:
     data = (DATA / "sent.mbox").read_bytes()
     result = parse_data("mail", data, ImportOptions(me=("wang.wu@example.com",)), "sent.mbox")
-    assert len(result.records) == 1 and "sent.mbox line 12" in result.problems[0].message
+    assert len(result.records) == 1 and "sent.mbox line 12" in said(result.problems[0])
 
 
 FORBIDDEN = (

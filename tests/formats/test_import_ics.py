@@ -10,6 +10,7 @@ import pytest
 from offline_tracker.formats.importers import ImportFormatError, ImportOptions, parse
 from offline_tracker.formats.importers.icalparse import parse_duration, parse_line, unescape
 from offline_tracker.formats.importers.ics import parse_ics
+from tests.conftest import said
 
 DATA = Path(__file__).parent / "data"
 WINDOW = ImportOptions(
@@ -61,7 +62,7 @@ def test_sample_calendar() -> None:
     assert all(r.kind == "meeting" and r.type == "session" for r in result.records)
     assert result.records[2].counterpart == "Li, Manager <li.manager@example.com>"
     assert [(p.line, p.severity) for p in result.problems] == [(37, "skipped"), (60, "skipped")]
-    assert "all-day" in result.problems[0].message and "国庆节" in result.problems[0].message
+    assert "all-day" in said(result.problems[0]) and "国庆节" in said(result.problems[0])
 
 
 def test_window_bounds_instances() -> None:
@@ -78,7 +79,7 @@ def test_forever_rule_needs_a_window() -> None:
     data = ics(*event("DTSTART:20251001T120000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY"))
     result = parse_ics(data, ImportOptions())
     assert result.records == ()
-    assert result.problems[0].severity == "skipped" and "window" in result.problems[0].message
+    assert result.problems[0].severity == "skipped" and "window" in said(result.problems[0])
     windowed = ImportOptions(window_to=datetime(2025, 10, 4, tzinfo=UTC))
     assert len(parse_ics(data, windowed).records) == 3
 
@@ -128,7 +129,7 @@ def test_declined_cancelled_and_point_events() -> None:
     result = parse_ics(data, ImportOptions(me=("wang.wu@example.com",)))
     (point,) = result.records
     assert point.type == "event" and point.end == at("2025-10-02 12:05")
-    assert "declined" in result.problems[0].message
+    assert "declined" in said(result.problems[0])
 
 
 def test_missing_uid_gets_a_stable_hash_id() -> None:

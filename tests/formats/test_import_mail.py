@@ -11,6 +11,7 @@ import pytest
 
 from offline_tracker.formats.importers import ImportFormatError, ImportOptions, parse
 from offline_tracker.formats.importers.mail import messages_in_bytes, parse_messages, split_mbox
+from tests.conftest import said
 
 DATA = Path(__file__).parent / "data"
 ME = ImportOptions(zone="Asia/Shanghai", me=("WANG.WU@example.com",))
@@ -50,7 +51,7 @@ def test_mbox_three_messages_one_broken_across_us_dst_change() -> None:
     assert received.counterpart == "张经理 <zhang.manager@corp.example.cn>"
     (problem,) = result.problems
     assert problem.line == 2 and problem.severity == "error"
-    assert "Date" in problem.message and "line 12" in problem.message
+    assert "Date" in said(problem) and "line 12" in said(problem)
 
 
 def test_mbox_keeps_body_from_lines_and_raw_bytes() -> None:
@@ -161,7 +162,7 @@ def test_dates_without_a_zone_are_local_with_a_note(date: str, start: str, noted
     (rec,) = result.records
     assert rec.start == at(start)
     notes = [p for p in result.problems if p.severity == "note"]
-    assert len(notes) == noted and (not noted or "Asia/Shanghai" in notes[0].message)
+    assert len(notes) == noted and (not noted or "Asia/Shanghai" in said(notes[0]))
 
 
 def test_an_unreadable_date_is_still_a_problem() -> None:

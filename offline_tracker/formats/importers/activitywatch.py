@@ -20,9 +20,11 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     dedupe,
     to_utc,
 )
+from offline_tracker.formats.importers.datetimes import aware_iso
 from offline_tracker.formats.importers.watson import load_json
 
 ACCEPTED = 'an ActivityWatch export (JSON {"buckets": {...}}, from Raw Data > Export all buckets)'
@@ -57,24 +59,16 @@ class Piece(NamedTuple):
 
 
 def _instant(value: object) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"timestamp {value!r} is not ISO 8601 text")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"timestamp {value!r} is not ISO 8601") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"timestamp {value!r} has no zone; ActivityWatch writes UTC")
-    return moment
+    return aware_iso(value, "row.aw_timestamp", "row.aw_zone")
 
 
 def _span(event: object) -> tuple[datetime, datetime, dict[str, object]]:
     if not isinstance(event, dict):
-        raise ValueError("not an event object")
+        raise RowError("row.aw_not_object")
     start = _instant(event.get("timestamp"))
     duration = event.get("duration", 0)
     if type(duration) not in (int, float) or not 0 <= duration < 7 * 86400:
-        raise ValueError(f"duration {duration!r} is not seconds between 0 and a week")
+        raise RowError("row.aw_duration", value=duration)
     data = event.get("data")
     return start, start + timedelta(seconds=float(duration)), data if isinstance(data, dict) else {}
 
@@ -112,7 +106,7 @@ class _Reader:
             try:
                 self._event(kind, host, name, event)
             except (ValueError, OverflowError) as exc:
-                self.problems.append(Problem(self.number, str(exc)))
+                self.problems.append(Problem.of(self.number, exc))
 
     def _event(self, kind: str, host: str, bucket: str, event: object) -> None:
         start, end, data = _span(event)

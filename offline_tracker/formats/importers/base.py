@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import CHANNELS
 
 # error: not imported (rejected); skipped: left out on purpose; note: imported, with a remark.
@@ -57,13 +58,44 @@ class ImportedRecord(NamedTuple):
     items: tuple[str, ...] = ()
 
 
+class RowError(ValueError):
+    """A row (message, frame, event) that cannot be imported: a message key and its values, put
+    in the user's language by the app (locales: row.*), as the domain's InputError is."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.message = Message(key, dict(params))
+
+    def __str__(self) -> str:
+        return f"{self.message.key} {self.message.params}"
+
+
+def reason(exc: Exception) -> Message | str:
+    """What went wrong, to put in another message: a RowError's message, else the exception's
+    own text (a library's, which has no translation)."""
+    return exc.message if isinstance(exc, RowError) else str(exc)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A row or message that was not imported (`error`) or left out on purpose (`skipped`)."""
+    """A row or message that was not imported (`error`), left out on purpose (`skipped`), or
+    imported with a remark (`note`); `message` is a key of the locales and its values."""
 
     line: int | None
-    message: str
+    message: Message
     severity: Severity = "error"
+
+    @staticmethod
+    def of(line: int | None, exc: Exception, severity: Severity = "error") -> Problem:
+        return Problem(line, _as_message(reason(exc)), severity)
+
+    @staticmethod
+    def row(line: int | None, key: str, severity: Severity = "error", **params: object) -> Problem:
+        return Problem(line, Message(key, dict(params)), severity)
+
+
+def _as_message(found: Message | str) -> Message:
+    return found if isinstance(found, Message) else Message("row.other", {"text": found})
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,13 +239,8 @@ def dedupe(
     kept: list[ImportedRecord] = []
     for rec in records:
         if rec.source_id in first:
-            problems.append(
-                Problem(
-                    rec.line,
-                    f"duplicate of {unit} {first[rec.source_id]} (same source id)",
-                    "skipped",
-                )
-            )
+            where = Message(f"import.at.{unit}", {"n": first[rec.source_id]})
+            problems.append(Problem.row(rec.line, "row.duplicate", "skipped", where=where))
             continue
         first[rec.source_id] = rec.line
         kept.append(rec)

@@ -163,7 +163,7 @@ def future(messages: list[ChatMessage], options: ImportOptions) -> list[Problem]
         return []
     late = [m for m in messages if m.at > bound]
     messages[:] = [m for m in messages if m.at <= bound]
-    return [Problem(m.line, "the message lies in the future") for m in late]
+    return [Problem.row(m.line, "row.future_message") for m in late]
 
 
 def chat_result(

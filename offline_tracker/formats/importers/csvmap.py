@@ -16,9 +16,11 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     decode_text,
     dedupe,
     plus_minutes,
+    reason,
     sha256_hex,
 )
 from offline_tracker.formats.importers.csvspec import (
@@ -114,7 +116,7 @@ def _rows(text: str, layout: Layout, problems: list[Problem]) -> Iterator[tuple[
             return
         except csv.Error as exc:
             if last >= layout.header_end:
-                problems.append(Problem(last + 1, f"unreadable CSV row: {exc}"))
+                problems.append(Problem.row(last + 1, "row.csv_unreadable", reason=str(exc)))
             if reader.line_num == last:
                 return
             last = reader.line_num
@@ -137,9 +139,9 @@ def _minutes(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"minutes {text!r} is not a number") from None
+            raise RowError("row.minutes_nan", value=text) from None
     if not 0 <= value <= 24 * 60:
-        raise ValueError(f"minutes {text!r} is not between 0 and 1440")
+        raise RowError("row.minutes_range", value=text)
     return value
 
 
@@ -165,7 +167,7 @@ class _Rows(NamedTuple):
             return value
         if value not in column.values:
             mapped = ", ".join(column.values)
-            raise ValueError(f"{key}: {value!r} is not in its value map ({mapped})")
+            raise RowError("row.value_unmapped", field=key, value=value, mapped=mapped)
         return column.values[value]
 
     def word(self, row: list[str], key: str, default: str | None = None) -> str | None:
@@ -174,7 +176,7 @@ class _Rows(NamedTuple):
             return default
         if value not in VOCABULARIES[key]:
             accepted = ", ".join(VOCABULARIES[key])
-            raise ValueError(f"{key} {value!r} is not one of {accepted}")
+            raise RowError("row.not_word", field=key, value=value, accepted=accepted)
         return value
 
     def when(self, row: list[str], key: str) -> datetime:
@@ -185,7 +187,7 @@ class _Rows(NamedTuple):
                 return parse_instant(text, self.zone, date_format)
             except (ValueError, OverflowError, OSError) as exc:
                 if n == len(self.options.date_formats) + len(formats) - 1:
-                    raise ValueError(f"{key}: {exc}") from None
+                    raise RowError("row.field", field=key, reason=reason(exc)) from None
         raise AssertionError("unreachable")
 
     def keep(self, row: list[str]) -> bool:
@@ -210,7 +212,7 @@ def row_id(row: list[str]) -> str:
 def _source_id(row: list[str], rows: _Rows) -> str:
     own = rows.cell(row, "id")
     if "id" in rows.spec and not own:
-        raise ValueError("id: empty")
+        raise RowError("row.empty_field", field="id")
     return f"csv:id:{own}" if own else row_id(row)
 
 
@@ -219,7 +221,7 @@ def _record(line: int, row: list[str], rows: _Rows) -> ImportedRecord:
     if "end" in rows.spec:
         kind, end = "session", rows.when(row, "end")
         if end < start:
-            raise ValueError("end is before time")
+            raise RowError("row.ends_before")
     else:
         spent = rows.cell(row, "minutes")
         minutes = _minutes(spent) if spent else rows.options.default_event_minutes
@@ -264,5 +266,5 @@ def parse_csv(data: bytes, options: ImportOptions) -> ImportResult:
         try:
             records.append(_record(line, row, rows))
         except (ValueError, OverflowError) as exc:  # OverflowError: a time near year 9999
-            problems.append(Problem(line, str(exc)))
+            problems.append(Problem.of(line, exc))
     return ImportResult(tuple(dedupe(records, problems)), tuple(problems), ignored)

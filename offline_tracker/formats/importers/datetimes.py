@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 
-from offline_tracker.formats.importers.base import to_utc
+from offline_tracker.formats.importers.base import RowError, to_utc
 
 # 2025-10-01 23:40, 2025/10/1 23:40:05, 2025.10.01 23:40, 2025年10月1日 23:40, ...23时40分
 _COMMON = re.compile(
@@ -23,7 +23,7 @@ def localize(naive: datetime, zone: tzinfo) -> datetime:
     instant = aware.astimezone(UTC)
     # A repeated hour (fold) takes its first occurrence, as clocks read before the change.
     if instant.astimezone(zone).replace(tzinfo=None) != naive:
-        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone} (a DST change skips it)")
+        raise RowError("row.dst_gap", time=f"{naive:%Y-%m-%d %H:%M}", zone=str(zone))
     return instant.replace(microsecond=0)
 
 
@@ -32,33 +32,48 @@ def _detect(text: str) -> datetime:
         seconds = int(text) / 1000 if len(text) == 13 else float(text)
         return datetime.fromtimestamp(int(seconds), UTC)
     if _DATE_ONLY.fullmatch(text):
-        raise ValueError(f"{text!r} is a date without a time of day")
+        raise RowError("row.date_only", value=text)
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
     match = _COMMON.fullmatch(text)
     if not match:
-        raise ValueError(f"cannot read {text!r}; accepted: {SHAPES}, or --date-format")
+        raise RowError("row.time_unreadable", value=text, shapes=SHAPES)
     y, mo, d, h, mi, s = match.groups()
     if h is None:
-        raise ValueError(f"{text!r} is a date without a time of day")
+        raise RowError("row.date_only", value=text)
     try:
         return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
     except ValueError as exc:
-        raise ValueError(f"cannot read {text!r}: {exc}") from None
+        raise RowError("row.time_invalid", value=text, reason=str(exc)) from None
 
 
 def parse_instant(text: str, zone: tzinfo, date_format: str | None = None) -> datetime:
     """`text` as an aware UTC instant to the second; times without an offset are in `zone`."""
     text = text.strip()
     if not text:
-        raise ValueError("empty")
+        raise RowError("row.empty")
     if date_format:
         try:
             moment = datetime.strptime(text, date_format)
         except (ValueError, re.error):
-            raise ValueError(f"{text!r} does not match {date_format!r}") from None
+            raise RowError("row.format_mismatch", value=text, format=date_format) from None
     else:
         moment = _detect(text)
     return to_utc(moment) if moment.tzinfo is not None else localize(moment, zone)
+
+
+def aware_iso(value: object, bad: str, no_zone: str) -> datetime:
+    """An ISO 8601 text with an offset (trackers write UTC), as an aware datetime; RowError
+    `bad` for anything else, `no_zone` for a time without an offset. fromisoformat reads the
+    basic form (20251001T150000Z) since Python 3.11, in C: strptime would be 20x slower."""
+    if not isinstance(value, str):
+        raise RowError(bad, value=value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise RowError(bad, value=value) from None
+    if moment.tzinfo is None:
+        raise RowError(no_zone, value=value)
+    return moment

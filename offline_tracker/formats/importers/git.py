@@ -11,6 +11,7 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     casefold_set,
     dedupe,
     one_line,
@@ -35,15 +36,15 @@ def _commit(
 ) -> ImportedRecord | None:
     fields = entry.split("\x1f", 3)
     if len(fields) != 4:
-        raise ValueError("not a commit line (hash, date, email, subject)")
+        raise RowError("row.git_line")
     sha, when, email, subject = fields
     if len(sha) < 40 or not all(c in "0123456789abcdef" for c in sha):
-        raise ValueError(f"{sha[:50]!r} is not a commit hash")
+        raise RowError("row.git_hash", value=sha[:50])
     if email.strip().casefold() not in authors:
         return None
     moment = datetime.fromisoformat(when.strip())
     if moment.tzinfo is None:
-        raise ValueError(f"date {when!r} has no offset; use %aI")
+        raise RowError("row.git_offset", value=when)
     start = to_utc(moment)
     return ImportedRecord(
         f"git:{sha}",
@@ -77,7 +78,7 @@ def parse_git_log(data: bytes | str, options: ImportOptions) -> ImportResult:
         try:
             record = _commit(entry, number, authors, options)
         except (ValueError, OverflowError) as exc:  # OverflowError: a date near year 9999
-            problems.append(Problem(number, str(exc)))
+            problems.append(Problem.of(number, exc))
             continue
         if record is None:
             ignored += 1

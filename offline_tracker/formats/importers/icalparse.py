@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from offline_tracker.formats.importers.base import ImportFormatError, decode_text
+from offline_tracker.formats.importers.base import ImportFormatError, RowError, decode_text
 
 ACCEPTED = "an iCalendar file (.ics, RFC 5545) that starts with BEGIN:VCALENDAR"
 _LINE_BREAK = re.compile(rb"\r\n|\n|\r")
@@ -189,7 +189,7 @@ def parse_when(value: str, zone: tzinfo | None) -> date | datetime:
     """A DATE (all day) or a DATE-TIME: UTC with Z, else in `zone` (TZID or the user's zone)."""
     match = _DATE_TIME.fullmatch(value.strip())
     if not match:
-        raise ValueError(f"{value!r} is not an iCalendar date or date-time")
+        raise RowError("row.ics_date", value=value)
     y, mo, d, h, mi, s, z = match.groups()
     if h is None:
         return date(int(y), int(mo), int(d))
@@ -201,7 +201,7 @@ def parse_duration(value: str) -> timedelta:
     """An RFC 5545 DURATION such as PT1H30M, P1D or -PT15M."""
     match = _DURATION.fullmatch(value.strip())
     if not match or value.strip() in ("P", "PT", "+P", "-P") or value.strip().endswith("T"):
-        raise ValueError(f"{value!r} is not an iCalendar duration")
+        raise RowError("row.ics_duration", value=value)
     sign, weeks, days, hours, minutes, seconds = match.groups()
     amount = timedelta(
         weeks=int(weeks or 0),

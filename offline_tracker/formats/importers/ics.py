@@ -15,11 +15,13 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     casefold_set,
     dedupe,
     find_zone,
     one_line,
     plus_minutes,
+    reason,
     sha256_hex,
     to_utc,
 )
@@ -38,7 +40,7 @@ MAX_INSTANCES = 5000
 _UNTIL = re.compile(r"UNTIL=(\d{8})(?:T(\d{6}))?(Z?)", re.IGNORECASE)
 
 
-class Skip(Exception):
+class Skip(RowError):
     """An event left out on purpose (all-day, cancelled, declined); reported as 'skipped'."""
 
 
@@ -79,13 +81,13 @@ class Zones:
         zone = find_zone(windows) if windows else None
         if zone is not None:
             return zone
-        raise ValueError(f"unknown time zone TZID={tzid!r}")
+        raise RowError("row.ics_tzid", value=tzid)
 
 
 def _name(ev: Component) -> str:
     """How a message names an event: its summary, else its UID, else its line."""
     summary, uid = one_line(ev.text("SUMMARY")), one_line(ev.text("UID"))
-    return repr(summary) if summary else f"UID {uid}" if uid else "without summary"
+    return repr(summary) if summary else f"UID {uid}" if uid else "-"
 
 
 def _when(prop: Prop, zones: Zones) -> date | datetime:
@@ -111,22 +113,22 @@ def _span(ev: Component, zones: Zones, fallback: timedelta | None) -> tuple[date
     """DTSTART and the exact length (DTEND - DTSTART, or DURATION)."""
     dtstart = ev.first("DTSTART")
     if dtstart is None:
-        raise ValueError("event has no DTSTART")
+        raise RowError("row.ics_no_start")
     start = _when(dtstart, zones)
     if not isinstance(start, datetime):
-        raise Skip(f"all-day event {_name(ev)} on {start} skipped: it has no times")
+        raise Skip("row.ics_all_day", name=_name(ev), day=str(start))
     dtend, duration = ev.first("DTEND"), ev.first("DURATION")
     if dtend is not None:
         end = _when(dtend, zones)
         if not isinstance(end, datetime):
-            raise ValueError("DTEND is a date while DTSTART is a date-time")
+            raise RowError("row.ics_end_date")
         length = end.astimezone(UTC) - start.astimezone(UTC)
     elif duration is not None:
         length = parse_duration(duration.value)
     else:
         length = fallback or timedelta(0)
     if length < timedelta(0):
-        raise ValueError("event ends before it starts")
+        raise RowError("row.ends_before")
     return start, length
 
 
@@ -149,13 +151,13 @@ def _rule_set(ev: Component, start: datetime, zones: Zones, bounded: bool) -> rr
     if not bounded and any(
         "COUNT=" not in r.value.upper() and "UNTIL=" not in r.value.upper() for r in rules
     ):
-        raise Skip(f"{_name(ev)} repeats for ever; give an expansion window")
+        raise Skip("row.ics_forever", name=_name(ev))
     rset = rruleset()
     rset.rdate(start)  # RFC 5545: DTSTART is always the first instance
     for rule in rules:
         parsed = rrulestr(_fix_until(rule.value, start), dtstart=start)
         if not isinstance(parsed, rrule):
-            raise ValueError(f"RRULE {rule.value!r} is not a single rule")
+            raise RowError("row.ics_rrule", value=rule.value)
         rset.rrule(parsed)
     for when in _whens(ev.props.get("RDATE", []), zones):
         if isinstance(when, datetime):
@@ -175,11 +177,7 @@ def _instances(ev: Component, start: datetime, zones: Zones, ctx: _Context) -> l
             if hi is not None and instant >= hi:
                 break
             if len(found) == MAX_INSTANCES:
-                ctx.skip(
-                    ev.line,
-                    f"{_name(ev)}: only the first {MAX_INSTANCES} "
-                    "instances were imported; narrow the window",
-                )
+                ctx.skip(ev.line, "row.ics_cap", name=_name(ev), count=MAX_INSTANCES)
                 break
             found.append(instant)
     excluded = _whens(ev.props.get("EXDATE", []), zones)
@@ -209,8 +207,8 @@ class _Context:
     # RECURRENCE-ID;RANGE=THISANDFUTURE edits per UID: (instance UTC, the editing event).
     future: dict[str, list[tuple[datetime, Component]]] = field(default_factory=dict)
 
-    def skip(self, line: int, message: str) -> None:
-        self.problems.append(Problem(line, message, "skipped"))
+    def skip(self, line: int, key: str, **params: object) -> None:
+        self.problems.append(Problem.row(line, key, "skipped", **params))
 
     def uid(self, ev: Component) -> str:
         if ev.line not in self.uids:
@@ -222,13 +220,13 @@ class _Context:
 
 def _attendance(ev: Component, ctx: _Context) -> None:
     if ev.text("STATUS").strip().upper() == "CANCELLED":
-        raise Skip(f"cancelled event {_name(ev)} skipped")
+        raise Skip("row.ics_cancelled", name=_name(ev))
     for attendee in ev.props.get("ATTENDEE", []):
         address = attendee.value.strip()
         address = address[7:] if address.lower().startswith("mailto:") else address
         declined = attendee.params.get("PARTSTAT", "").upper() == "DECLINED"
         if declined and address.casefold() in ctx.me:
-            raise Skip(f"event {_name(ev)} skipped: you declined it")
+            raise Skip("row.ics_declined", name=_name(ev))
 
 
 def _organizer(ev: Component) -> str | None:
@@ -307,7 +305,7 @@ def _recurrence_id(ev: Component, ctx: _Context) -> datetime:
     rid = ev.first("RECURRENCE-ID")
     key = _when(rid, ctx.zones) if rid is not None else None
     if not isinstance(key, datetime):
-        raise Skip(f"all-day event {_name(ev)} skipped: it has no times")
+        raise Skip("row.ics_all_day_nodate", name=_name(ev))
     return key
 
 
@@ -327,10 +325,13 @@ def _guarded(ev: Component, ctx: _Context, master: bool) -> list[ImportedRecord]
     try:
         return _expand_master(ev, ctx) if master else _expand_override(ev, ctx)
     except Skip as skipped:
-        ctx.skip(ev.line, str(skipped))
+        ctx.problems.append(Problem.of(ev.line, skipped, "skipped"))
     # dateutil reports a bad RRULE with ValueError, and a few shapes with the others.
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        ctx.problems.append(Problem(ev.line, f"event {_name(ev)} not imported: {exc}"))
+        why = reason(exc)
+        ctx.problems.append(
+            Problem.row(ev.line, "row.ics_not_imported", name=_name(ev), reason=why)
+        )
     return []
 
 
@@ -367,10 +368,7 @@ def _newest(events: list[Component], ctx: _Context, master: bool) -> list[Compon
         else:
             older = ev
         if older is not None:
-            ctx.skip(
-                older.line,
-                f"{_name(older)}: an older version (lower SEQUENCE); the newer one is imported",
-            )
+            ctx.skip(older.line, "row.ics_older", name=_name(older))
     return sorted(best.values(), key=lambda e: e.line)
 
 
@@ -385,9 +383,9 @@ def parse_ics(data: bytes, options: ImportOptions) -> ImportResult:
     wall = find_zone(cal.wr_timezone) if cal.wr_timezone else None
     ctx = _Context(options, Zones(cal, wall or options.tz(), wall=wall), casefold_set(options.me))
     if cal.wr_timezone and wall is None:
-        ctx.problems.append(Problem(None, f"X-WR-TIMEZONE {cal.wr_timezone!r} is unknown", "note"))
+        ctx.problems.append(Problem.row(None, "row.ics_wr_zone", "note", value=cal.wr_timezone))
     for number in cal.bad_lines:
-        ctx.problems.append(Problem(number, "not an iCalendar content line; ignored"))
+        ctx.problems.append(Problem.row(number, "row.ics_bad_line"))
     masters = _newest([e for e in cal.events if "RECURRENCE-ID" not in e.props], ctx, True)
     overrides = _newest([e for e in cal.events if "RECURRENCE-ID" in e.props], ctx, False)
     _note_overrides(overrides, ctx)

@@ -12,17 +12,20 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import NamedTuple
 
+from offline_tracker.domain.errors import Message
 from offline_tracker.formats.importers.base import (
     ImportedRecord,
     ImportFormatError,
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     casefold_set,
     dedupe,
     one_line,
     plus_minutes,
     read_file,
+    reason,
     sha256_hex,
     to_utc,
 )
@@ -170,7 +173,7 @@ def _as_bytes(piece: bytes | str) -> bytes:
     return piece if isinstance(piece, bytes) else piece.encode("ascii", "replace")
 
 
-def _date(msg: EmailMessage, zone: tzinfo, name: str) -> tuple[datetime, str | None]:
+def _date(msg: EmailMessage, zone: tzinfo, name: str) -> tuple[datetime, Message | None]:
     """The Date as UTC, and a note when it had to be read as local time in `zone`.
 
     RFC 5322's -0000 means UTC with the sender's zone unknown; a Date without any zone, or in a
@@ -185,17 +188,17 @@ def _date(msg: EmailMessage, zone: tzinfo, name: str) -> tuple[datetime, str | N
     if date is not None and re.search(r"-0000\s*(\(.*\))?$", text):
         return to_utc(date.replace(tzinfo=UTC)), None
     if not text:
-        raise ValueError("no readable Date header")
+        raise RowError("row.mail_no_date")
     try:
         start = localize(date, zone) if date is not None else parse_instant(text, zone)
     except (ValueError, OverflowError) as exc:
-        raise ValueError(f"no readable Date header ({exc})") from None
-    return start, f"Date {text!r} has no time zone; read as local time in {name}"
+        raise RowError("row.mail_date_unreadable", reason=reason(exc)) from None
+    return start, Message("row.mail_local_date", {"value": text, "zone": name})
 
 
 def _record(
     raw: RawMessage, options: ImportOptions, me: frozenset[str], senders: frozenset[str]
-) -> tuple[ImportedRecord, str | None] | None:
+) -> tuple[ImportedRecord, Message | None] | None:
     msg = email.message_from_bytes(raw.data, policy=email.policy.default)
     sender = _addresses(msg, "From")
     from_ = {a.addr_spec.casefold() for a in sender}
@@ -240,7 +243,10 @@ def parse_messages(messages: Iterable[RawMessage], options: ImportOptions) -> Im
         # IndexError/AttributeError in address parsing); one bad message must not stop the rest.
         except Exception as exc:
             where = f" ({raw.label})" if raw.label else ""
-            problems.append(Problem(raw.number, f"message not imported{where}: {exc}"))
+            why = reason(exc)
+            problems.append(
+                Problem.row(raw.number, "row.mail_not_imported", where=where, reason=why)
+            )
             continue
         if record is None:
             ignored += 1

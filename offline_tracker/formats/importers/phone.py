@@ -19,6 +19,7 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
 )
 from offline_tracker.formats.importers.chat import ChatMessage, chat_result
 
@@ -76,14 +77,14 @@ def _elements(handle: IO[bytes]) -> Iterator[tuple[str, dict[str, str]]]:
 def _when(attrs: dict[str, str]) -> datetime:
     ms = attrs.get("date", "")
     if not ms.isdigit():
-        raise ValueError(f"date {ms!r} is not milliseconds since 1970")
+        raise RowError("row.phone_date", value=ms)
     return datetime.fromtimestamp(int(ms) // 1000, UTC)
 
 
 def _contact(attrs: dict[str, str], key: str) -> tuple[str, str]:
     number = attrs.get(key, "").strip()
     if not number:
-        raise ValueError(f"{key} is empty")
+        raise RowError("row.empty_field", field=key)
     name = attrs.get("contact_name", "").strip()
     return number_key(number), "" if name.casefold() in _UNKNOWN else name
 
@@ -93,12 +94,12 @@ def _call(number: int, attrs: dict[str, str]) -> ChatMessage | None:
     if kind == _BLOCKED:
         return None
     if kind not in _CALLS:
-        raise ValueError(f"call type {kind!r} is not 1-6")
+        raise RowError("row.phone_call_type", value=kind)
     chat, name = _contact(attrs, "number")
     at = _when(attrs)
     duration = attrs.get("duration", "0")
     if not duration.isdigit():
-        raise ValueError(f"duration {duration!r} is not whole seconds")
+        raise RowError("row.phone_duration", value=duration)
     key = f"call:{attrs['date']}:{chat}"
     return ChatMessage(chat, name, False, name, kind == "2", at, kind, key, number)
 
@@ -153,7 +154,7 @@ def parse_phone(data: bytes | IO[bytes], options: ImportOptions) -> ImportResult
         try:
             message = _item(root, tag, number, attrs, options, calls)
         except (ValueError, OverflowError, OSError) as exc:
-            problems.append(Problem(number, str(exc)))
+            problems.append(Problem.of(number, exc))
             continue
         if message is None:
             ignored += 1

@@ -9,42 +9,35 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     dedupe,
     to_utc,
 )
+from offline_tracker.formats.importers.datetimes import aware_iso
 from offline_tracker.formats.importers.watson import load_json_list
 
 ACCEPTED = 'the output of `timew export` (a JSON list of {"start": "20251001T150000Z", ...})'
 
 
 def _instant(value: object) -> datetime:
-    # timew writes UTC in ISO 8601 basic form (20251001T150000Z), which fromisoformat reads
-    # since Python 3.11, in C: strptime would be 20x slower.
-    if not isinstance(value, str):
-        raise ValueError(f"time {value!r} is not like 20251001T150000Z")
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"time {value!r} is not like 20251001T150000Z") from None
-    if instant.tzinfo is None:
-        raise ValueError(f"time {value!r} has no zone; timew writes UTC like 20251001T150000Z")
+    instant = aware_iso(value, "row.timew_time", "row.timew_zone")
     return instant if instant.tzinfo is UTC and not instant.microsecond else to_utc(instant)
 
 
 def _interval(item: object, number: int, zone: str) -> ImportedRecord:
     if not isinstance(item, dict):
-        raise ValueError("not an interval object")
+        raise RowError("row.timew_not_object")
     raw_start = item.get("start")
     start = _instant(raw_start)
     end = _instant(item["end"]) if item.get("end") is not None else None
     if end is not None and end < start:
-        raise ValueError("interval ends before it starts")
+        raise RowError("row.ends_before")
     tags = item.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError("tags are not a list of text")
+        raise RowError("row.tags_not_text")
     annotation = item.get("annotation") or ""
     if not isinstance(annotation, str):
-        raise ValueError("annotation is not text")
+        raise RowError("row.annotation_not_text")
     return ImportedRecord(
         f"timew:{raw_start}", "session", start, end, zone, annotation, tags=tuple(tags), line=number
     )
@@ -64,5 +57,5 @@ def parse_timew(data: bytes, options: ImportOptions) -> ImportResult:
         try:
             records.append(_interval(item, number, zone))
         except (ValueError, OverflowError) as exc:
-            problems.append(Problem(number, str(exc)))
+            problems.append(Problem.of(number, exc))
     return ImportResult(tuple(dedupe(records, problems, "interval")), tuple(problems))

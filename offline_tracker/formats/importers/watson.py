@@ -13,6 +13,7 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     dedupe,
 )
 
@@ -54,26 +55,26 @@ def _standard_json(data: bytes, accepted: str) -> object:
 def _stamp(value: object) -> datetime:
     # bool is an int subclass; a frame with `true` for a time is broken, not 1970.
     if type(value) is not int and type(value) is not float:
-        raise ValueError(f"time {value!r} is not a Unix timestamp")
+        raise RowError("row.watson_time", value=value)
     return datetime.fromtimestamp(int(value), UTC)
 
 
 def _frame(frame: object, number: int, zone: str) -> ImportedRecord:
     if not isinstance(frame, list) or len(frame) < 4:
-        raise ValueError("not a [start, stop, project, id, ...] list")
+        raise RowError("row.watson_shape")
     start_ts, stop_ts, project, frame_id = frame[0], frame[1], frame[2], frame[3]
     tags = frame[4] if len(frame) > 4 and frame[4] is not None else []
     if stop_ts is None:
-        raise ValueError("frame has no stop time")
+        raise RowError("row.watson_no_stop")
     start, stop = _stamp(start_ts), _stamp(stop_ts)
     if stop < start:
-        raise ValueError("frame stops before it starts")
+        raise RowError("row.ends_before")
     if not isinstance(frame_id, str) or not frame_id:
-        raise ValueError("frame has no id")
+        raise RowError("row.watson_no_id")
     if not isinstance(project, str):
-        raise ValueError("project is not text")
+        raise RowError("row.watson_project")
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError("tags are not a list of text")
+        raise RowError("row.tags_not_text")
     return ImportedRecord(
         "watson:" + frame_id, "session", start, stop, zone, project, tags=tuple(tags), line=number
     )
@@ -93,5 +94,5 @@ def parse_watson(data: bytes, options: ImportOptions) -> ImportResult:
         try:
             records.append(_frame(frame, number, zone))
         except (ValueError, OverflowError, OSError) as exc:
-            problems.append(Problem(number, str(exc)))
+            problems.append(Problem.of(number, exc))
     return ImportResult(tuple(dedupe(records, problems, "frame")), tuple(problems))

@@ -17,6 +17,7 @@ from offline_tracker.formats.importers.base import (
     ImportOptions,
     ImportResult,
     Problem,
+    RowError,
     decode_text,
 )
 from offline_tracker.formats.importers.chat import ChatMessage, chat_result
@@ -63,7 +64,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Row]]:
 def _need(row: Row, name: str) -> str:
     value = row.get(name, "")
     if not value:
-        raise ValueError(f"{name} is empty")
+        raise RowError("row.empty_field", field=name)
     return value
 
 
@@ -102,14 +103,14 @@ def _pywxdump(number: int, row: Row, zone: tzinfo) -> ChatMessage | None:
 
 def _chatlog(number: int, item: object, zone: tzinfo) -> ChatMessage | None:
     if not isinstance(item, dict):
-        raise ValueError("not a message object")
+        raise RowError("row.wechat_not_object")
     if str(item.get("type", "")) == SYSTEM_TYPE:
         return None
     seq, chat, when = item.get("seq"), item.get("talker"), item.get("time")
     if type(seq) is not int and not (isinstance(seq, str) and seq):
-        raise ValueError("seq is missing")
+        raise RowError("row.empty_field", field="seq")
     if not isinstance(chat, str) or not chat or not isinstance(when, str):
-        raise ValueError("talker or time is missing")
+        raise RowError("row.empty_field", field="talker, time")
     name = item.get("talkerName") if isinstance(item.get("talkerName"), str) else ""
     sender = item.get("senderName") or item.get("sender") or ""
     content, kind = item.get("content"), str(item.get("type", "1"))
@@ -177,7 +178,7 @@ def parse_wechat(data: bytes, options: ImportOptions) -> ImportResult:
         try:
             message = _read(fmt, number, item, zone)
         except (ValueError, OverflowError, OSError) as exc:
-            problems.append(Problem(number, str(exc)))
+            problems.append(Problem.of(number, exc))
             continue
         if message is None:
             system += 1
