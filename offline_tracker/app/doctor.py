@@ -21,7 +21,12 @@ from offline_tracker.domain.errors import Message
 from offline_tracker.ledger.chain import verify_chain
 from offline_tracker.paths import default_data_dir, shown
 from offline_tracker.storage import ledger
-from offline_tracker.storage.db import Database, ReadOnlySQLiteDatabase, open_database
+from offline_tracker.storage.db import (
+    Database,
+    ReadOnlySQLiteDatabase,
+    hot_journal,
+    open_database,
+)
 from offline_tracker.storage.evidence import EvidenceStore
 from offline_tracker.storage.schema import BACKUP_DIR_NAME, revision
 
@@ -174,7 +179,10 @@ def _probe(location: str, db: Database, is_file: bool, size: int | None) -> Data
     integrity: tuple[str, ...] = ()
     try:
         if isinstance(db, ReadOnlySQLiteDatabase):
-            integrity = tuple(db.integrity_problems())
+            journal = hot_journal(db.path)  # type: ignore[arg-type]
+            if journal is not None:
+                integrity = (f"hot journal {journal}: an interrupted write not rolled back",)
+            integrity += tuple(db.integrity_problems())
         schema = revision(db)
     except Exception as exc:
         return DatabaseState(location, is_file, True, size, error=_reason(exc))
@@ -228,6 +236,11 @@ def backup_states(folder: Path) -> Iterator[BackupState]:
 
 def backup_state(path: Path) -> BackupState:
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    journal = hot_journal(path)
+    if journal is not None:  # never "intact": its pages are not what was committed
+        return BackupState(
+            path, modified, error=f"hot journal {journal.name}: an interrupted write"
+        )
     db = ReadOnlySQLiteDatabase(path, live=False)
     try:
         if db.integrity_problems():
@@ -280,7 +293,8 @@ def advice(diag: Diagnosis, now: datetime, restore: str | None) -> list[Message]
 def restore_command(db: Path, backup: Path, now: datetime, restore: str | None) -> str:
     """The exact shell command that puts `backup` in place of `db`, keeping the damaged files."""
     if restore is not None:
-        return f"{restore} {shlex.quote(str(backup))}"
+        # --yes: the doctor found the ledger damaged; restore still lists what it replaces.
+        return f"{restore} --yes {shlex.quote(str(backup))}"
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     # The WAL and shared-memory files belong to the damaged file: left in place, SQLite would
     # replay the old WAL into the restored copy. They are moved aside too, never deleted.

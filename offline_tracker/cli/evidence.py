@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from offline_tracker.cli.root import state
+from offline_tracker.domain.errors import Refusal
 from offline_tracker.i18n import t
 
 export_app = typer.Typer(help=t("help.cmd.export"), no_args_is_help=True)
@@ -144,12 +145,13 @@ def backup(
         Path | None,
         typer.Argument(metavar="[PATH]", dir_okay=False, help=t("help.arg.backup_path")),
     ] = None,
+    parents: Annotated[bool, typer.Option("--parents", help=t("help.opt.backup_parents"))] = False,
 ) -> None:
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
     location = state(ctx).location
-    copy = backups.backup(location, path, system_now())
+    copy = backups.backup(location, path, system_now(), parents)
     if not _echo_check(copy, "out.backup_ok", "out.backup_failed"):
         raise typer.Exit(1)
     folder = backups.sqlite_file(location).parent / "evidence"
@@ -161,15 +163,33 @@ def restore(
     path: Annotated[
         Path, typer.Argument(metavar="PATH", dir_okay=False, help=t("help.arg.restore_path"))
     ],
+    yes: Annotated[bool, typer.Option("--yes", help=t("help.opt.restore_yes"))] = False,
 ) -> None:
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
-    done = backups.restore(state(ctx).location, path, system_now())
+    done = backups.restore(state(ctx).location, path, system_now(), yes)
+    _echo_replaced(done)
+    if done.needs_yes:
+        raise Refusal("error.restore_needs_yes")
     if not _echo_check(done, "out.restored", "out.restore_refused"):
         raise typer.Exit(1)
     if done.kept is not None:
         typer.echo(t("out.restore_kept", kept=done.kept))
+
+
+def _echo_replaced(done: Any) -> None:
+    """What a restore replaces (or would): listed before anything else is said."""
+    if done.uncompared is not None:
+        typer.echo(t("out.restore_unreadable", reason=done.uncompared), err=True)
+    if not done.replaced:
+        return
+    first = done.replaced[0][0]
+    typer.echo(t("out.restore_loses", count=len(done.replaced), first=first), err=True)
+    for seq, at, kind in done.replaced[:20]:
+        typer.echo(t("out.restore_entry", seq=seq, at=at, kind=kind), err=True)
+    if len(done.replaced) > 20:
+        typer.echo(t("out.restore_more", count=len(done.replaced) - 20), err=True)
 
 
 def _echo_check(check: Any, ok_key: str, failed_key: str) -> bool:

@@ -211,6 +211,24 @@ def open_read_only(path: Path, live: bool = True) -> sqlite3.Connection:
         return _connect_uri(path, "immutable=1")
 
 
+# The first bytes of a rollback journal that SQLite would replay (sqlite.org/fileformat.html).
+_JOURNAL_MAGIC = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"
+
+
+def hot_journal(path: Path) -> Path | None:
+    """The `-journal` beside a file when it holds an interrupted write (a hot journal).
+
+    Such a file's pages are not what was committed: read as it is (`immutable`) it would look
+    whole, and opened for writing SQLite would roll the journal back into it.
+    """
+    journal = path.with_name(path.name + "-journal")
+    try:
+        with journal.open("rb") as handle:
+            return journal if handle.read(8) == _JOURNAL_MAGIC else None
+    except OSError:
+        return None
+
+
 def _connect_uri(path: Path, mode: str) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?{mode}"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,18 +39,33 @@ def backup_dir(db: Database) -> Path | None:
     return db.path.parent / BACKUP_DIR_NAME if db.path is not None else None
 
 
-def backup_sqlite(source: Path, dest: Path) -> Path:
-    """Copy a live SQLite file with the online backup API (safe while others write)."""
-    create_private_file(dest)
-    src = sqlite3.connect(source)
+def backup_sqlite(source: Path, dest: Path, read_only: bool = False) -> Path:
+    """Copy a live SQLite file with the online backup API (safe while others write).
+
+    The copy is made under a temporary name and renamed when complete, so an interrupted
+    backup never sits at `dest`. `read_only` opens `source` without the right to write, so a
+    hot journal beside it is never rolled back into it (a backup being restored).
+    """
+    temp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    create_private_file(temp)
     try:
-        out = sqlite3.connect(dest)
+        src = (
+            sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+            if read_only
+            else sqlite3.connect(source)
+        )
         try:
-            src.backup(out)
+            out = sqlite3.connect(temp)
+            try:
+                src.backup(out)
+            finally:
+                out.close()
         finally:
-            out.close()
+            src.close()
+        os.replace(temp, dest)
     finally:
-        src.close()
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     return dest
 
 
