@@ -209,15 +209,17 @@ def verify_pack(
     ctx: typer.Context, pack: Path, as_json: bool, anchors: list[str] | None = None
 ) -> None:
     """`ot verify PACK`: the pack's files against its manifest, its entries against the ledger."""
-    from offline_tracker.app import evidence
     from offline_tracker.app.backups import sqlite_file
+    from offline_tracker.app.pack_check import verify_pack as check
+    from offline_tracker.render.report import flag_text
 
     if anchors:
         raise typer.BadParameter(t("error.pack_and_anchor"), param_hint="--anchor")
     st = state(ctx)
     server = "://" in st.location and not st.location.startswith("sqlite:///")
     has_ledger = server or sqlite_file(st.location).is_file()
-    result = evidence.verify_pack(pack, st.app if has_ledger else None)
+    _language(ctx)
+    result = check(pack, st.app if has_ledger else None, flag_text)
     typer.echo(_pack_json(result) if as_json else _pack_text(result))
     if not result.ok:
         raise typer.Exit(1)
@@ -233,6 +235,7 @@ def _pack_json(result: Any) -> str:
         "head": (result.check.manifest or {}).get("chain_head"),
         "ledger_checked": result.ledger_checked,
         "problems": [render.message(p) for p in result.problems],
+        "notes": [render.message(n) for n in result.notes],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -249,6 +252,7 @@ def _pack_text(result: Any) -> str:
         [
             t("out.pack_ok", seq=head.get("seq"), **counts),
             t("out.pack_ledger_ok" if result.ledger_checked else "out.pack_no_ledger"),
+            *(f"  {render.message(n)}" for n in result.notes),
         ]
     )
 
