@@ -292,8 +292,14 @@ class SQLAlchemyDatabase(Database):
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
-        with self._connect() as conn, conn.begin():
-            yield self._tx(conn)
+        """One snapshot: `ot verify` and a pack read the ledger in pages, then the projections;
+        under READ COMMITTED each statement would see other writers' new commits (false
+        drift). REPEATABLE READ, read only, never waits for a writer nor blocks one."""
+        with self._connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield self._tx(conn)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
