@@ -177,6 +177,21 @@ def explain(exc: sqlite3.DatabaseError, path: Path | None, writing: bool) -> Sto
 
 def _connect_sqlite(path: Path) -> sqlite3.Connection:
     try:
+        return _connect_writable(path)
+    except StorageError as exc:
+        name = getattr(exc.__cause__, "sqlite_errorname", "") or ""
+        if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or not path.is_file():
+            raise
+    # A read-only file or folder (a court's copy, a write-protected stick): read it as it is;
+    # a write then fails with SQLite's own "readonly database" (explain() words it).
+    try:
+        return open_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        _reraise(exc, path, writing=False)
+
+
+def _connect_writable(path: Path) -> sqlite3.Connection:
+    try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -205,9 +220,16 @@ def open_read_only(path: Path, live: bool = True) -> sqlite3.Connection:
     try:
         return _connect_uri(path, mode)
     except sqlite3.OperationalError as exc:
-        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or mode != "mode=ro":
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if not name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) or mode != "mode=ro":
             raise
-        # A read-only folder cannot hold the -shm file that `mode=ro` needs for a WAL ledger.
+        # A read-only folder cannot hold the -shm file that `mode=ro` needs for a WAL ledger;
+        # `immutable` reads the file alone, which is whole only without a WAL beside it.
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StorageError(
+                f"{path} is in a read-only folder with a -wal file beside it that SQLite cannot "
+                "read there: copy the ledger and its -wal file to a folder you can write"
+            ) from exc
         return _connect_uri(path, "immutable=1")
 
 
