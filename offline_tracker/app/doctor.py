@@ -28,7 +28,7 @@ from offline_tracker.storage.db import (
     open_database,
 )
 from offline_tracker.storage.evidence import EvidenceStore
-from offline_tracker.storage.schema import BACKUP_DIR_NAME, revision
+from offline_tracker.storage.schema import BACKUP_DIR_NAME, HEAD_REVISION, newer, revision
 
 # Problems that make the ledger itself untrustworthy (a backup is the way out, not a rebuild).
 LEDGER_KEYS = (
@@ -52,6 +52,7 @@ class DatabaseState:
     integrity: tuple[str, ...] = ()
     schema: str | None = None
     error: str | None = None
+    newer: bool = False  # a schema newer than this program knows: upgrade, nothing is wrong
 
     @property
     def sound(self) -> bool:
@@ -108,7 +109,7 @@ class Diagnosis:
     @property
     def damaged(self) -> bool:
         """The ledger itself cannot be trusted: a backup is the way out, not a rebuild."""
-        return not self.database.sound or not self.chain_ok
+        return not self.database.newer and (not self.database.sound or not self.chain_ok)
 
     @property
     def ok(self) -> bool:
@@ -141,8 +142,11 @@ def _examine(
     location: str, db: Database, now: Clock
 ) -> tuple[DatabaseState, Verification | None, int, list[AttachmentProblem]]:
     state = _database_state(location, db)
-    if not state.readable or state.schema is None:
+    if not state.readable or state.schema is None or state.newer:
         return state, None, 0, []
+    if state.schema != HEAD_REVISION:  # not one of this program's revisions
+        error = f"schema revision {state.schema or '(empty)'} is not one this program knows"
+        return replace(state, error=error), None, 0, []
     data_dir = db.path.parent if db.path is not None else default_data_dir()
     # Every failure to read is a finding about the ledger, never a crash of the doctor.
     try:
@@ -186,7 +190,8 @@ def _probe(location: str, db: Database, is_file: bool, size: int | None) -> Data
         schema = revision(db)
     except Exception as exc:
         return DatabaseState(location, is_file, True, size, error=_reason(exc))
-    return DatabaseState(location, is_file, True, size, True, integrity, schema)
+    later = schema is not None and newer(schema) is True
+    return DatabaseState(location, is_file, True, size, True, integrity, schema, newer=later)
 
 
 def _reason(exc: BaseException) -> str:
@@ -271,6 +276,8 @@ def advice(diag: Diagnosis, now: datetime, restore: str | None) -> list[Message]
     state, path = diag.database, Path(diag.database.location)
     if not state.exists and not diag.backups:
         return [Message("doctor.advice.no_ledger", {"path": state.location})]
+    if state.newer:
+        return [Message("doctor.advice.upgrade", {"schema": state.schema, "known": HEAD_REVISION})]
     if diag.damaged and not state.is_file:
         found.append(Message("doctor.advice.server", {"location": state.location}))
     elif diag.damaged:

@@ -128,6 +128,10 @@ def _database_line(db: Any) -> str:
         )
     if db.schema is None:
         return t("doctor.db_not_ledger", location=where)
+    if db.newer:
+        from offline_tracker.storage.schema import HEAD_REVISION
+
+        return t("doctor.db_newer", location=where, schema=db.schema, known=HEAD_REVISION)
     size = f"{db.size:,}" if db.size is not None else "-"
     return t("doctor.db_ok", location=where, size=size, schema=db.schema)
 

@@ -9,6 +9,7 @@ to talk to a server.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,15 @@ _RETRIES = 5
 
 class StorageError(Failure):
     """The database cannot be used; the message says why and what to do."""
+
+
+_PASSWORD = re.compile(r"(://[^:/@\s'\"]*:)[^@\s'\"]*@")
+
+
+def without_passwords(text: str) -> str:
+    """`text` with the password of every URL in it masked (a message gets pasted; a driver's
+    error may quote the URL it was given)."""
+    return _PASSWORD.sub(r"\1***@", text)
 
 
 class Tx:
@@ -300,7 +310,8 @@ class SQLAlchemyDatabase(Database):
         try:
             self.engine = create_engine(url, pool_pre_ping=True)
         except Exception as exc:  # a bad URL or a missing driver
-            raise StorageError(f"cannot use the database URL {url!r}: {exc}") from exc
+            text = f"cannot use the database URL {url!r}: {exc}"
+            raise StorageError(without_passwords(text)) from exc
         self.dialect = self.engine.dialect.name
 
     def _tx(self, conn: Any) -> Tx:
@@ -341,7 +352,8 @@ class SQLAlchemyDatabase(Database):
         try:
             conn = self.engine.connect()
         except OperationalError as exc:
-            raise StorageError(f"cannot connect to the database: {exc.orig}") from exc
+            text = f"cannot connect to the database: {exc.orig}"
+            raise StorageError(without_passwords(text)) from exc
         with conn:
             yield conn
 
