@@ -30,6 +30,9 @@ from offline_tracker.storage.db import (
 from offline_tracker.storage.evidence import EvidenceStore
 from offline_tracker.storage.schema import BACKUP_DIR_NAME, HEAD_REVISION, newer, revision
 
+# The newest schema revision this program knows (doctor says so for a newer ledger).
+KNOWN_REVISION = HEAD_REVISION
+
 # Problems that make the ledger itself untrustworthy (a backup is the way out, not a rebuild).
 LEDGER_KEYS = (
     "verify.entry",
