@@ -3,6 +3,7 @@
     make stress                                      # or: .venv/bin/python scripts/stress.py
     .venv/bin/python scripts/stress.py --writers 8 --entries 100 --rounds 20
     .venv/bin/python scripts/stress.py --only concurrency --pg postgresql+psycopg://u:p@host/postgres
+    OFFLINE_TRACKER_TEST_PG=URL make stress             # pg-verify: verifies while others write
 
 Every scenario runs against a new ledger in a temp folder (or, with --pg, in a new database that
 the given role creates and drops). Writers are `python -m tests.reliability.worker`: each runs
@@ -37,7 +38,7 @@ from tests.reliability.support import (  # noqa: E402
     spawn_writer,
 )
 
-SCENARIOS = ("concurrency", "crash", "corruption")
+SCENARIOS = ("concurrency", "crash", "corruption", "pg-verify")
 
 
 @dataclass
@@ -228,6 +229,28 @@ def corruption(folder: Path, args: argparse.Namespace) -> list[Row]:
     return [corruption_case(folder, kind) for kind in kinds]
 
 
+def pg_verify(folder: Path, args: argparse.Namespace) -> Row:
+    """`ot verify` on PostgreSQL again and again while writers log: never a false problem
+    (one REPEATABLE READ snapshot; issue 13). Needs --pg or OFFLINE_TRACKER_TEST_PG."""
+    url = args.pg or os.environ.get("OFFLINE_TRACKER_TEST_PG")
+    if not url:
+        return Row("pg-verify", True, "skipped: no PostgreSQL URL (--pg)", 0.0)
+    with ledger_at(folder, url) as db:
+        start = time.perf_counter()
+        procs = [spawn_writer(db, args.entries, f"w{k}") for k in range(4)]
+        runs, false = 0, 0
+        while any(p.poll() is None for p in procs):
+            ok_chain, _ = verified(db)
+            runs, false = runs + 1, false + (not ok_chain)
+        for p in procs:
+            p.communicate()
+        final, entries = verified(db)
+        seconds = time.perf_counter() - start
+    ok = runs > 0 and false == 0 and final
+    detail = f"4 writers x {args.entries}, {runs} verifies alongside: {false} false failures"
+    return Row("pg-verify", ok, f"{detail}; then {entries} entries, chain {final}", seconds)
+
+
 def print_table(rows: list[Row]) -> None:
     width = max(len(r.scenario) for r in rows)
     print(f"{'scenario':<{width}}  result  {'seconds':>7}  detail")
@@ -257,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": concurrency,
         "crash": crash,
         "corruption": corruption,
+        "pg-verify": pg_verify,
     }
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="ot-stress-") as tmp:

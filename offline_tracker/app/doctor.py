@@ -21,9 +21,17 @@ from offline_tracker.domain.errors import Message
 from offline_tracker.ledger.chain import verify_chain
 from offline_tracker.paths import default_data_dir, shown
 from offline_tracker.storage import ledger
-from offline_tracker.storage.db import Database, ReadOnlySQLiteDatabase, open_database
+from offline_tracker.storage.db import (
+    Database,
+    ReadOnlySQLiteDatabase,
+    hot_journal,
+    open_database,
+)
 from offline_tracker.storage.evidence import EvidenceStore
-from offline_tracker.storage.schema import BACKUP_DIR_NAME, revision
+from offline_tracker.storage.schema import BACKUP_DIR_NAME, HEAD_REVISION, newer, revision
+
+# The newest schema revision this program knows (doctor says so for a newer ledger).
+KNOWN_REVISION = HEAD_REVISION
 
 # Problems that make the ledger itself untrustworthy (a backup is the way out, not a rebuild).
 LEDGER_KEYS = (
@@ -47,6 +55,7 @@ class DatabaseState:
     integrity: tuple[str, ...] = ()
     schema: str | None = None
     error: str | None = None
+    newer: bool = False  # a schema newer than this program knows: upgrade, nothing is wrong
 
     @property
     def sound(self) -> bool:
@@ -103,7 +112,7 @@ class Diagnosis:
     @property
     def damaged(self) -> bool:
         """The ledger itself cannot be trusted: a backup is the way out, not a rebuild."""
-        return not self.database.sound or not self.chain_ok
+        return not self.database.newer and (not self.database.sound or not self.chain_ok)
 
     @property
     def ok(self) -> bool:
@@ -136,8 +145,11 @@ def _examine(
     location: str, db: Database, now: Clock
 ) -> tuple[DatabaseState, Verification | None, int, list[AttachmentProblem]]:
     state = _database_state(location, db)
-    if not state.readable or state.schema is None:
+    if not state.readable or state.schema is None or state.newer:
         return state, None, 0, []
+    if state.schema != HEAD_REVISION:  # not one of this program's revisions
+        error = f"schema revision {state.schema or '(empty)'} is not one this program knows"
+        return replace(state, error=error), None, 0, []
     data_dir = db.path.parent if db.path is not None else default_data_dir()
     # Every failure to read is a finding about the ledger, never a crash of the doctor.
     try:
@@ -174,11 +186,15 @@ def _probe(location: str, db: Database, is_file: bool, size: int | None) -> Data
     integrity: tuple[str, ...] = ()
     try:
         if isinstance(db, ReadOnlySQLiteDatabase):
-            integrity = tuple(db.integrity_problems())
+            journal = hot_journal(db.path)  # type: ignore[arg-type]
+            if journal is not None:
+                integrity = (f"hot journal {journal}: an interrupted write not rolled back",)
+            integrity += tuple(db.integrity_problems())
         schema = revision(db)
     except Exception as exc:
         return DatabaseState(location, is_file, True, size, error=_reason(exc))
-    return DatabaseState(location, is_file, True, size, True, integrity, schema)
+    later = schema is not None and newer(schema) is True
+    return DatabaseState(location, is_file, True, size, True, integrity, schema, newer=later)
 
 
 def _reason(exc: BaseException) -> str:
@@ -228,6 +244,11 @@ def backup_states(folder: Path) -> Iterator[BackupState]:
 
 def backup_state(path: Path) -> BackupState:
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    journal = hot_journal(path)
+    if journal is not None:  # never "intact": its pages are not what was committed
+        return BackupState(
+            path, modified, error=f"hot journal {journal.name}: an interrupted write"
+        )
     db = ReadOnlySQLiteDatabase(path, live=False)
     try:
         if db.integrity_problems():
@@ -258,6 +279,8 @@ def advice(diag: Diagnosis, now: datetime, restore: str | None) -> list[Message]
     state, path = diag.database, Path(diag.database.location)
     if not state.exists and not diag.backups:
         return [Message("doctor.advice.no_ledger", {"path": state.location})]
+    if state.newer:
+        return [Message("doctor.advice.upgrade", {"schema": state.schema, "known": HEAD_REVISION})]
     if diag.damaged and not state.is_file:
         found.append(Message("doctor.advice.server", {"location": state.location}))
     elif diag.damaged:
@@ -280,7 +303,8 @@ def advice(diag: Diagnosis, now: datetime, restore: str | None) -> list[Message]
 def restore_command(db: Path, backup: Path, now: datetime, restore: str | None) -> str:
     """The exact shell command that puts `backup` in place of `db`, keeping the damaged files."""
     if restore is not None:
-        return f"{restore} {shlex.quote(str(backup))}"
+        # --yes: the doctor found the ledger damaged; restore still lists what it replaces.
+        return f"{restore} --yes {shlex.quote(str(backup))}"
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     # The WAL and shared-memory files belong to the damaged file: left in place, SQLite would
     # replay the old WAL into the restored copy. They are moved aside too, never deleted.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from offline_tracker.app import parallel, terms
 from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
-from offline_tracker.domain.errors import InputError, Message, Refusal
+from offline_tracker.domain.errors import InputError, Refusal
 from offline_tracker.domain.timeparse import parse_date
 from offline_tracker.formats import csv_out
 from offline_tracker.i18n import language, t
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from offline_tracker.domain.calendar import CalendarSet
     from offline_tracker.domain.contract import ContractHistory
     from offline_tracker.domain.results import Flag
-    from offline_tracker.formats.pack import PackCheck
 
 # Facts every period depends on (terms, calendar, anchors): a pack carries all of them.
 TERM_KINDS = (
@@ -249,7 +247,7 @@ class Packed:
     unsound: tuple[str, ...] = ()  # the problems of a ledger packed anyway (`--force`)
 
 
-def _report(app: App, tx: Tx, period: tuple[date, date], now: datetime) -> Report:
+def _report(tx: Tx, period: tuple[date, date], now: datetime) -> Report:
     """The pack's report, classified inside the pack's own read transaction."""
     from offline_tracker.app.reports import classify_period
 
@@ -267,29 +265,23 @@ def build_pack(
     """Write the evidence pack of a period to `out`, in the current language (docs/evidence.md);
     from a verified ledger (`force`: any ledger, and the pack says so on its first page)."""
     from offline_tracker.app.timestamps import pack_stamps
-    from offline_tracker.formats import html_report, pack
+    from offline_tracker.formats import pack
 
     unsound = sound_ledger(app, force)
     now = app.now()
     # One snapshot: rows, entries and head agree with each other.
     with app.db.read() as tx, collector_paused():
         period = _period(app, tx, date_from, date_to)
-        report = _report(app, tx, period, now)
-        made = _rows(tx, period, (report.contracts, report.calendars), now, True)
-        rows = list(made)  # the CSV, the report and the counts all read them
+        made = pack_pages(tx, period, now, describe, unsound)
         stamps = pack_stamps(tx, app.evidence)  # with the entries of the heads they stamp
-        entries = queries.entries_about(tx, [r[0] for r in rows] + stamps.head_seqs, TERM_KINDS)
-        head = ledger.head(tx)
-    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound)
+        ids = [row[0] for row in made.export.rows] + stamps.head_seqs
+        entries = queries.entries_about(tx, ids, TERM_KINDS)
+    export, head = made.export, made.export.head
     found, missing = _attachments(app, pack.attachment_shas(e[4] for e in entries))
     missing += stamps.missing
-    page = html_report.HtmlInput(
-        *(report.result, report.records, report.contracts, report.calendars, report.zone),
-        *(now, rows, _head(head), describe, unsound),
-    )
     files = [
-        ("records.csv", b"".join(csv_bytes(export))),
-        ("report.html", html_report.render(page, t, language()).encode("utf-8")),
+        ("records.csv", made.csv),
+        ("report.html", made.html),
         ("ledger/entries.jsonl", pack.entries_jsonl(entries)),
         ("ledger/head.json", (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
         *found,
@@ -303,7 +295,39 @@ def build_pack(
     readme = pack.readme(language(), manifest, stamps.readme, warning)
     files.append(("README.txt", readme.encode("utf-8")))
     pack.write_pack(out, files, manifest, now, overwrite=force)
-    return Packed(out, len(rows), len(entries), len(found), tuple(missing), head, unsound)
+    rows = len(export.rows)
+    return Packed(out, rows, len(entries), len(found), tuple(missing), head, unsound)
+
+
+@dataclass(frozen=True)
+class PackPages:
+    export: RecordExport
+    csv: bytes
+    html: bytes
+
+
+def pack_pages(
+    tx: Tx,
+    period: tuple[date, date],
+    now: datetime,
+    describe: Callable[[Flag], str],
+    unsound: tuple[str, ...] = (),
+) -> PackPages:
+    """records.csv and report.html of a pack, in the current language (`ot verify PACK` makes
+    them again from the ledger to compare)."""
+    from offline_tracker.formats import html_report
+
+    report = _report(tx, period, now)
+    made = _rows(tx, period, (report.contracts, report.calendars), now, True)
+    rows = list(made)  # the CSV, the report and the counts all read them
+    head = ledger.head(tx)
+    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound)
+    page = html_report.HtmlInput(
+        *(report.result, report.records, report.contracts, report.calendars, report.zone),
+        *(now, rows, _head(head), describe, unsound),
+    )
+    html = html_report.render(page, t, language()).encode("utf-8")
+    return PackPages(export, b"".join(csv_bytes(export)), html)
 
 
 def _manifest(
@@ -346,46 +370,3 @@ def _attachments(
             continue
         found.append((f"attachments/{sha}", data))
     return found, missing
-
-
-@dataclass(frozen=True)
-class PackVerification:
-    check: PackCheck
-    problems: tuple[Message, ...]
-    ledger_checked: bool
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def verify_pack(
-    path: Path, open_ledger: Callable[[], AbstractContextManager[App]] | None
-) -> PackVerification:
-    """The pack is intact, its tokens check, and (with a ledger) its entries are the ledger's."""
-    from offline_tracker.app.timestamps import TS_DIR, pack_problems
-    from offline_tracker.formats.pack import check_pack, members
-
-    check = check_pack(path)
-    problems = [Message(f"pack.problem.{p.code}", {"name": p.name}) for p in check.problems]
-    if check.manifest is not None:
-        problems += pack_problems(members(path, TS_DIR), check.entries)
-    if open_ledger is None or check.manifest is None:
-        return PackVerification(check, tuple(problems), False)
-    with open_ledger() as app, app.db.read() as tx:
-        problems += _ledger_problems(tx, check)
-    return PackVerification(check, tuple(problems), True)
-
-
-def _ledger_problems(tx: Tx, check: PackCheck) -> list[Message]:
-    wanted = {int(e["seq"]): str(e["hash"]) for e in check.entries}
-    head = (check.manifest or {}).get("chain_head") or {}
-    if isinstance(head.get("seq"), int):
-        wanted.setdefault(head["seq"], str(head.get("hash")))
-    actual = queries.entry_hashes(tx, list(wanted))
-    problems = []
-    for seq, digest in sorted(wanted.items()):
-        if actual.get(seq) != digest:
-            key = "pack.ledger_missing" if seq not in actual else "pack.ledger_differs"
-            problems.append(Message(key, {"seq": seq}))
-    return problems

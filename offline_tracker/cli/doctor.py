@@ -129,6 +129,10 @@ def _database_line(db: Any) -> str:
         )
     if db.schema is None:
         return t("doctor.db_not_ledger", location=where)
+    if db.newer:
+        from offline_tracker.app.doctor import KNOWN_REVISION
+
+        return t("doctor.db_newer", location=where, schema=db.schema, known=KNOWN_REVISION)
     size = f"{db.size:,}" if db.size is not None else "-"
     return t("doctor.db_ok", location=where, size=size, schema=db.schema)
 

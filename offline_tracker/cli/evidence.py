@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from offline_tracker.cli.root import state
+from offline_tracker.domain.errors import Refusal
 from offline_tracker.i18n import t
 
 export_app = typer.Typer(help=t("help.cmd.export"), no_args_is_help=True)
@@ -134,12 +135,13 @@ def backup(
         Path | None,
         typer.Argument(metavar="[PATH]", dir_okay=False, help=t("help.arg.backup_path")),
     ] = None,
+    parents: Annotated[bool, typer.Option("--parents", help=t("help.opt.backup_parents"))] = False,
 ) -> None:
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
     location = state(ctx).location
-    copy = backups.backup(location, path, system_now())
+    copy = backups.backup(location, path, system_now(), parents)
     if not _echo_check(copy, "out.backup_ok", "out.backup_failed"):
         raise typer.Exit(1)
     folder = backups.sqlite_file(location).parent / "evidence"
@@ -151,15 +153,33 @@ def restore(
     path: Annotated[
         Path, typer.Argument(metavar="PATH", dir_okay=False, help=t("help.arg.restore_path"))
     ],
+    yes: Annotated[bool, typer.Option("--yes", help=t("help.opt.restore_yes"))] = False,
 ) -> None:
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
-    done = backups.restore(state(ctx).location, path, system_now())
+    done = backups.restore(state(ctx).location, path, system_now(), yes)
+    _echo_replaced(done)
+    if done.needs_yes:
+        raise Refusal("error.restore_needs_yes")
     if not _echo_check(done, "out.restored", "out.restore_refused"):
         raise typer.Exit(1)
     if done.kept is not None:
         typer.echo(t("out.restore_kept", kept=done.kept))
+
+
+def _echo_replaced(done: Any) -> None:
+    """What a restore replaces (or would): listed before anything else is said."""
+    if done.uncompared is not None:
+        typer.echo(t("out.restore_unreadable", reason=done.uncompared), err=True)
+    if not done.replaced:
+        return
+    first = done.replaced[0][0]
+    typer.echo(t("out.restore_loses", count=len(done.replaced), first=first), err=True)
+    for seq, at, kind in done.replaced[:20]:
+        typer.echo(t("out.restore_entry", seq=seq, at=at, kind=kind), err=True)
+    if len(done.replaced) > 20:
+        typer.echo(t("out.restore_more", count=len(done.replaced) - 20), err=True)
 
 
 def _echo_check(check: Any, ok_key: str, failed_key: str) -> bool:
@@ -179,15 +199,17 @@ def verify_pack(
     ctx: typer.Context, pack: Path, as_json: bool, anchors: list[str] | None = None
 ) -> None:
     """`ot verify PACK`: the pack's files against its manifest, its entries against the ledger."""
-    from offline_tracker.app import evidence
     from offline_tracker.app.backups import sqlite_file
+    from offline_tracker.app.pack_check import verify_pack as check
+    from offline_tracker.render.report import flag_text
 
     if anchors:
         raise typer.BadParameter(t("error.pack_and_anchor"), param_hint="--anchor")
     st = state(ctx)
     server = "://" in st.location and not st.location.startswith("sqlite:///")
     has_ledger = server or sqlite_file(st.location).is_file()
-    result = evidence.verify_pack(pack, st.app if has_ledger else None)
+    _language(ctx)
+    result = check(pack, st.app if has_ledger else None, flag_text)
     typer.echo(_pack_json(result) if as_json else _pack_text(result))
     if not result.ok:
         raise typer.Exit(1)
@@ -203,6 +225,7 @@ def _pack_json(result: Any) -> str:
         "head": (result.check.manifest or {}).get("chain_head"),
         "ledger_checked": result.ledger_checked,
         "problems": [render.message(p) for p in result.problems],
+        "notes": [render.message(n) for n in result.notes],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -219,6 +242,7 @@ def _pack_text(result: Any) -> str:
         [
             t("out.pack_ok", seq=head.get("seq"), **counts),
             t("out.pack_ledger_ok" if result.ledger_checked else "out.pack_no_ledger"),
+            *(f"  {render.message(n)}" for n in result.notes),
         ]
     )
 

@@ -231,60 +231,127 @@ class PackCheck:
         return not self.problems
 
 
+# Limits of `ot verify PACK` (a zip bomb fails fast, in bounded memory). The files a pack holds
+# are far smaller: records and entries of a period, and the attachments of its records.
+MEMBER_LIMIT: Final = 512 << 20  # any one file, inflated
+TOTAL_LIMIT: Final = 2 << 30  # all files, inflated
+KEPT_LIMIT: Final = 64 << 20  # manifest.json, SHA256SUMS, entries.jsonl: read into memory
+_KEPT: Final = (MANIFEST, SUMS, ENTRIES)
+_CHUNK: Final = 1 << 20
+
+
 def check_pack(path: Path) -> PackCheck:
-    """Every file matches the manifest and SHA256SUMS, none is missing or extra; entries re-hash."""
+    """Every file matches the manifest and SHA256SUMS, none is missing or extra; entries re-hash.
+
+    Members are hashed as they stream out of the zip, each bounded by its declared size and by
+    the limits above; only the three small ledger files are kept. A duplicate name, a folder or
+    a symbolic link in the zip is a problem of its own (an unpacker would overwrite or follow).
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            contents = {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError) as exc:
+            digests, kept, problems = _read_members(archive)
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as exc:
         return PackCheck(None, problems=[PackProblem("unreadable", f"{path}: {exc}")])
+    if any(p.code in ("too_large", "unreadable") for p in problems):
+        return PackCheck(None, problems=problems)
     try:
-        manifest = json.loads(contents[MANIFEST])
+        manifest = json.loads(kept[MANIFEST])
         listed = {str(f["path"]): str(f["sha256"]) for f in manifest["files"]}
-    except (KeyError, TypeError, ValueError):
-        return PackCheck(None, problems=[PackProblem("no_manifest", MANIFEST)])
-    problems = _file_problems(contents, listed) + _sums_problems(contents, listed)
-    entries, entry_problems = _entries(contents.get(ENTRIES, b""))
-    return PackCheck(manifest, entries, problems + entry_problems, len(contents))
+    except (KeyError, TypeError, ValueError, RecursionError):
+        return PackCheck(None, problems=[*problems, PackProblem("no_manifest", MANIFEST)])
+    problems += _file_problems(digests, listed) + _sums_problems(digests, kept, listed)
+    entries, entry_problems = _entries(kept.get(ENTRIES, b""))
+    return PackCheck(manifest, entries, problems + entry_problems, len(digests))
 
 
 def members(path: Path, prefix: str) -> dict[str, bytes]:
     """The files of a pack under `prefix` (its timestamps); empty when it cannot be read."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return {
+            return {  # small files only: a member's declared size bounds what is read
                 i.filename: archive.read(i)
                 for i in archive.infolist()
-                if i.filename.startswith(prefix)
+                if i.filename.startswith(prefix) and i.file_size <= KEPT_LIMIT
             }
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
         return {}
 
 
-def _file_problems(contents: Mapping[str, bytes], listed: Mapping[str, str]) -> list[PackProblem]:
+def _read_members(
+    archive: zipfile.ZipFile,
+) -> tuple[dict[str, str], dict[str, bytes], list[PackProblem]]:
+    """(name -> SHA-256, the small files' bytes, structural problems)."""
+    digests: dict[str, str] = {}
+    kept: dict[str, bytes] = {}
+    problems: list[PackProblem] = []
+    total = 0
+    for info in archive.infolist():
+        name = info.filename
+        if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
+            problems.append(PackProblem("directory", name))
+            continue
+        if stat.S_ISLNK(info.external_attr >> 16):
+            problems.append(PackProblem("symlink", name))
+            continue
+        if name in digests:
+            problems.append(PackProblem("duplicate", name))
+            continue
+        limit = min(KEPT_LIMIT if name in _KEPT else MEMBER_LIMIT, TOTAL_LIMIT - total)
+        if info.file_size > limit:
+            return digests, kept, [PackProblem("too_large", name)]
+        digest, data, size = _stream(archive, info, limit, keep=name in _KEPT)
+        if digest is None:
+            return digests, kept, [PackProblem("too_large", name)]
+        total += size
+        digests[name] = digest
+        if data is not None:
+            kept[name] = data
+    return digests, kept, problems
+
+
+def _stream(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, keep: bool
+) -> tuple[str | None, bytes | None, int]:
+    """SHA-256 of one member read in chunks; None once it inflates past `limit` (a header
+    that lies about the size is caught here, before it fills the memory or the time)."""
+    digest, size, parts = hashlib.sha256(), 0, []
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                return None, None, size
+            digest.update(chunk)
+            if keep:
+                parts.append(chunk)
+    return digest.hexdigest(), b"".join(parts) if keep else None, size
+
+
+def _file_problems(digests: Mapping[str, str], listed: Mapping[str, str]) -> list[PackProblem]:
     problems = []
-    for name in sorted(set(listed) | (set(contents) - {MANIFEST, SUMS})):
-        if name not in contents:
+    for name in sorted(set(listed) | (set(digests) - {MANIFEST, SUMS})):
+        if name not in digests:
             problems.append(PackProblem("missing", name))
         elif name not in listed:
             problems.append(PackProblem("extra", name))
-        elif sha256(contents[name]) != listed[name]:
+        elif digests[name] != listed[name]:
             problems.append(PackProblem("changed", name))
     return problems
 
 
-def _sums_problems(contents: Mapping[str, bytes], listed: Mapping[str, str]) -> list[PackProblem]:
+def _sums_problems(
+    digests: Mapping[str, str], kept: Mapping[str, bytes], listed: Mapping[str, str]
+) -> list[PackProblem]:
     """SHA256SUMS also covers manifest.json, so a changed manifest is found too."""
     try:
-        lines = contents[SUMS].decode("ascii").splitlines()
+        lines = kept[SUMS].decode("ascii").splitlines()
         sums = {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
     except (KeyError, UnicodeDecodeError, ValueError):
         return [PackProblem("changed", SUMS)]
-    if set(sums) != set(contents) - {SUMS}:
+    if set(sums) != set(digests) - {SUMS}:
         return [PackProblem("changed", SUMS)]
     problems = []
     for name, digest in sorted(sums.items()):
-        actual = sha256(contents[name])
+        actual = digests[name]
         if name == MANIFEST and digest != actual:
             # Nothing else holds the manifest's digest: either of the two may have been changed.
             problems.append(PackProblem("disagree", f"{MANIFEST}, {SUMS}"))
@@ -301,9 +368,15 @@ def _entries(raw: bytes) -> tuple[list[dict[str, Any]], list[PackProblem]]:
         try:
             entry = json.loads(line)
             seq, body, prev = int(entry["seq"]), str(entry["body"]), str(entry["prev_hash"])
+            if not 0 < seq < 2**63:  # a crafted number no ledger can hold (seq 10^23)
+                raise ValueError(seq)
             fields = decode_body(body)
-            good = entry_hash(prev, body.encode("utf-8")) == entry["hash"] and fields["seq"] == seq
-        except (KeyError, TypeError, ValueError):
+            good = (
+                entry_hash(prev, body.encode("utf-8")) == entry["hash"]
+                and fields["seq"] == seq
+                and fields.get("at") == entry.get("recorded_at")
+            )
+        except (KeyError, TypeError, ValueError, RecursionError, AttributeError):
             problems.append(PackProblem("entry", f"{ENTRIES}:{number}"))
             continue
         if not good:

@@ -9,6 +9,7 @@ to talk to a server.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,15 @@ _RETRIES = 5
 
 class StorageError(Failure):
     """The database cannot be used; the message says why and what to do."""
+
+
+_PASSWORD = re.compile(r"(://[^:/@\s'\"]*:)[^@\s'\"]*@")
+
+
+def without_passwords(text: str) -> str:
+    """`text` with the password of every URL in it masked (a message gets pasted; a driver's
+    error may quote the URL it was given)."""
+    return _PASSWORD.sub(r"\1***@", text)
 
 
 class Tx:
@@ -177,6 +187,21 @@ def explain(exc: sqlite3.DatabaseError, path: Path | None, writing: bool) -> Sto
 
 def _connect_sqlite(path: Path) -> sqlite3.Connection:
     try:
+        return _connect_writable(path)
+    except StorageError as exc:
+        name = getattr(exc.__cause__, "sqlite_errorname", "") or ""
+        if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or not path.is_file():
+            raise
+    # A read-only file or folder (a court's copy, a write-protected stick): read it as it is;
+    # a write then fails with SQLite's own "readonly database" (explain() words it).
+    try:
+        return open_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        _reraise(exc, path, writing=False)
+
+
+def _connect_writable(path: Path) -> sqlite3.Connection:
+    try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -205,10 +230,35 @@ def open_read_only(path: Path, live: bool = True) -> sqlite3.Connection:
     try:
         return _connect_uri(path, mode)
     except sqlite3.OperationalError as exc:
-        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or mode != "mode=ro":
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if not name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) or mode != "mode=ro":
             raise
-        # A read-only folder cannot hold the -shm file that `mode=ro` needs for a WAL ledger.
+        # A read-only folder cannot hold the -shm file that `mode=ro` needs for a WAL ledger;
+        # `immutable` reads the file alone, which is whole only without a WAL beside it.
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StorageError(
+                f"{path} is in a read-only folder with a -wal file beside it that SQLite cannot "
+                "read there: copy the ledger and its -wal file to a folder you can write"
+            ) from exc
         return _connect_uri(path, "immutable=1")
+
+
+# The first bytes of a rollback journal that SQLite would replay (sqlite.org/fileformat.html).
+_JOURNAL_MAGIC = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"
+
+
+def hot_journal(path: Path) -> Path | None:
+    """The `-journal` beside a file when it holds an interrupted write (a hot journal).
+
+    Such a file's pages are not what was committed: read as it is (`immutable`) it would look
+    whole, and opened for writing SQLite would roll the journal back into it.
+    """
+    journal = path.with_name(path.name + "-journal")
+    try:
+        with journal.open("rb") as handle:
+            return journal if handle.read(8) == _JOURNAL_MAGIC else None
+    except OSError:
+        return None
 
 
 def _connect_uri(path: Path, mode: str) -> sqlite3.Connection:
@@ -260,7 +310,8 @@ class SQLAlchemyDatabase(Database):
         try:
             self.engine = create_engine(url, pool_pre_ping=True)
         except Exception as exc:  # a bad URL or a missing driver
-            raise StorageError(f"cannot use the database URL {url!r}: {exc}") from exc
+            text = f"cannot use the database URL {url!r}: {exc}"
+            raise StorageError(without_passwords(text)) from exc
         self.dialect = self.engine.dialect.name
 
     def _tx(self, conn: Any) -> Tx:
@@ -274,8 +325,14 @@ class SQLAlchemyDatabase(Database):
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
-        with self._connect() as conn, conn.begin():
-            yield self._tx(conn)
+        """One snapshot: `ot verify` and a pack read the ledger in pages, then the projections;
+        under READ COMMITTED each statement would see other writers' new commits (false
+        drift). REPEATABLE READ, read only, never waits for a writer nor blocks one."""
+        with self._connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield self._tx(conn)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -295,7 +352,8 @@ class SQLAlchemyDatabase(Database):
         try:
             conn = self.engine.connect()
         except OperationalError as exc:
-            raise StorageError(f"cannot connect to the database: {exc.orig}") from exc
+            text = f"cannot connect to the database: {exc.orig}"
+            raise StorageError(without_passwords(text)) from exc
         with conn:
             yield conn
 

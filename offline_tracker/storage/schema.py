@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from offline_tracker.storage.db import Database, SQLiteDatabase, StorageError, create_private_file
+from offline_tracker.storage.db import (
+    Database,
+    SQLiteDatabase,
+    StorageError,
+    create_private_file,
+    without_passwords,
+)
 
 # The newest migration in storage/migrations/versions; a test keeps it equal to Alembic's head.
 HEAD_REVISION = "0001"
@@ -14,7 +21,8 @@ BACKUP_DIR_NAME = "backups"
 
 
 def revision(db: Database) -> str | None:
-    """The schema revision of the database, or None when it has no ledger yet."""
+    """The schema revision of the database, or None when it has no ledger yet (an empty
+    `alembic_version` is "", which `newer` refuses: never "schema None")."""
     with db.read() as tx:
         if tx.dialect == "sqlite":
             exists = tx.scalar(
@@ -24,7 +32,22 @@ def revision(db: Database) -> str | None:
             exists = tx.scalar(
                 "SELECT 1 FROM information_schema.tables WHERE table_name = 'alembic_version'"
             )
-        return str(tx.scalar("SELECT version_num FROM alembic_version")) if exists else None
+        if not exists:
+            return None
+        value = tx.scalar("SELECT version_num FROM alembic_version")
+        return "" if value is None else str(value)
+
+
+def revision_number(text: str) -> int | None:
+    """A revision as a number ("0002" -> 2): revisions compare as numbers, never as text."""
+    return int(text) if text.isascii() and text.isdecimal() else None
+
+
+def newer(current: str) -> bool | None:
+    """Whether `current` is newer than HEAD_REVISION; None for a revision this program cannot
+    place (not one of its numbers: another program's schema, or an emptied version table)."""
+    number = revision_number(current)
+    return None if number is None else number > int(HEAD_REVISION)
 
 
 def has_foreign_tables(db: Database) -> bool:
@@ -38,18 +61,33 @@ def backup_dir(db: Database) -> Path | None:
     return db.path.parent / BACKUP_DIR_NAME if db.path is not None else None
 
 
-def backup_sqlite(source: Path, dest: Path) -> Path:
-    """Copy a live SQLite file with the online backup API (safe while others write)."""
-    create_private_file(dest)
-    src = sqlite3.connect(source)
+def backup_sqlite(source: Path, dest: Path, read_only: bool = False) -> Path:
+    """Copy a live SQLite file with the online backup API (safe while others write).
+
+    The copy is made under a temporary name and renamed when complete, so an interrupted
+    backup never sits at `dest`. `read_only` opens `source` without the right to write, so a
+    hot journal beside it is never rolled back into it (a backup being restored).
+    """
+    temp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    create_private_file(temp)
     try:
-        out = sqlite3.connect(dest)
+        src = (
+            sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+            if read_only
+            else sqlite3.connect(source)
+        )
         try:
-            src.backup(out)
+            out = sqlite3.connect(temp)
+            try:
+                src.backup(out)
+            finally:
+                out.close()
         finally:
-            out.close()
+            src.close()
+        os.replace(temp, dest)
     finally:
-        src.close()
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     return dest
 
 
@@ -69,10 +107,16 @@ def ensure_schema(db: Database, create: bool, now: datetime) -> None:
         return
     if current is None:
         if has_foreign_tables(db):
-            raise StorageError(f"{db.url} holds other data, not a ledger; choose another --db")
+            shown = without_passwords(db.url)
+            raise StorageError(f"{shown} holds other data, not a ledger; choose another --db")
         if not create:
             raise StorageError(_no_ledger(db))
-    elif current > HEAD_REVISION:
+    elif newer(current) is None:
+        raise StorageError(
+            f"this ledger's schema revision {current or '(empty)'!s} is not one this program "
+            f"knows (it knows up to {HEAD_REVISION}); it was left as it is: run 'ot doctor'"
+        )
+    elif newer(current):
         raise StorageError(
             f"this ledger has schema {current}, newer than this program knows ({HEAD_REVISION}); "
             "upgrade offline_tracker"

@@ -124,7 +124,10 @@ def test_backup_goes_to_the_backups_folder_and_verifies(logged: Ot) -> None:
 
 def test_backup_to_a_path_of_your_choice(logged: Ot, tmp_path: Path) -> None:
     target = tmp_path / "usb" / "copy.sqlite"
-    assert logged("backup", str(target)).code == 0
+    # A USB stick that is not mounted must not become a local folder (issue 13).
+    refused = logged("backup", str(target))
+    assert refused.code == 1 and "--parents" in refused.err and not target.parent.exists()
+    assert logged("backup", str(target), "--parents").code == 0
     assert Ot(target)("list", "--from", "2025-10-01").code == 0
 
 
@@ -139,9 +142,15 @@ def test_restore_brings_the_backup_back_and_keeps_the_current_file(logged: Ot) -
     backup = next((logged.db.parent / "backups").glob("*-manual.sqlite"))
     assert logged("log", "after the backup", "--at", "2025-10-08 08:00", "--minutes", "5").code == 0
     assert _count(logged) == 4
-    result = logged("restore", str(backup))
+    # The entry the backup lacks is named, and nothing happens without --yes (issue 13).
+    asked = logged("restore", str(backup))
+    assert asked.code == 1 and "has 1 entries that the backup lacks" in asked.err
+    assert "entry 6  2025-10-08T01:30:00Z  record.add" in asked.err and "--yes" in asked.err
+    assert _count(logged) == 4
+    result = logged("restore", str(backup), "--yes")
     assert result.code == 0, result.err
     assert "Restored" in result.out and "before-restore" in result.out
+    assert "entry 6" in result.err
     assert _count(logged) == 3 and logged("verify").code == 0
     kept = next((logged.db.parent / "backups").glob("*-before-restore.sqlite"))
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and _count(Ot(kept)) == 4
@@ -182,7 +191,7 @@ def test_restore_is_refused_while_another_program_has_the_ledger_open(logged: Ot
     other.execute("BEGIN")
     other.execute("SELECT count(*) FROM ledger").fetchone()  # another program reading
     try:
-        result = logged("restore", str(backup))
+        result = logged("restore", str(backup), "--yes")
     finally:
         other.close()
     assert result.code == 1 and "another program" in result.err
@@ -202,7 +211,10 @@ def test_restore_over_a_damaged_ledger_keeps_the_damaged_bytes(logged: Ot) -> No
     backup = next((logged.db.parent / "backups").glob("*-manual.sqlite"))
     damaged = b"SQLite format 3\x00" + b"\xde\xad" * 2000
     logged.db.write_bytes(damaged)
-    result = logged("restore", str(backup))
+    asked = logged("restore", str(backup))  # what it replaces cannot be read: --yes asked
+    assert asked.code == 1 and "cannot be compared" in asked.err and "--yes" in asked.err
+    assert logged.db.read_bytes() == damaged
+    result = logged("restore", str(backup), "--yes")
     assert result.code == 0, result.err
     kept = next((logged.db.parent / "backups").glob("*-before-restore.sqlite"))
     assert kept.read_bytes() == damaged

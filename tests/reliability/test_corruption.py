@@ -194,7 +194,7 @@ def test_restore_command_uses_ot_restore_when_it_exists(tmp_path: Path) -> None:
     db, backup = tmp_path / "l.sqlite", tmp_path / "backups" / "b c.sqlite"
     db.write_bytes(b"x")
     now = datetime(2025, 10, 8, tzinfo=UTC)
-    assert restore_command(db, backup, now, "ot restore") == f"ot restore '{backup}'"
+    assert restore_command(db, backup, now, "ot restore") == f"ot restore --yes '{backup}'"
     copy = restore_command(db, backup, now, None)
     assert copy == f"mv {db} {db}.damaged-20251008T000000Z && cp '{backup}' {db}"
 
