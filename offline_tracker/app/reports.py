@@ -51,14 +51,21 @@ def classify_period(
 ) -> Report:
     """The report pipeline inside a read transaction: load the period's rows, classify them."""
     from offline_tracker.domain.classify import classify
+    from offline_tracker.domain.comptime import pooled_window
 
     history, calendars = terms.history(tx), terms.calendars(tx)
-    lo = datetime.combine(first, datetime.min.time(), UTC) - _MARGIN
-    hi = datetime.combine(last, datetime.min.time(), UTC) + _MARGIN
+    lo, hi = _bounds(first, last)
     records = tuple(queries.records_between(tx, lo, hi))
-    comp = tuple(c for c in terms.comp_time(tx) if first - _MARGIN <= c.date <= last + _MARGIN)
+    # RULES P3: every entry is bound to its rest day, so every entry is read (they are few);
+    # entries without --for need the rest-day work of the twelve months before them too.
+    comp = terms.comp_time(tx)
+    window = pooled_window(comp)
+    seen = records
+    if window is not None:
+        wide = _bounds(min(first, window[0]), max(last, window[1]))
+        seen = tuple(queries.records_between(tx, *wide))
     result = classify(
-        records,
+        seen,
         history,
         date_from=first,
         date_to=last,
@@ -69,6 +76,11 @@ def classify_period(
     )
     zone = ZoneInfo(result.timezone)
     return Report(result, records, history, calendars, zone, now)
+
+
+def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    lo = datetime.combine(first, datetime.min.time(), UTC) - _MARGIN
+    return lo, datetime.combine(last, datetime.min.time(), UTC) + _MARGIN
 
 
 def today(app: App) -> date:

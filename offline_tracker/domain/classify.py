@@ -8,18 +8,18 @@ from datetime import date, datetime, timedelta
 
 from offline_tracker.domain import checks
 from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY, CalendarSet
-from offline_tracker.domain.contract import ContractHistory
-from offline_tracker.domain.pay import (
-    COMPREHENSIVE,
-    Bucket,
-    DayDraft,
-    apply_comp_time,
-    compute_pay,
-    cycle_buckets,
-    day_buckets,
+from offline_tracker.domain.comptime import (
+    apply_offsets,
+    offsettable,
+    pooled_window,
+    resolve_comp_time,
 )
+from offline_tracker.domain.contract import ContractHistory
+from offline_tracker.domain.cycles import COMPREHENSIVE, cycle_overtime
+from offline_tracker.domain.pay import Bucket, DayDraft, compute_pay, day_buckets
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import (
+    CompOffset,
     CompTime,
     DayResult,
     Flag,
@@ -205,18 +205,24 @@ def classify(
     comp_time: Sequence[CompTime] = (),
     include_ack: bool = False,
 ) -> PeriodResult:
-    """Classify the union of worked time of `date_from..date_to` (local dates, inclusive)."""
+    """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
+
+    Time off in lieu is bound to its rest days over `records` (comp_offsets): pass the records
+    of the twelve months before entries without `--for` for a period-independent answer.
+    """
     if date_to < date_from:
         raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
+    calendars = calendars or CalendarSet()
+    offsets = comp_offsets(records, contracts, calendars, comp_time, now)
     now_s = epoch(now)
-    timeline = Timeline(contracts, calendars or CalendarSet(), date_from, date_to)
+    timeline = Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)
     drafts = [DayDraft(plan) for plan in timeline.plans]
     segments = _accumulate(_pieces(timeline, union(intake.claimed), drafts))
-    applied, unused, comp_flags = apply_comp_time(drafts, comp_time)
+    applied, unused, comp_flags, shown = apply_offsets(drafts, offsets)
     buckets = [bucket for draft in drafts for bucket in day_buckets(draft)]
-    extra, cycle_flags = cycle_buckets(drafts, date_from, date_to)
-    buckets += extra
+    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars, date_from, date_to)
+    buckets += [Bucket(COMPREHENSIVE, c.seconds, c.contract) for c in extra]
     days = tuple(_day_result(d) for d in drafts)
     pay, pay_flags = compute_pay(buckets, [p.contract for p in timeline.plans])
     flags = [*intake.flags, *comp_flags, *cycle_flags, *pay_flags]
@@ -234,7 +240,31 @@ def classify(
         ack_seconds=sum(s.end - s.start for s in union(intake.acks)),
         record_count=intake.record_count,
         segments=tuple(segments),
+        cycles=tuple(cycles),
+        comp_offsets=shown,
     )
+
+
+def comp_offsets(
+    records: Sequence[Record],
+    contracts: ContractHistory,
+    calendars: CalendarSet,
+    entries: Sequence[CompTime],
+    now: datetime,
+) -> tuple[CompOffset, ...]:
+    """Every time-off entry bound to the rest days it offsets (RULES P3), period-independent.
+
+    Entries without `--for` look for rest-day work in the twelve months before them; that
+    stretch is classified once, without time off and without acknowledgements.
+    """
+    today = now.astimezone(contracts.latest.zone).date()
+    window = pooled_window(entries)
+    if window is None:
+        return resolve_comp_time(entries, {}, today)
+    rest = classify(
+        records, contracts, date_from=window[0], date_to=window[1], now=now, calendars=calendars
+    )
+    return resolve_comp_time(entries, offsettable(rest.days), today)
 
 
 def classify_record(

@@ -1,10 +1,9 @@
-"""Overtime by hours system (RULES P3, P5, P6), time off in lieu, and pay in Decimal (P4)."""
+"""Overtime by hours system (RULES P3, P5, P6) and pay in Decimal (P4)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -12,11 +11,10 @@ from typing import Final
 
 from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY
 from offline_tracker.domain.contract import Contract
-from offline_tracker.domain.results import CompTime, Flag, PayLine, PayResult
+from offline_tracker.domain.cycles import COMPREHENSIVE
+from offline_tracker.domain.results import Flag, PayLine, PayResult
 from offline_tracker.domain.timeline import DayPlan
 
-STANDARD_DAY_S: Final = 8 * 3600  # RULES P1
-COMPREHENSIVE: Final = "comprehensive"
 MULTIPLIERS: Final = {
     WORKDAY: Decimal("1.5"),
     REST_DAY: Decimal("2"),
@@ -62,57 +60,6 @@ class Bucket:
     contract: Contract
 
 
-def apply_comp_time(
-    drafts: Sequence[DayDraft], comp: Sequence[CompTime]
-) -> tuple[int, int, list[Flag]]:
-    """Offset rest-day overtime with time off in lieu; never workday or statutory time (P3).
-
-    Returns (applied seconds, unused seconds, flags). Entries for days outside the period
-    are left to the report of their own period.
-    """
-    by_date = {d.plan.date: d for d in drafts}
-    applied = unused = 0
-    flags: list[Flag] = []
-    pooled: list[CompTime] = []
-    for entry in comp:
-        if entry.for_date is None:
-            if entry.date in by_date:
-                pooled.append(entry)
-            continue
-        draft = by_date.get(entry.for_date)
-        if draft is None:
-            continue
-        # RULES P3: time off in lieu never replaces workday or statutory overtime.
-        if draft.day_type != REST_DAY or draft.system != "standard":
-            flags.append(_not_applicable(entry, draft))
-            unused += entry.seconds
-            continue
-        used = _take(draft, entry.seconds)
-        applied, unused = applied + used, unused + entry.seconds - used
-    for entry in sorted(pooled, key=lambda e: e.date):
-        left = entry.seconds
-        for draft in drafts:
-            if draft.day_type == REST_DAY and draft.system == "standard":
-                left -= _take(draft, left)
-        applied, unused = applied + entry.seconds - left, unused + left
-    return applied, unused, flags
-
-
-def _take(draft: DayDraft, seconds: int) -> int:
-    used = max(0, min(seconds, draft.rest_day_s - draft.comp_time_s))
-    draft.comp_time_s += used
-    return used
-
-
-def _not_applicable(entry: CompTime, draft: DayDraft) -> Flag:
-    params: dict[str, str | int] = {
-        "seconds": entry.seconds,
-        "day_type": draft.day_type,
-        "system": draft.system,
-    }
-    return Flag("comp_time_not_applicable", entry.for_date, params)
-
-
 def day_buckets(draft: DayDraft) -> list[Bucket]:
     """Per-day overtime: all of it under standard hours, statutory only otherwise (P3, P5, P6)."""
     contract, system = draft.contract, draft.system
@@ -130,55 +77,6 @@ def day_buckets(draft: DayDraft) -> list[Bucket]:
     buckets = [Bucket(kind, seconds, contract) for kind, seconds in parts if seconds > 0]
     draft.overtime_s = sum(b.seconds for b in buckets)
     return buckets
-
-
-def cycle_bounds(day: date, contract: Contract) -> tuple[date, date]:
-    """The comprehensive-hours cycle (P5) holding `day`, as first and last date."""
-    if contract.cycle == "week":
-        first = day - timedelta(days=(day.weekday() - contract.week_start) % 7)
-        return first, first + timedelta(days=6)
-    if contract.cycle == "month":
-        first, months = day.replace(day=1), 1
-    elif contract.cycle == "quarter":
-        first, months = day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1), 3
-    else:
-        first, months = day.replace(month=1, day=1), 12
-    year, month = divmod(first.month - 1 + months, 12)
-    return first, date(first.year + year, month + 1, 1) - timedelta(days=1)
-
-
-def cycle_buckets(
-    drafts: Sequence[DayDraft], first: date, last: date
-) -> tuple[list[Bucket], list[Flag]]:
-    """Comprehensive hours (P5): hours above workdays-in-cycle x 8 h are overtime at 150 %.
-
-    Scheduled shifts on workdays are presumed worked; recorded time outside them is added.
-    A cycle cut by the period is judged on its days inside the period (flag partial_cycle).
-    """
-    cycles: dict[tuple[str, date, date], list[DayDraft]] = {}
-    for draft in drafts:
-        if draft.system == COMPREHENSIVE:
-            bounds = cycle_bounds(draft.plan.date, draft.contract)
-            cycles.setdefault((draft.contract.cycle, *bounds), []).append(draft)
-    buckets: list[Bucket] = []
-    flags: list[Flag] = []
-    for (cycle, start, end), members in cycles.items():
-        workdays = [d for d in members if d.day_type == WORKDAY]
-        worked = sum(d.plan.scheduled_s for d in workdays) + sum(
-            d.outside_workday_s + d.rest_day_s for d in members
-        )
-        over = worked - len(workdays) * STANDARD_DAY_S  # RULES P5
-        if over > 0:
-            buckets.append(Bucket(COMPREHENSIVE, over, members[-1].contract))
-        if start < first or end > last:
-            params: dict[str, str | int] = {
-                "cycle": cycle,
-                "cycle_start": start.isoformat(),
-                "cycle_end": end.isoformat(),
-                "days_in_period": len(members),
-            }
-            flags.append(Flag("partial_cycle", start, params))
-    return buckets, flags
 
 
 def hourly_wage(contract: Contract) -> Fraction | None:

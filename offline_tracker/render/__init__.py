@@ -270,7 +270,9 @@ def warnings(found: Any) -> list[str]:
     """The findings a reader must be told that do not break the chain (recorded times)."""
     if not found:
         return []
-    head = t("out.verify_warning") if len(found) == 1 else t("out.verify_warnings", count=len(found))
+    head = (
+        t("out.verify_warning") if len(found) == 1 else t("out.verify_warnings", count=len(found))
+    )
     return [head] + [f"  {message(w)}" for w in found]
 
 

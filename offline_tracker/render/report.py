@@ -17,6 +17,7 @@ from offline_tracker.i18n import language, t
 from offline_tracker.render import _render, console, hm
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
 from offline_tracker.render.offhours import grid, offhours_section
+from offline_tracker.render.terms_sections import comp_section, cycles_section
 
 __all__ = ["ReportLike", "empty_text", "heatmap_text", "report_text", "trend_text"]
 
@@ -356,6 +357,8 @@ def report_text(report: ReportLike, *, width: int | None = None) -> str:
         head,
         [day_table(result, figures, width), *_legend(result)],
         [_text(t("report.totals.title"), "bold"), grid(totals_rows(result))],
+        cycles_section(result),
+        comp_section(result),
         pay_section(result, contract),
         flags_section(result.flags),
         provisional_section(result),

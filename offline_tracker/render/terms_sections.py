@@ -1,0 +1,56 @@
+"""Report sections of the terms: comprehensive-hours cycles (P5) and time off in lieu (P3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from offline_tracker.domain.results import CompOffset, PeriodResult
+from offline_tracker.i18n import t
+from offline_tracker.render import hm
+from offline_tracker.render.offhours import grid
+
+
+def _time(seconds: int) -> str:
+    return hm(seconds) if seconds else "0m"
+
+
+def cycles_section(result: PeriodResult) -> list[Any]:
+    """Each cycle the period touches: worked, statutory standard, extended (RULES P5)."""
+    from rich.text import Text
+
+    if not result.cycles:
+        return []
+    rows = []
+    for cycle in result.cycles:
+        label = f"{cycle.first.isoformat()} – {cycle.last.isoformat()}"
+        value = t(
+            "report.cycles.value",
+            worked=_time(cycle.worked_s),
+            standard=_time(cycle.standard_s),
+            extended=_time(cycle.extended_s),
+        )
+        if cycle.partial:
+            judged = f"{cycle.judged_from.isoformat()} – {cycle.judged_to.isoformat()}"
+            value += " " + t("report.cycles.partial", judged=judged)
+        rows.append((label, value))
+    return [Text(t("report.cycles.title"), style="bold"), grid(rows)]
+
+
+def comp_line(offset: CompOffset) -> str:
+    """One time-off entry and the rest day it offsets, in the reader's language."""
+    key = "report.comp.line_planned" if offset.planned else "report.comp.line"
+    if offset.for_date is None:
+        key = "report.comp.nothing_planned" if offset.planned else "report.comp.nothing"
+    day = "" if offset.for_date is None else offset.for_date.isoformat()
+    how = t("report.comp.explicit" if offset.explicit else "report.comp.earliest")
+    return t(key, taken=offset.taken.isoformat(), time=_time(offset.seconds), day=day, how=how)
+
+
+def comp_section(result: PeriodResult) -> list[Any]:
+    """Which time off offset which rest day (RULES P3), whatever period the report covers."""
+    from rich.text import Text
+
+    if not result.comp_offsets:
+        return []
+    rows = [("", comp_line(o)) for o in result.comp_offsets]
+    return [Text(t("report.comp.title"), style="bold"), grid(rows)]
