@@ -42,7 +42,10 @@ def offsettable(days: Sequence[DayResult]) -> dict[date, int]:
     return {
         d.date: d.rest_day_s
         for d in days
-        if d.day_type == REST_DAY and d.system == "standard" and d.rest_day_s > 0
+        if d.day_type == REST_DAY
+        and d.system == "standard"
+        and d.rest_day_s > 0
+        and d.rule_pack == "CN"
     }
 
 
@@ -105,7 +108,8 @@ def apply_offsets(
             continue
         if target is None:
             continue  # the report of that rest day's period applies it
-        if target.day_type != REST_DAY or target.system != "standard":
+        usable = target.day_type == REST_DAY and target.system == "standard"
+        if not usable or target.contract.rule_pack != "CN":
             flags.append(_not_applicable(offset, target))
             unused += offset.seconds
             continue
@@ -117,6 +121,12 @@ def apply_offsets(
 
 
 def _not_applicable(offset: CompOffset, draft: DayDraft) -> Flag:
+    if draft.contract.rule_pack != "CN":  # RULES J7: time off in lieu is a rule of China's
+        pack: dict[str, str | int] = {
+            "seconds": offset.seconds,
+            "rule_pack": draft.contract.rule_pack,
+        }
+        return Flag("comp_time_not_in_pack", offset.for_date, pack)
     params: dict[str, str | int] = {
         "seconds": offset.seconds,
         "day_type": draft.day_type,

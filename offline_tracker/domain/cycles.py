@@ -85,7 +85,7 @@ def cycle_overtime(
     """
     cycles: dict[tuple[str, date, date], list[DayDraft]] = {}
     for draft in drafts:
-        if draft.system == COMPREHENSIVE:
+        if draft.system == COMPREHENSIVE and draft.contract.rule_pack == "CN":
             bounds = cycle_bounds(draft.plan.date, draft.contract)
             cycles.setdefault((draft.contract.cycle, *bounds), []).append(draft)
     overtime: list[CycleOvertime] = []

@@ -71,6 +71,7 @@ class DayResult:
     emergency_s: int = 0
     comp_time_s: int = 0
     overtime_s: int = 0
+    rule_pack: str = "CN"
 
     @property
     def worked_s(self) -> int:

@@ -17,7 +17,12 @@ from offline_tracker.i18n import language, t
 from offline_tracker.render import _render, console, hm
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
 from offline_tracker.render.offhours import grid, offhours_section
-from offline_tracker.render.terms_sections import comp_section, cycles_section
+from offline_tracker.render.terms_sections import (
+    comp_section,
+    cycles_section,
+    hourly_text,
+    pack_lines,
+)
 
 __all__ = ["ReportLike", "empty_text", "heatmap_text", "report_text", "trend_text"]
 
@@ -48,6 +53,8 @@ def _columns(width: int) -> list[str]:
 
 # Flag params that are vocabulary words: shown in the reader's language.
 _PARAM_PREFIX: Final = {
+    "citation": "",
+    "day": "report.contact_day.",
     "day_type": "report.daytype.",
     "system": "report.system.",
     "cycle": "report.cycle.",
@@ -113,6 +120,7 @@ def header_lines(report: ReportLike, contract: Contract) -> list[str]:
             system=_system(contract),
             now=f"{now:%Y-%m-%d %H:%M}",
         ),
+        *pack_lines(contract),
     ]
 
 
@@ -191,6 +199,19 @@ def day_table(result: PeriodResult, figures: OffHours, width: int) -> Any:
     return table
 
 
+def _overtime_value(result: PeriodResult) -> str:
+    totals = result.totals
+    if any(d.rule_pack != "CN" for d in result.days):  # other packs have other rates
+        return t("report.totals.overtime_value_pack", time=_time(totals.overtime_s))
+    return t(
+        "report.totals.overtime_value",
+        time=_time(totals.overtime_s),
+        o150=_time(totals.overtime_150_s),
+        o200=_time(totals.overtime_200_s),
+        o300=_time(totals.overtime_300_s),
+    )
+
+
 def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
     totals = result.totals
     off = totals.outside_workday_s + totals.rest_day_s + totals.statutory_holiday_s
@@ -214,16 +235,7 @@ def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
             ),
         ),
         (t("report.totals.late_night"), _time(totals.late_night_s)),
-        (
-            t("report.totals.overtime"),
-            t(
-                "report.totals.overtime_value",
-                time=_time(totals.overtime_s),
-                o150=_time(totals.overtime_150_s),
-                o200=_time(totals.overtime_200_s),
-                o300=_time(totals.overtime_300_s),
-            ),
-        ),
+        (t("report.totals.overtime"), _overtime_value(result)),
     ]
     return rows + _more_totals(result)
 
@@ -244,19 +256,22 @@ def _more_totals(result: PeriodResult) -> list[tuple[str, str]]:
 
 def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
     """RULES E3: the figure is the statutory maximum and says so, with the hourly wage used."""
-    pay = result.pay
+    from offline_tracker.domain.packs import pack_of
+
+    pay, pack = result.pay, pack_of(contract)
+    if pack is None:
+        return []  # RULES J6: no pay figure; the header says so
     if pay is None:
+        if pack.pay == "none" and not contract.multipliers:  # nothing by statute (J1, J3, J4)
+            return [_text(t("report.pay.no_pay_rule", statute=t(pack.statute_key)))]
         return [_text(t("report.pay.no_wage"))]
     if pay.hourly is not None:
-        hourly = t(
-            "report.pay.hourly_value",
-            hourly=_money(pay.hourly),
-            currency=pay.currency or "",
-            divisor=contract.wage_divisor,
-        )
+        hourly = hourly_text(pay.hourly, pay.currency or "", contract)
     else:
         hourly = t("report.pay.hourly_several")
     rows = [(t("report.pay.hourly"), hourly)]
+    if pack.pay_citation is not None:
+        rows.append(("", t("report.pay.cited", citation=t(pack.pay_citation))))
     for line in pay.lines:
         value = t(
             "report.pay.line",

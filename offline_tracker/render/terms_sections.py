@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.results import CompOffset, PeriodResult
 from offline_tracker.i18n import t
 from offline_tracker.render import hm
@@ -54,3 +56,31 @@ def comp_section(result: PeriodResult) -> list[Any]:
         return []
     rows = [("", comp_line(o)) for o in result.comp_offsets]
     return [Text(t("report.comp.title"), style="bold"), grid(rows)]
+
+
+def pack_lines(contract: Contract) -> list[str]:
+    """RULES J6, J7: the statute of the pack in force, or that there is none; how hours count."""
+    from offline_tracker.domain.packs import pack_of
+
+    pack = pack_of(contract)
+    if pack is None:
+        return [t("report.pack.none", jurisdiction=contract.jurisdiction)]
+    lines = [t("report.pack.rules", statute=t(pack.statute_key))]
+    return lines if pack.code == "CN" else [*lines, t("report.pack.worked")]
+
+
+def hourly_text(hourly: Decimal, currency: str, contract: Contract) -> str:
+    """The hourly wage and how the pack found it (RULES P4; J2 151.67 h; x 12 / 52 / hours)."""
+    from offline_tracker.domain.packs import wage_basis
+
+    basis = wage_basis(contract)
+    if basis == "cn_divisor":
+        return t(
+            "report.pay.hourly_value",
+            hourly=f"{hourly:,.2f}",
+            currency=currency,
+            divisor=contract.wage_divisor,
+        )
+    weekly = f"{contract.schedule.weekly_minutes / 60:g}"
+    return t(f"report.pay.hourly_basis.{basis}", hourly=f"{hourly:,.2f}", currency=currency,
+             weekly=weekly)  # fmt: skip
