@@ -45,6 +45,8 @@ def report_dict(result: PeriodResult, describe: Callable[[Flag], str]) -> dict[s
         "pay": _pay(result),
         "flags": [_flag(f, describe) for f in result.flags],
         "provisional_days": result.provisional_days,
+        # RULES J6, J7: the rule packs of the period's days (J6: no pack, no pay, no legal flags)
+        "rule_packs": sorted({d.rule_pack for d in result.days}),
         "cycles": [_cycle(c) for c in result.cycles],
         "comp_time": [_offset(o, result) for o in result.comp_offsets],
     }
@@ -89,6 +91,7 @@ def _day(day: DayResult) -> dict[str, Any]:
         **{f"{c}_minutes": minutes(getattr(day, f"{c}_s")) for c in CATEGORIES},
         "late_night_minutes": minutes(day.late_night_s),
         "overtime_minutes": minutes(day.overtime_s),
+        "rule_pack": day.rule_pack,
     }
 
 
