@@ -60,12 +60,9 @@ def classify_period(
     # entries without --for need the rest-day work of the twelve months before them too.
     comp = terms.comp_time(tx)
     window = pooled_window(comp)
-    seen = records
-    if window is not None:
-        wide = _bounds(min(first, window[0]), max(last, window[1]))
-        seen = tuple(queries.records_between(tx, *wide))
+    rest = None if window is None else _rest_work(tx, history, calendars, window)
     result = classify(
-        seen,
+        records,
         history,
         date_from=first,
         date_to=last,
@@ -73,9 +70,25 @@ def classify_period(
         calendars=calendars,
         comp_time=comp,
         include_ack=include_ack,
+        rest_work=rest,
     )
     zone = ZoneInfo(result.timezone)
     return Report(result, records, history, calendars, zone, now)
+
+
+def _rest_work(
+    tx: Tx, history: ContractHistory, calendars: CalendarSet, window: tuple[date, date]
+) -> dict[date, int]:
+    """Rest-day seconds of the window (RULES P3): one cheap read of the closed records' spans,
+    classified over the runs of rest days only."""
+    from offline_tracker.domain.classify import rest_seconds_of_spans
+    from offline_tracker.domain.comptime import rest_runs
+
+    runs = rest_runs(history, calendars, *window)
+    if not runs:
+        return {}
+    spans = queries.claimed_spans(tx, *_bounds(runs[0][0], runs[-1][1]))
+    return rest_seconds_of_spans(spans, history, calendars, runs)
 
 
 def _bounds(first: date, last: date) -> tuple[datetime, datetime]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -224,16 +225,18 @@ def classify(
     calendars: CalendarSet | None = None,
     comp_time: Sequence[CompTime] = (),
     include_ack: bool = False,
+    rest_work: Mapping[date, int] | None = None,
 ) -> PeriodResult:
     """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
 
-    Time off in lieu is bound to its rest days over `records` (comp_offsets): pass the records
-    of the twelve months before entries without `--for` for a period-independent answer.
+    Time off in lieu is bound to its rest days (comp_offsets) over `rest_work` (rest-day seconds
+    by date, for the twelve months before entries without `--for`), or, without it, over
+    `records`: then pass those months' records for a period-independent answer.
     """
     if date_to < date_from:
         raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
     calendars = calendars or CalendarSet()
-    offsets = comp_offsets(records, contracts, calendars, comp_time, now)
+    offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
     now_s = epoch(now)
     timeline = Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)
@@ -273,6 +276,7 @@ def comp_offsets(
     calendars: CalendarSet,
     entries: Sequence[CompTime],
     now: datetime,
+    rest_work: Mapping[date, int] | None = None,
 ) -> tuple[CompOffset, ...]:
     """Every time-off entry bound to the rest days it offsets (RULES P3), period-independent.
 
@@ -283,10 +287,53 @@ def comp_offsets(
     window = pooled_window(entries)
     if window is None:
         return resolve_comp_time(entries, {}, today)
-    rest = classify(
-        records, contracts, date_from=window[0], date_to=window[1], now=now, calendars=calendars
-    )
-    return resolve_comp_time(entries, offsettable(rest.days), today)
+    if rest_work is None:
+        rest_work = rest_day_seconds(records, contracts, calendars, window[0], window[1], now)
+    return resolve_comp_time(entries, rest_work, today)
+
+
+def rest_day_seconds(
+    records: Sequence[Record],
+    contracts: ContractHistory,
+    calendars: CalendarSet,
+    first: date,
+    last: date,
+    now: datetime,
+) -> dict[date, int]:
+    """Rest-day seconds time off may offset (P3) of `first..last`: the classification's first
+    stages only (no acknowledgements, no checks, no pay)."""
+    timeline = Timeline(contracts, calendars, first, last)
+    intake = _intake(records, epoch(now), timeline.start, timeline.end, False)
+    return _rest_seconds(timeline, intake.claimed)
+
+
+def rest_seconds_of_spans(
+    spans: Sequence[tuple[int, int, int]],
+    contracts: ContractHistory,
+    calendars: CalendarSet,
+    runs: Sequence[tuple[date, date]],
+) -> dict[date, int]:
+    """rest_day_seconds from (id, start, end) spans of closed claimed records (sorted by
+    start), over runs of rest days: what the app reads for the twelve months of P3."""
+    work: dict[date, int] = {}
+    starts = [a for _, a, _ in spans]
+    longest = max((b - a for _, a, b in spans), default=0)
+    for first, last in runs:
+        timeline = Timeline(contracts, calendars, first, last)
+        lo, hi = timeline.start, timeline.end
+        near = spans[bisect_left(starts, lo - longest) : bisect_left(starts, hi)]
+        claimed = [
+            Interval(max(a, lo), min(b, hi), str(rid), False) for rid, a, b in near if b > lo
+        ]
+        if claimed:
+            work.update(_rest_seconds(timeline, claimed))
+    return work
+
+
+def _rest_seconds(timeline: Timeline, claimed: Sequence[Interval]) -> dict[date, int]:
+    drafts = [DayDraft(plan) for plan in timeline.plans]
+    _accumulate(_pieces(timeline, union(claimed), drafts))
+    return offsettable([_day_result(d) for d in drafts])
 
 
 def classify_record(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from offline_tracker.domain.calendar import REST_DAY
+from offline_tracker.domain.calendar import REST_DAY, CalendarSet
+from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.cycles import STANDARD_DAY_S
 from offline_tracker.domain.pay import DayDraft
 from offline_tracker.domain.results import CompOffset, CompTime, DayResult, Flag
@@ -35,6 +36,26 @@ def pooled_window(entries: Sequence[CompTime]) -> tuple[date, date] | None:
     if not pooled:
         return None
     return year_before(min(pooled)), max(pooled)
+
+
+def rest_runs(
+    contracts: ContractHistory, calendars: CalendarSet, first: date, last: date
+) -> list[tuple[date, date]]:
+    """Runs of consecutive days in `first..last` whose work time off may offset: rest days
+    under China's standard system (P3). Reading only their records keeps the cost small."""
+    runs: list[tuple[date, date]] = []
+    day = first
+    while day <= last:
+        contract = contracts.get(day) or contracts.first
+        calendar = calendars.get(contract.jurisdiction, contract.schedule.workdays)
+        usable = contract.rule_pack == "CN" and contract.effective_system == "standard"
+        if usable and calendar.day(day).day_type == REST_DAY:
+            if runs and runs[-1][1] == day - timedelta(days=1):
+                runs[-1] = (runs[-1][0], day)
+            else:
+                runs.append((day, day))
+        day += timedelta(days=1)
+    return runs
 
 
 def offsettable(days: Sequence[DayResult]) -> dict[date, int]:

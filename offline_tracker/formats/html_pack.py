@@ -29,6 +29,8 @@ def statute_line(contracts: Sequence[Contract], tr: Tr) -> str:
             lines.append(tr("report.pack.none", jurisdiction=contract.jurisdiction))
         else:
             lines.append(tr("report.pack.rules", statute=tr(pack.statute_key)))
+        if pack is not None and pack.code != "CN":
+            lines.append(tr("report.pack.worked") + ".")
     return " ".join(dict.fromkeys(lines))
 
 

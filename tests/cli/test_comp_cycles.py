@@ -89,3 +89,13 @@ def test_comprehensive_cycles_in_json_and_text(ot: Ot) -> None:
     assert cut["partial"] is True and cut["from"] == "2025-09-01"
     text = ot("report", "range", "--from", "2025-09-15", "--to", "2025-09-21", lang="zh").out
     assert "综合计算工时" in text and "截断" in text
+
+
+def test_pooled_time_off_skips_acknowledgements_and_voided_records(ledger: Ot) -> None:
+    # RULES E1: a bare acknowledgement is not claimed time, so it is nothing to offset either.
+    ledger("add", "ok", "--from", "2025-09-20 10:00", "--to", "2025-09-20 11:00", "--kind", "ack")
+    ledger("add", "sunday", "--from", "2025-09-21 10:00", "--to", "2025-09-21 11:00")
+    assert ledger("void", "4", "--reason", "typo").code == 0
+    assert ledger("comp-time", "2025-09-30", "--hours", "1").code == 0
+    (entry,) = _range(ledger, "2025-09-30", "2025-09-30")["comp_time"]
+    assert entry["for_date"] is None  # neither the ack nor the voided Sunday

@@ -113,5 +113,5 @@ def test_the_html_page_names_the_pack_and_no_chinese_rule(ot: Ot, tmp_path: Path
     assert made.code == 0, made.err
     with zipfile.ZipFile(out) as archive:
         html = archive.read("report.html").decode()
-    assert "California Labor Code § 510" in html and "240.00" in html
+    assert "California Labor Code § 510" in html and "240.00" in html and "counted once" in html
     assert not [word for word in (*CHINA, "SPC", "P3") if word in html]
