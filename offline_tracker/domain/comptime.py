@@ -154,3 +154,14 @@ def _not_applicable(offset: CompOffset, draft: DayDraft) -> Flag:
         "system": draft.system,
     }
     return Flag("comp_time_not_applicable", offset.for_date, params)
+
+
+def offset_message(offset: CompOffset) -> tuple[str, str, dict[str, str]]:
+    """How reports describe an offset: (catalogue key, key of `how`, params); the seconds are
+    the offset's, shown as a duration. The text report and the HTML page translate these."""
+    key = "report.comp.line_planned" if offset.planned else "report.comp.line"
+    if offset.for_date is None:
+        key = "report.comp.nothing_planned" if offset.planned else "report.comp.nothing"
+    how = "report.comp.explicit" if offset.explicit else "report.comp.earliest"
+    day = "" if offset.for_date is None else offset.for_date.isoformat()
+    return key, how, {"taken": offset.taken.isoformat(), "day": day}

@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Final
 
+from offline_tracker.domain.comptime import offset_message
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.packs import pack_of
+from offline_tracker.domain.results import PeriodResult
 
 Tr = Callable[..., str]
 # Time rules hold everywhere; China's calendar, pay and evidence rules (C, P, E) only under CN.
@@ -47,3 +49,30 @@ def pack_rule_rows(contracts: Sequence[Contract], tr: Tr) -> list[list[str]]:
         for code, citation in pack.checks.items():
             rows.append([escape(code), escape(tr(f"ev.check.{code}")), escape(tr(citation))])
     return list({tuple(r): r for r in rows}.values())
+
+
+def _hm(seconds: int) -> str:
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+
+
+def terms_rows(result: PeriodResult, tr: Tr) -> list[tuple[str, str]]:
+    """Summary rows of the comprehensive cycles (RULES P5) and of which time off offset which
+    rest day (P3), as the text report has them."""
+    rows = []
+    for cycle in result.cycles:
+        value = tr(
+            "report.cycles.value",
+            worked=_hm(cycle.worked_s),
+            standard=_hm(cycle.standard_s),
+            extended=_hm(cycle.extended_s),
+        )
+        if cycle.partial:
+            judged = f"{cycle.judged_from.isoformat()} – {cycle.judged_to.isoformat()}"
+            value += " " + tr("report.cycles.partial", judged=judged)
+        rows.append((f"{cycle.first.isoformat()} – {cycle.last.isoformat()}", value))
+    for offset in result.comp_offsets:
+        key, how, params = offset_message(offset)
+        text = tr(key, how=tr(how), time=_hm(offset.seconds), **params)
+        rows.append((tr("report.comp.title"), text))
+    return rows

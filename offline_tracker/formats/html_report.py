@@ -116,6 +116,7 @@ def _summary(page: HtmlInput, tr: Tr) -> str:
             tr("ev.sum.acks_value", count=result.ack_count, time=hm(result.ack_seconds)),
         ),
         (tr("ev.sum.pay"), _pay(result, tr)),
+        *html_pack.terms_rows(result, tr),
     ]
     return _pairs(rows)
 

@@ -40,12 +40,10 @@ def cycles_section(result: PeriodResult) -> list[Any]:
 
 def comp_line(offset: CompOffset) -> str:
     """One time-off entry and the rest day it offsets, in the reader's language."""
-    key = "report.comp.line_planned" if offset.planned else "report.comp.line"
-    if offset.for_date is None:
-        key = "report.comp.nothing_planned" if offset.planned else "report.comp.nothing"
-    day = "" if offset.for_date is None else offset.for_date.isoformat()
-    how = t("report.comp.explicit" if offset.explicit else "report.comp.earliest")
-    return t(key, taken=offset.taken.isoformat(), time=_time(offset.seconds), day=day, how=how)
+    from offline_tracker.domain.comptime import offset_message
+
+    key, how, params = offset_message(offset)
+    return t(key, how=t(how), time=_time(offset.seconds), **params)
 
 
 def comp_section(result: PeriodResult) -> list[Any]:

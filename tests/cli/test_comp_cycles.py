@@ -99,3 +99,18 @@ def test_pooled_time_off_skips_acknowledgements_and_voided_records(ledger: Ot) -
     assert ledger("comp-time", "2025-09-30", "--hours", "1").code == 0
     (entry,) = _range(ledger, "2025-09-30", "2025-09-30")["comp_time"]
     assert entry["for_date"] is None  # neither the ack nor the voided Sunday
+
+
+def test_the_html_page_says_which_time_off_offset_which_day(ledger: Ot, tmp_path) -> None:
+    import zipfile
+
+    ledger("add", "saturday", "--from", "2025-09-20 10:00", "--to", "2025-09-20 12:00")
+    ledger("comp-time", "2025-09-24", "--hours", "2", "--for", "2025-09-20")
+    out = tmp_path / "pack.zip"
+    made = ledger(
+        "export", "evidence", "-o", str(out), "--from", "2025-09-15", "--to", "2025-09-21"
+    )
+    assert made.code == 0, made.err
+    with zipfile.ZipFile(out) as archive:
+        html = archive.read("report.html").decode()
+    assert "2h00m taken 2025-09-24 offsets rest day 2025-09-20" in html
