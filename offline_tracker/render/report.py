@@ -114,7 +114,8 @@ def header_lines(report: ReportLike, contract: Contract) -> list[str]:
             days=len(result.days),
         ),
         t(
-            "report.meta",
+            # RULES J7: China's hours systems are named only under China's pack.
+            "report.meta" if contract.rule_pack == "CN" else "report.meta_pack",
             zone=str(report.zone),
             jurisdiction=contract.jurisdiction,
             system=_system(contract),
@@ -375,7 +376,8 @@ def report_text(report: ReportLike, *, width: int | None = None) -> str:
         cycles_section(result),
         comp_section(result),
         pay_section(result, contract),
-        flags_section(result.flags),
+        # RULES J6: the header already says, in one line, that a code has no rule pack.
+        flags_section([f for f in result.flags if f.code != "no_rule_pack"]),
         provisional_section(result),
         offhours_section(figures, report.zone),
         heatmap_section(result, report.zone, width),
