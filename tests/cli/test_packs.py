@@ -116,3 +116,16 @@ def test_the_html_page_names_the_pack_and_no_chinese_rule(ot: Ot, tmp_path: Path
         html = archive.read("report.html").decode()
     assert "California Labor Code § 510" in html and "240.00" in html and "counted once" in html
     assert not [word for word in (*CHINA, "SPC", "P3") if word in html]
+
+
+def test_the_csv_names_the_statute_in_the_chosen_language(ot: Ot, tmp_path: Path) -> None:
+    _init(ot, "FR", "Europe/Paris")
+    ot("add", "soir", "--from", "2025-09-22 18:00", "--to", "2025-09-22 19:00")
+    for lang, name in (("en", "Code du travail"), ("zh", "法国《劳动法典》")):
+        out = tmp_path / f"records-{lang}.csv"
+        made = ot("export", "csv", "-o", str(out), "--from", "2025-09-22", lang=lang)
+        assert made.code == 0, made.err
+        header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+        assert name in header and "Labour Law" not in header
+    exported = ot("export", "json", "--from", "2025-09-22").out
+    assert '"rule_packs":["FR"]' in exported.replace(" ", "").replace("\n", "")
