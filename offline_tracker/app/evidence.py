@@ -129,6 +129,13 @@ class RecordExport:
     include_voided: bool
     timezone: str
     unsound: tuple[str, ...] = ()  # the verification problems of a ledger exported anyway
+    # RULES J7: the rule packs of the contracts in force in the period (the CSV names them).
+    rule_packs: tuple[str, ...] = ()
+
+
+def _packs(contracts: ContractHistory, first: date, last: date) -> tuple[str, ...]:
+    versions = [contracts.get(first) or contracts.first, *contracts.changes_between(first, last)]
+    return tuple(dict.fromkeys(c.rule_pack for c in versions))
 
 
 def _period(app: App, tx: Tx, date_from: str | None, date_to: str | None) -> tuple[date, date]:
@@ -196,7 +203,8 @@ def export_records(
         rows = _rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
         head = ledger.head(tx)
     zone = (contracts.get(period[1]) or contracts.first).timezone
-    return RecordExport(*period, rows, head, now, include_voided, zone, unsound)
+    packs = _packs(contracts, *period)
+    return RecordExport(*period, rows, head, now, include_voided, zone, unsound, packs)
 
 
 def export_meta(export: RecordExport) -> dict[str, Any]:
@@ -211,6 +219,7 @@ def export_meta(export: RecordExport) -> dict[str, Any]:
         "period": {"from": export.first.isoformat(), "to": export.last.isoformat()},
         "timezone": export.timezone,
         "include_voided": export.include_voided,
+        "rule_packs": list(export.rule_packs),
         "chain_head": {"seq": seq, "hash": digest, "anchor": anchor_digest(seq, digest)},
         "ledger_verified": not export.unsound,
         "verification_problems": list(export.unsound),
@@ -221,6 +230,10 @@ def csv_bytes(export: RecordExport) -> Iterator[bytes]:
     """The CSV with headers in the current language; a long one made on two processors."""
     columns = csv_out.csv_columns(export.include_voided)
     headers = [t(f"export.col.{name}") for name in columns]
+    named = _statutes(export.rule_packs)
+    if named:  # RULES J7: a CSV under another pack names its statute where the day types are
+        index = columns.index("day_type")
+        headers[index] = t("export.col.day_type_under", statutes=named)
     rows, mark = export.rows, t("export.late_mark")
     if not isinstance(rows, ExportRows):
         return csv_out.csv_chunks(headers, rows, columns, mark)
@@ -229,6 +242,18 @@ def csv_bytes(export: RecordExport) -> Iterator[bytes]:
         return csv_out.csv_chunks(headers if lo == 0 else None, rows.part(lo, hi), columns, mark)
 
     return parallel.in_halves(make, len(rows))
+
+
+def _statutes(packs: Sequence[str]) -> str:
+    """The statutes of the packs other than China's (whose CSV keeps its plain headers)."""
+    from offline_tracker.domain.packs import PACKS
+
+    names = [
+        t(PACKS[p].statute_key) if p in PACKS else t("export.no_pack", rule_pack=p)
+        for p in packs
+        if p != "CN"
+    ]
+    return "; ".join(names)
 
 
 def json_bytes(export: RecordExport) -> Iterator[bytes]:
@@ -321,7 +346,8 @@ def pack_pages(
     made = _rows(tx, period, (report.contracts, report.calendars), now, True)
     rows = list(made)  # the CSV, the report and the counts all read them
     head = ledger.head(tx)
-    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound)
+    packs = _packs(report.contracts, *period)
+    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound, packs)
     page = html_report.HtmlInput(
         *(report.result, report.records, report.contracts, report.calendars, report.zone),
         *(now, rows, _head(head), describe, unsound),

@@ -51,12 +51,16 @@ def classify_period(
 ) -> Report:
     """The report pipeline inside a read transaction: load the period's rows, classify them."""
     from offline_tracker.domain.classify import classify
+    from offline_tracker.domain.comptime import pooled_window
 
     history, calendars = terms.history(tx), terms.calendars(tx)
-    lo = datetime.combine(first, datetime.min.time(), UTC) - _MARGIN
-    hi = datetime.combine(last, datetime.min.time(), UTC) + _MARGIN
+    lo, hi = _bounds(first, last)
     records = tuple(queries.records_between(tx, lo, hi))
-    comp = tuple(c for c in terms.comp_time(tx) if first - _MARGIN <= c.date <= last + _MARGIN)
+    # RULES P3: every entry is bound to its rest day, so every entry is read (they are few);
+    # entries without --for need the rest-day work of the twelve months before them too.
+    comp = terms.comp_time(tx)
+    window = pooled_window(comp)
+    rest = None if window is None else _rest_work(tx, history, calendars, window)
     result = classify(
         records,
         history,
@@ -66,9 +70,30 @@ def classify_period(
         calendars=calendars,
         comp_time=comp,
         include_ack=include_ack,
+        rest_work=rest,
     )
     zone = ZoneInfo(result.timezone)
     return Report(result, records, history, calendars, zone, now)
+
+
+def _rest_work(
+    tx: Tx, history: ContractHistory, calendars: CalendarSet, window: tuple[date, date]
+) -> dict[date, int]:
+    """Rest-day seconds of the window (RULES P3): one cheap read of the closed records' spans,
+    classified over the runs of rest days only."""
+    from offline_tracker.domain.classify import rest_seconds_of_spans
+    from offline_tracker.domain.comptime import rest_runs
+
+    runs = rest_runs(history, calendars, *window)
+    if not runs:
+        return {}
+    spans = queries.claimed_spans(tx, *_bounds(runs[0][0], runs[-1][1]))
+    return rest_seconds_of_spans(spans, history, calendars, runs)
+
+
+def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    lo = datetime.combine(first, datetime.min.time(), UTC) - _MARGIN
+    return lo, datetime.combine(last, datetime.min.time(), UTC) + _MARGIN
 
 
 def today(app: App) -> date:

@@ -68,6 +68,7 @@ def comp_time(tx: Tx) -> tuple[CompTime, ...]:
             date.fromisoformat(d["date"]),
             int(d["seconds"]),
             date.fromisoformat(d["for_date"]) if d.get("for_date") else None,
+            bool(d.get("planned", False)),
         )
         for _, d in queries.fact_rows(tx, "comp_time")
     )
@@ -160,8 +161,14 @@ def import_schedule(app: App, path: Path) -> OfficialSchedule:
     return schedule
 
 
-def add_comp_time(app: App, when: str, hours: str, for_date: str | None) -> CompTime:
-    """Time off in lieu (补休) taken on `when`; it offsets rest-day overtime only (RULES P3)."""
+def add_comp_time(
+    app: App, when: str, hours: str, for_date: str | None, planned: bool = False
+) -> CompTime:
+    """Time off in lieu (补休) taken on `when`; it offsets rest-day overtime only (RULES P3).
+
+    Refused: time off after today without `planned`, and more time off on one date than that
+    date's working day holds.
+    """
     from offline_tracker.domain.results import CompTime
 
     # A bare number of hours is the common way to say it ("--hours 8").
@@ -173,11 +180,37 @@ def add_comp_time(app: App, when: str, hours: str, for_date: str | None) -> Comp
             parse_date(when, today),
             int(amount.total_seconds()),
             parse_date(for_date, today) if for_date else None,
+            planned,
         )
+        if entry.date > today and not planned:
+            raise InputError("error.comp_time_future", date=entry.date, today=today)
+        _check_day_length(tx, entry)
         data = {
             "date": entry.date.isoformat(),
             "seconds": entry.seconds,
             "for_date": entry.for_date.isoformat() if entry.for_date else None,
+            "planned": entry.planned,
         }
         app.append(tx, facts.COMP_TIME, data)
         return entry
+
+
+def _check_day_length(tx: Tx, entry: CompTime) -> None:
+    from offline_tracker.domain.comptime import day_length_s
+    from offline_tracker.domain.timeline import Timeline
+
+    plan = Timeline(history(tx), calendars(tx), entry.date, entry.date).plans[0]
+    length = day_length_s(plan)
+    before = sum(c.seconds for c in comp_time(tx) if c.date == entry.date)
+    if before + entry.seconds > length:
+        raise InputError(
+            "error.comp_time_over_day",
+            date=entry.date,
+            hours=_hours(entry.seconds),
+            before=_hours(before),
+            length=_hours(length),
+        )
+
+
+def _hours(seconds: int) -> str:
+    return f"{seconds / 3600:g} h"

@@ -75,6 +75,12 @@ HolidayPay = Annotated[
     bool | None,
     _opt("--flexible-holiday-pay/--no-flexible-holiday-pay", key="help.opt.holiday_pay"),
 ]
+HourlyWage = Annotated[
+    str | None, _opt("--hourly-wage", key="help.opt.hourly_wage", metavar="AMOUNT")
+]
+Multipliers = Annotated[
+    str | None, _opt("--multipliers", key="help.opt.multipliers", metavar="KIND=X,...")
+]
 Effective = Annotated[str | None, _opt("--effective", key="help.opt.effective", metavar="DATE")]
 
 
@@ -101,6 +107,8 @@ def contract_command(
         late_night: LateNight = None,
         week_start: WeekStart = None,
         flexible_holiday_pay: HolidayPay = None,
+        hourly_wage: HourlyWage = None,
+        multipliers: Multipliers = None,
         effective: Effective = None,
         as_json: Json = False,
     ) -> None:

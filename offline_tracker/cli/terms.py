@@ -144,25 +144,21 @@ def comp_time(
     for_date: Annotated[
         str | None, typer.Option("--for", metavar="DATE", help=t("help.opt.comp_for"))
     ] = None,
+    planned: Annotated[bool, typer.Option("--planned", help=t("help.opt.comp_planned"))] = False,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker import render
     from offline_tracker.app import terms
 
     with state(ctx).app() as app:
-        entry = terms.add_comp_time(app, day, hours, for_date)
+        entry = terms.add_comp_time(app, day, hours, for_date, planned)
     if as_json:
         fields = {"date": entry.date, "minutes": entry.seconds // 60, "for_date": entry.for_date}
-        typer.echo(render.written_json(app.written, action="comp_time", **fields))
+        typer.echo(render.written_json(app.written, action="comp_time", **fields, planned=planned))
         return
-    typer.echo(
-        t(
-            "out.comp_time",
-            date=entry.date,
-            duration=render.hm(entry.seconds),
-            for_date=entry.for_date or "-",
-        )
-    )
+    key = "out.comp_time_planned" if planned else "out.comp_time"
+    duration, target = render.hm(entry.seconds), entry.for_date or t("out.comp_time_earliest")
+    typer.echo(t(key, date=entry.date, duration=duration, for_date=target))
 
 
 def register(app: typer.Typer) -> None:

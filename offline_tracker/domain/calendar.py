@@ -435,3 +435,14 @@ class CalendarSet:
             )
             self._cache[key] = found
         return found
+
+    def national(self, jurisdiction: str) -> Calendar:
+        """The national calendar (RULES P5): a Monday-Friday week, no user days."""
+        key = (f"national:{jurisdiction}", frozenset(range(5)))
+        found = self._cache.get(key)
+        if found is None:
+            found = Calendar(
+                jurisdiction, (), self.official, frozenset(range(5)), self.in_lieu_as_rest
+            )
+            self._cache[key] = found
+        return found

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Final
 
 from offline_tracker.domain.calendar import WORKDAY
-from offline_tracker.domain.contract import IMPLEMENTED_RULE_PACKS, RULE_PACKS
 from offline_tracker.domain.results import DayResult, Flag
 from offline_tracker.domain.timeline import DayPlan, Interval
 
@@ -117,19 +116,16 @@ def open_session_flags(
 
 
 def contract_flags(plans: Sequence[DayPlan]) -> list[Flag]:
-    """Unapproved special systems (P5, P6), unimplemented rule packs, days before any contract."""
+    """Unapproved special systems (P5, P6), codes without a pack (J6), days before any contract."""
     flags = []
     systems = sorted({p.contract.system for p in plans if not p.contract.approved})
     for system in systems:
         if system != "standard":
             flags.append(Flag("system_not_approved", None, {"system": system}))
-    jurisdictions = sorted({p.contract.jurisdiction for p in plans})
+    # RULES J6: a jurisdiction without a pack: public holidays only, no pay, no legal flags.
+    jurisdictions = sorted({p.contract.jurisdiction for p in plans if p.contract.rule_pack == "J6"})
     for code in jurisdictions:
-        pack = RULE_PACKS.get(code)
-        if pack is not None and pack not in IMPLEMENTED_RULE_PACKS:
-            flags.append(
-                Flag("rule_pack_not_implemented", None, {"jurisdiction": code, "rule_pack": pack})
-            )
+        flags.append(Flag("no_rule_pack", None, {"jurisdiction": code}))
     uncovered = [p for p in plans if not p.covered]
     if uncovered:
         # Uncovered days are classified under the first version, so it carries the date.

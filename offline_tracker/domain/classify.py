@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from offline_tracker.domain import checks
-from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY, CalendarSet
-from offline_tracker.domain.contract import ContractHistory
-from offline_tracker.domain.pay import (
-    COMPREHENSIVE,
-    Bucket,
-    DayDraft,
-    apply_comp_time,
-    compute_pay,
-    cycle_buckets,
-    day_buckets,
+from offline_tracker.domain.calendar import REST_DAY, STATUTORY, CalendarSet
+from offline_tracker.domain.comptime import (
+    apply_offsets,
+    offsettable,
+    pooled_window,
+    resolve_comp_time,
 )
+from offline_tracker.domain.contract import ContractHistory
+from offline_tracker.domain.cycles import COMPREHENSIVE, cycle_overtime
+from offline_tracker.domain.pack_checks import pack_flags
+from offline_tracker.domain.pack_pay import pack_buckets
+from offline_tracker.domain.pay import Bucket, DayDraft, cn_bucket, compute_pay, day_buckets
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import (
+    CompOffset,
     CompTime,
     DayResult,
     Flag,
@@ -58,6 +62,8 @@ class _Intake:
     flags: list[Flag] = field(default_factory=list)
     ack_count: int = 0
     record_count: int = 0
+    records: list[Record] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
 
 
 def _span(record: Record, now: int) -> tuple[int, int]:
@@ -87,6 +93,8 @@ def _intake(records: Sequence[Record], now: int, lo: int, hi: int, include_ack: 
         if record.is_ack and not include_ack:
             continue
         intake.record_count += 1
+        intake.records.append(record)
+        intake.ids.add(record.id)
         if keep:
             intake.claimed.append(clipped)
         if record.end is None:
@@ -141,11 +149,13 @@ def _day_result(draft: DayDraft) -> DayResult:
         emergency_s=draft.emergency_s,
         comp_time_s=draft.comp_time_s,
         overtime_s=draft.overtime_s,
+        rule_pack=plan.contract.rule_pack,
     )
 
 
 def _totals(days: Sequence[DayResult], buckets: Sequence[Bucket], comp: tuple[int, int]) -> Totals:
-    by_kind = {kind: sum(b.seconds for b in buckets if b.kind == kind) for kind in _KINDS}
+    # Overtime by rate (the report's 150 / 200 / 300 %); other rates only in the total.
+    by_rate = {rate: sum(b.seconds for b in buckets if b.multiplier == rate) for rate in _RATES}
     return Totals(
         worked_s=sum(d.worked_s for d in days),
         inside_s=sum(d.inside_s for d in days),
@@ -153,10 +163,10 @@ def _totals(days: Sequence[DayResult], buckets: Sequence[Bucket], comp: tuple[in
         rest_day_s=sum(d.rest_day_s for d in days),
         statutory_holiday_s=sum(d.statutory_holiday_s for d in days),
         late_night_s=sum(d.late_night_s for d in days),
-        overtime_s=sum(by_kind.values()),
-        overtime_150_s=by_kind[WORKDAY] + by_kind[COMPREHENSIVE],
-        overtime_200_s=by_kind[REST_DAY],
-        overtime_300_s=by_kind[STATUTORY],
+        overtime_s=sum(b.seconds for b in buckets),
+        overtime_150_s=by_rate[Decimal("1.5")],
+        overtime_200_s=by_rate[Decimal("2")],
+        overtime_300_s=by_rate[Decimal("3")],
         comp_time_applied_s=comp[0],
         comp_time_unused_s=comp[1],
         days_in_period=len(days),
@@ -165,7 +175,7 @@ def _totals(days: Sequence[DayResult], buckets: Sequence[Bucket], comp: tuple[in
     )
 
 
-_KINDS = (WORKDAY, REST_DAY, STATUTORY, COMPREHENSIVE)
+_RATES = (Decimal("1.5"), Decimal("2"), Decimal("3"))
 
 
 def _flag_key(flag: Flag) -> tuple[date, str, str]:
@@ -182,15 +192,26 @@ def _pieces(
     ]
 
 
-def _checks(intake: _Intake, timeline: Timeline, days: Sequence[DayResult], now: int) -> list[Flag]:
+def _checks(
+    intake: _Intake,
+    timeline: Timeline,
+    days: Sequence[DayResult],
+    drafts: Sequence[DayDraft],
+    now: int,
+) -> list[Flag]:
+    # RULES J7: China's limits and rest checks run on China's days only; other packs their own.
+    cn = [(d, p) for d, p in zip(days, timeline.plans, strict=True) if d.rule_pack == "CN"]
+    cn_days, cn_plans = [d for d, _ in cn], [p for _, p in cn]
+    records = [r for r in intake.records if r.id in intake.ids]
     return [
         *checks.contract_flags(timeline.plans),
         *checks.provisional_flags(days),
-        *checks.day_limit_flags(days),
-        *checks.month_limit_flags(days),
-        *checks.weekly_rest_flags(days, timeline.plans),
+        *checks.day_limit_flags(cn_days),
+        *checks.month_limit_flags(cn_days),
+        *checks.weekly_rest_flags(cn_days, cn_plans),
         *checks.overlap_flags(intake.claimed, timeline.date_of),
         *checks.open_session_flags(intake.running, now, timeline.date_of),
+        *pack_flags(drafts, timeline.plans, intake.claimed, records, timeline.date_of),
     ]
 
 
@@ -204,23 +225,33 @@ def classify(
     calendars: CalendarSet | None = None,
     comp_time: Sequence[CompTime] = (),
     include_ack: bool = False,
+    rest_work: Mapping[date, int] | None = None,
 ) -> PeriodResult:
-    """Classify the union of worked time of `date_from..date_to` (local dates, inclusive)."""
+    """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
+
+    Time off in lieu is bound to its rest days (comp_offsets) over `rest_work` (rest-day seconds
+    by date, for the twelve months before entries without `--for`), or, without it, over
+    `records`: then pass those months' records for a period-independent answer.
+    """
     if date_to < date_from:
         raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
+    calendars = calendars or CalendarSet()
+    offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
     now_s = epoch(now)
-    timeline = Timeline(contracts, calendars or CalendarSet(), date_from, date_to)
+    timeline = Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)
     drafts = [DayDraft(plan) for plan in timeline.plans]
     segments = _accumulate(_pieces(timeline, union(intake.claimed), drafts))
-    applied, unused, comp_flags = apply_comp_time(drafts, comp_time)
+    applied, unused, comp_flags, shown = apply_offsets(drafts, offsets)
     buckets = [bucket for draft in drafts for bucket in day_buckets(draft)]
-    extra, cycle_flags = cycle_buckets(drafts, date_from, date_to)
-    buckets += extra
+    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars, date_from, date_to)
+    buckets += [cn_bucket(COMPREHENSIVE, c.seconds, c.contract) for c in extra]
+    pack_pay, week_flags = pack_buckets(drafts)
+    buckets += pack_pay
     days = tuple(_day_result(d) for d in drafts)
     pay, pay_flags = compute_pay(buckets, [p.contract for p in timeline.plans])
-    flags = [*intake.flags, *comp_flags, *cycle_flags, *pay_flags]
-    flags += _checks(intake, timeline, days, now_s)
+    flags = [*intake.flags, *comp_flags, *cycle_flags, *week_flags, *pay_flags]
+    flags += _checks(intake, timeline, days, drafts, now_s)
     return PeriodResult(
         period_from=date_from,
         period_to=date_to,
@@ -234,7 +265,75 @@ def classify(
         ack_seconds=sum(s.end - s.start for s in union(intake.acks)),
         record_count=intake.record_count,
         segments=tuple(segments),
+        cycles=tuple(cycles),
+        comp_offsets=shown,
     )
+
+
+def comp_offsets(
+    records: Sequence[Record],
+    contracts: ContractHistory,
+    calendars: CalendarSet,
+    entries: Sequence[CompTime],
+    now: datetime,
+    rest_work: Mapping[date, int] | None = None,
+) -> tuple[CompOffset, ...]:
+    """Every time-off entry bound to the rest days it offsets (RULES P3), period-independent.
+
+    Entries without `--for` look for rest-day work in the twelve months before them; that
+    stretch is classified once, without time off and without acknowledgements.
+    """
+    today = now.astimezone(contracts.latest.zone).date()
+    window = pooled_window(entries)
+    if window is None:
+        return resolve_comp_time(entries, {}, today)
+    if rest_work is None:
+        rest_work = rest_day_seconds(records, contracts, calendars, window[0], window[1], now)
+    return resolve_comp_time(entries, rest_work, today)
+
+
+def rest_day_seconds(
+    records: Sequence[Record],
+    contracts: ContractHistory,
+    calendars: CalendarSet,
+    first: date,
+    last: date,
+    now: datetime,
+) -> dict[date, int]:
+    """Rest-day seconds time off may offset (P3) of `first..last`: the classification's first
+    stages only (no acknowledgements, no checks, no pay)."""
+    timeline = Timeline(contracts, calendars, first, last)
+    intake = _intake(records, epoch(now), timeline.start, timeline.end, False)
+    return _rest_seconds(timeline, intake.claimed)
+
+
+def rest_seconds_of_spans(
+    spans: Sequence[tuple[int, int, int]],
+    contracts: ContractHistory,
+    calendars: CalendarSet,
+    runs: Sequence[tuple[date, date]],
+) -> dict[date, int]:
+    """rest_day_seconds from (id, start, end) spans of closed claimed records (sorted by
+    start), over runs of rest days: what the app reads for the twelve months of P3."""
+    work: dict[date, int] = {}
+    starts = [a for _, a, _ in spans]
+    longest = max((b - a for _, a, b in spans), default=0)
+    for first, last in runs:
+        timeline = Timeline(contracts, calendars, first, last)
+        lo, hi = timeline.start, timeline.end
+        near = spans[bisect_left(starts, lo - longest) : bisect_left(starts, hi)]
+        claimed = [
+            Interval(max(a, lo), min(b, hi), str(rid), False) for rid, a, b in near if b > lo
+        ]
+        if claimed:
+            work.update(_rest_seconds(timeline, claimed))
+    return work
+
+
+def _rest_seconds(timeline: Timeline, claimed: Sequence[Interval]) -> dict[date, int]:
+    drafts = [DayDraft(plan) for plan in timeline.plans]
+    _accumulate(_pieces(timeline, union(claimed), drafts))
+    return offsettable([_day_result(d) for d in drafts])
 
 
 def classify_record(

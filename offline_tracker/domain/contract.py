@@ -26,17 +26,22 @@ CYCLES: Final = ("week", "month", "quarter", "year")
 DEFAULT_SCHEDULE: Final = "mon-fri 09:00-12:00,13:00-18:00"
 DEFAULT_TIMEZONE: Final = "Asia/Shanghai"
 
-# RULES section 2: jurisdictions with their own rule pack (not implemented yet; J6 applies).
-RULE_PACKS: Final[Mapping[str, str]] = {
-    "CN": "CN",
-    "EU": "EU",
-    "FR": "FR",
-    "PT": "PT",
-    "AU": "AU",
-    "US": "US-FLSA",
-    "US-CA": "US-CA",
-}
-IMPLEMENTED_RULE_PACKS: Final = frozenset({"CN"})
+# RULES section 2: jurisdictions with their own rule pack (domain/packs.py); any other is J6.
+RULE_PACKS: Final = ("CN", "EU", "DE", "FR", "PT", "AU", "US", "US-CA")
+# Pay kinds and categories a contract's --multipliers may name (domain/packs.py has the tiers).
+MULTIPLIER_KEYS: Final = (
+    "workday",
+    "rest_day",
+    "statutory_holiday",
+    "comprehensive",
+    "week_36_43",
+    "week_44_on",
+    "week_over_40",
+    "day_over_8",
+    "day_over_12",
+    "seventh_day_first_8",
+    "seventh_day_over_8",
+)
 
 _SYSTEM_ALIASES: Final = {"标准": "standard", "综合": "comprehensive", "不定时": "flexible"}
 _TRUE: Final = frozenset({"true", "yes", "y", "1", "on", "是"})
@@ -57,8 +62,12 @@ def _default_schedule() -> Schedule:
 
 
 def rule_pack(jurisdiction: str) -> str:
-    """The rule pack for a jurisdiction: its own (RULES section 2) or the generic J6 one."""
-    return RULE_PACKS.get(jurisdiction, "J6")
+    """The rule pack for a jurisdiction (RULES section 2): its own, its country's (`DE-BE` is
+    `DE`, `US-NY` is `US`, `US-CA` its own), or the generic J6 for any other."""
+    if jurisdiction in RULE_PACKS:
+        return jurisdiction
+    country = jurisdiction.partition("-")[0]
+    return country if country in RULE_PACKS else "J6"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,6 +89,9 @@ class Contract:
     week_start: int = 0
     # RULES P6: some cities pay 300 % for statutory-holiday work under the flexible system.
     flexible_holiday_pay: bool = False
+    # RULES J1-J6: a wage by the hour (every pack) and the contract's own multipliers.
+    hourly_wage: Decimal | None = None
+    multipliers: tuple[tuple[str, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
         _check_zone(self.timezone)
@@ -102,6 +114,12 @@ class Contract:
             )
         if not 0 <= self.week_start <= 6:
             raise ContractError("contract.week_start_range", value=str(self.week_start))
+        if self.hourly_wage is not None and self.hourly_wage <= 0:
+            raise ContractError("contract.hourly_not_positive", value=str(self.hourly_wage))
+
+    def multiplier(self, kind: str) -> Decimal | None:
+        """The contract's own multiplier for a pay kind, None when it sets none."""
+        return dict(self.multipliers).get(kind)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -138,6 +156,9 @@ class Contract:
             "late_night": f"{format_minutes(start)}-{format_minutes(end)}",
             "week_start": self.week_start,
             "flexible_holiday_pay": self.flexible_holiday_pay,
+            # Written only when set, so that older versions keep their exact payload.
+            **({"hourly_wage": str(self.hourly_wage)} if self.hourly_wage is not None else {}),
+            **({"multipliers": format_multipliers(self.multipliers)} if self.multipliers else {}),
         }
 
     @classmethod
@@ -155,6 +176,30 @@ class Contract:
         code = values.pop("jurisdiction", None)
         contract = contract_from_options(None, **values)
         return contract if code is None else replace(contract, jurisdiction=str(code))
+
+
+def format_multipliers(values: tuple[tuple[str, Decimal], ...]) -> str:
+    return ",".join(f"{kind}={value}" for kind, value in values)
+
+
+def _multipliers(value: object) -> tuple[tuple[str, Decimal], ...]:
+    """`rest_day=1.5,statutory_holiday=2`: kinds of MULTIPLIER_KEYS; "none" clears them."""
+    if isinstance(value, tuple):
+        return value
+    text = str(value).strip()
+    if text.lower() in {"", "none"}:
+        return ()
+    pairs: dict[str, Decimal] = {}
+    for part in text.split(","):
+        kind, sep, raw = part.partition("=")
+        kind = kind.strip().lower().replace("-", "_")
+        number = _number(raw) if sep else None
+        if kind not in MULTIPLIER_KEYS or number is None or not number.is_finite() or number < 1:
+            raise ContractError(
+                "contract.multipliers", value=part.strip(), kinds=", ".join(MULTIPLIER_KEYS)
+            )
+        pairs[kind] = number
+    return tuple(sorted(pairs.items()))
 
 
 def _check_zone(name: str) -> None:
@@ -306,6 +351,8 @@ _PARSERS: Final[dict[str, Callable[[object], object]]] = {
     "late_night": _late_night,
     "week_start": _week_start,
     "flexible_holiday_pay": _holiday_pay,
+    "hourly_wage": _optional_wage,
+    "multipliers": _multipliers,
 }
 _ALIASES: Final = {"tz": "timezone", "wage": "monthly_wage", "divisor": "wage_divisor"}
 

@@ -1,10 +1,9 @@
-"""Overtime by hours system (RULES P3, P5, P6), time off in lieu, and pay in Decimal (P4)."""
+"""Overtime by hours system (RULES P3, P5, P6) and pay in Decimal (P4)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -12,11 +11,11 @@ from typing import Final
 
 from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY
 from offline_tracker.domain.contract import Contract
-from offline_tracker.domain.results import CompTime, Flag, PayLine, PayResult
+from offline_tracker.domain.cycles import COMPREHENSIVE
+from offline_tracker.domain.packs import PAY_NONE, hourly_wage, pack_of
+from offline_tracker.domain.results import Flag, PayLine, PayResult
 from offline_tracker.domain.timeline import DayPlan
 
-STANDARD_DAY_S: Final = 8 * 3600  # RULES P1
-COMPREHENSIVE: Final = "comprehensive"
 MULTIPLIERS: Final = {
     WORKDAY: Decimal("1.5"),
     REST_DAY: Decimal("2"),
@@ -55,67 +54,24 @@ class DayDraft:
 
 @dataclass(frozen=True)
 class Bucket:
-    """Overtime seconds of one pay kind earned under one contract version."""
+    """Overtime seconds of one pay kind at one multiplier, earned under one contract version."""
 
     kind: str
     seconds: int
     contract: Contract
+    multiplier: Decimal
 
 
-def apply_comp_time(
-    drafts: Sequence[DayDraft], comp: Sequence[CompTime]
-) -> tuple[int, int, list[Flag]]:
-    """Offset rest-day overtime with time off in lieu; never workday or statutory time (P3).
-
-    Returns (applied seconds, unused seconds, flags). Entries for days outside the period
-    are left to the report of their own period.
-    """
-    by_date = {d.plan.date: d for d in drafts}
-    applied = unused = 0
-    flags: list[Flag] = []
-    pooled: list[CompTime] = []
-    for entry in comp:
-        if entry.for_date is None:
-            if entry.date in by_date:
-                pooled.append(entry)
-            continue
-        draft = by_date.get(entry.for_date)
-        if draft is None:
-            continue
-        # RULES P3: time off in lieu never replaces workday or statutory overtime.
-        if draft.day_type != REST_DAY or draft.system != "standard":
-            flags.append(_not_applicable(entry, draft))
-            unused += entry.seconds
-            continue
-        used = _take(draft, entry.seconds)
-        applied, unused = applied + used, unused + entry.seconds - used
-    for entry in sorted(pooled, key=lambda e: e.date):
-        left = entry.seconds
-        for draft in drafts:
-            if draft.day_type == REST_DAY and draft.system == "standard":
-                left -= _take(draft, left)
-        applied, unused = applied + entry.seconds - left, unused + left
-    return applied, unused, flags
-
-
-def _take(draft: DayDraft, seconds: int) -> int:
-    used = max(0, min(seconds, draft.rest_day_s - draft.comp_time_s))
-    draft.comp_time_s += used
-    return used
-
-
-def _not_applicable(entry: CompTime, draft: DayDraft) -> Flag:
-    params: dict[str, str | int] = {
-        "seconds": entry.seconds,
-        "day_type": draft.day_type,
-        "system": draft.system,
-    }
-    return Flag("comp_time_not_applicable", entry.for_date, params)
+def cn_bucket(kind: str, seconds: int, contract: Contract) -> Bucket:
+    """A CN pay kind at the contract's own multiplier, else the statute's (P3, P5)."""
+    return Bucket(kind, seconds, contract, contract.multiplier(kind) or MULTIPLIERS[kind])
 
 
 def day_buckets(draft: DayDraft) -> list[Bucket]:
     """Per-day overtime: all of it under standard hours, statutory only otherwise (P3, P5, P6)."""
     contract, system = draft.contract, draft.system
+    if contract.rule_pack != "CN":
+        return []  # RULES J7: other packs pay by their own rules (pack_pay.py)
     if system == "standard":  # RULES P3: 150 % / 200 % less time off in lieu / 300 %
         parts = [
             (WORKDAY, draft.outside_workday_s),
@@ -127,65 +83,9 @@ def day_buckets(draft: DayDraft) -> list[Bucket]:
         parts = [(STATUTORY, draft.statutory_holiday_s)]
     else:
         parts = []
-    buckets = [Bucket(kind, seconds, contract) for kind, seconds in parts if seconds > 0]
+    buckets = [cn_bucket(kind, seconds, contract) for kind, seconds in parts if seconds > 0]
     draft.overtime_s = sum(b.seconds for b in buckets)
     return buckets
-
-
-def cycle_bounds(day: date, contract: Contract) -> tuple[date, date]:
-    """The comprehensive-hours cycle (P5) holding `day`, as first and last date."""
-    if contract.cycle == "week":
-        first = day - timedelta(days=(day.weekday() - contract.week_start) % 7)
-        return first, first + timedelta(days=6)
-    if contract.cycle == "month":
-        first, months = day.replace(day=1), 1
-    elif contract.cycle == "quarter":
-        first, months = day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1), 3
-    else:
-        first, months = day.replace(month=1, day=1), 12
-    year, month = divmod(first.month - 1 + months, 12)
-    return first, date(first.year + year, month + 1, 1) - timedelta(days=1)
-
-
-def cycle_buckets(
-    drafts: Sequence[DayDraft], first: date, last: date
-) -> tuple[list[Bucket], list[Flag]]:
-    """Comprehensive hours (P5): hours above workdays-in-cycle x 8 h are overtime at 150 %.
-
-    Scheduled shifts on workdays are presumed worked; recorded time outside them is added.
-    A cycle cut by the period is judged on its days inside the period (flag partial_cycle).
-    """
-    cycles: dict[tuple[str, date, date], list[DayDraft]] = {}
-    for draft in drafts:
-        if draft.system == COMPREHENSIVE:
-            bounds = cycle_bounds(draft.plan.date, draft.contract)
-            cycles.setdefault((draft.contract.cycle, *bounds), []).append(draft)
-    buckets: list[Bucket] = []
-    flags: list[Flag] = []
-    for (cycle, start, end), members in cycles.items():
-        workdays = [d for d in members if d.day_type == WORKDAY]
-        worked = sum(d.plan.scheduled_s for d in workdays) + sum(
-            d.outside_workday_s + d.rest_day_s for d in members
-        )
-        over = worked - len(workdays) * STANDARD_DAY_S  # RULES P5
-        if over > 0:
-            buckets.append(Bucket(COMPREHENSIVE, over, members[-1].contract))
-        if start < first or end > last:
-            params: dict[str, str | int] = {
-                "cycle": cycle,
-                "cycle_start": start.isoformat(),
-                "cycle_end": end.isoformat(),
-                "days_in_period": len(members),
-            }
-            flags.append(Flag("partial_cycle", start, params))
-    return buckets, flags
-
-
-def hourly_wage(contract: Contract) -> Fraction | None:
-    """Monthly wage / divisor / 8, exact (P4)."""
-    if contract.monthly_wage is None:
-        return None
-    return Fraction(contract.monthly_wage) / Fraction(contract.wage_divisor) / 8
 
 
 def money(value: Fraction) -> Decimal:
@@ -195,43 +95,55 @@ def money(value: Fraction) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+def _priced(contracts: Sequence[Contract]) -> list[Contract]:
+    """Contracts that yield a pay figure: a wage and a pack that pays by statute or by the
+    contract's multipliers (never J6, RULES J6)."""
+    return [c for c in contracts if _pays(c) and hourly_wage(c) is not None]
+
+
+def _pays(contract: Contract) -> bool:
+    pack = pack_of(contract)
+    return pack is not None and (pack.pay != PAY_NONE or bool(contract.multipliers))
+
+
 def compute_pay(
     buckets: Sequence[Bucket], contracts: Sequence[Contract]
 ) -> tuple[PayResult | None, list[Flag]]:
-    """Pay lines per kind and wage; None when no contract of the period states a wage."""
-    if all(c.monthly_wage is None for c in contracts):
+    """Pay lines per kind, multiplier and wage; None when no contract of the period is priced."""
+    priced = _priced(contracts)
+    if not priced:
         return None, []
-    sums: dict[tuple[str, Decimal, Decimal, str], int] = {}
+    sums: dict[tuple[str, Decimal, Fraction, str], int] = {}
     missing = 0
     for bucket in buckets:
-        wage = bucket.contract.monthly_wage
-        if wage is None:
+        hourly = hourly_wage(bucket.contract) if _pays(bucket.contract) else None
+        if hourly is None:
             missing += bucket.seconds
             continue
-        key = (bucket.kind, wage, bucket.contract.wage_divisor, bucket.contract.currency)
+        key = (bucket.kind, bucket.multiplier, hourly, bucket.contract.currency)
         sums[key] = sums.get(key, 0) + bucket.seconds
     lines = [
-        _line(kind, wage, divisor, currency, seconds)
-        for (kind, wage, divisor, currency), seconds in sorted(
-            sums.items(), key=lambda kv: (PAY_KINDS.index(kv[0][0]), kv[0])
-        )
+        _line(kind, multiplier, hourly, currency, seconds)
+        for (kind, multiplier, hourly, currency), seconds in sorted(sums.items(), key=_line_order)
     ]
     flags = [Flag("wage_missing", None, {"seconds": missing})] if missing else []
-    wages = {(c.monthly_wage, c.wage_divisor, c.currency) for c in contracts if c.monthly_wage}
-    currencies = sorted({c.currency for c in contracts if c.monthly_wage})
+    wages = {(hourly_wage(c), c.currency) for c in priced}
+    currencies = sorted({c.currency for c in priced})
     if len(currencies) > 1:
         flags.append(Flag("mixed_currency", None, {"currencies": ",".join(currencies)}))
-    single = next(iter(wages)) if len(wages) == 1 else None
+    single = next(iter(wages))[0] if len(wages) == 1 else None
     total = sum((line.amount for line in lines), Decimal("0.00")) if len(currencies) == 1 else None
-    hourly = None
-    if single is not None and single[0] is not None:
-        hourly = money(Fraction(single[0]) / Fraction(single[1]) / 8)
+    rounded = None if single is None else money(single)
     currency = currencies[0] if len(currencies) == 1 else None
-    return PayResult(tuple(lines), total, currency, hourly), flags
+    return PayResult(tuple(lines), total, currency, rounded), flags
 
 
-def _line(kind: str, wage: Decimal, divisor: Decimal, currency: str, seconds: int) -> PayLine:
-    hourly = Fraction(wage) / Fraction(divisor) / 8
-    multiplier = MULTIPLIERS[kind]
+def _line_order(item: tuple[tuple[str, Decimal, Fraction, str], int]) -> tuple[object, ...]:
+    kind, multiplier, hourly, currency = item[0]
+    rank = PAY_KINDS.index(kind) if kind in PAY_KINDS else len(PAY_KINDS)
+    return rank, multiplier, kind, hourly, currency
+
+
+def _line(kind: str, multiplier: Decimal, hourly: Fraction, currency: str, seconds: int) -> PayLine:
     amount = money(Fraction(seconds, 3600) * hourly * Fraction(multiplier))
     return PayLine(kind, multiplier, seconds, money(hourly), amount, currency)

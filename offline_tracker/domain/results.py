@@ -16,6 +16,7 @@ class CompTime:
     date: date
     seconds: int
     for_date: _dt.date | None = None
+    planned: bool = False
 
     def __post_init__(self) -> None:
         if self.seconds <= 0:
@@ -70,6 +71,7 @@ class DayResult:
     emergency_s: int = 0
     comp_time_s: int = 0
     overtime_s: int = 0
+    rule_pack: str = "CN"
 
     @property
     def worked_s(self) -> int:
@@ -125,6 +127,43 @@ class PayResult:
 
 
 @dataclass(frozen=True)
+class CycleResult:
+    """One comprehensive-hours cycle (RULES P5) as judged in a report.
+
+    `first..last` is the whole cycle; `judged_from..judged_to` the days of it inside the period
+    (the same unless `partial`). `standard_s` is national workdays of the judged days x 8 h.
+    """
+
+    cycle: str
+    first: date
+    last: date
+    judged_from: date
+    judged_to: date
+    worked_s: int
+    standard_s: int
+    extended_s: int
+
+    @property
+    def partial(self) -> bool:
+        return (self.judged_from, self.judged_to) != (self.first, self.last)
+
+
+@dataclass(frozen=True)
+class CompOffset:
+    """What one time-off entry offsets (RULES P3): `seconds` of the rest day `for_date`.
+
+    `for_date` None: nothing left to offset in the 12 months before (all of it unused).
+    `planned`: the time off lies after the report's `now`; shown, not yet applied.
+    """
+
+    taken: date
+    for_date: date | None
+    seconds: int
+    explicit: bool
+    planned: bool = False
+
+
+@dataclass(frozen=True)
 class PeriodResult:
     """Everything a report needs for `period_from..period_to` (local dates, inclusive)."""
 
@@ -140,6 +179,8 @@ class PeriodResult:
     ack_seconds: int
     record_count: int
     segments: tuple[Segment, ...]
+    cycles: tuple[CycleResult, ...] = ()
+    comp_offsets: tuple[CompOffset, ...] = ()
 
     def flags_with(self, code: str) -> tuple[Flag, ...]:
         return tuple(f for f in self.flags if f.code == code)

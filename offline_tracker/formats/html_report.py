@@ -15,6 +15,7 @@ from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.formats import html_pack
 from offline_tracker.formats.csv_out import COLUMNS, Row
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -108,16 +109,7 @@ def _summary(page: HtmlInput, tr: Tr) -> str:
         ),
         (tr("ev.sum.worked"), hm(totals.worked_s)),
         *((tr(f"ev.cat.{c}"), hm(getattr(totals, f"{c}_s"))) for c in CATEGORIES),
-        (
-            tr("ev.sum.overtime"),
-            tr(
-                "ev.sum.overtime_value",
-                time=hm(totals.overtime_s),
-                o150=hm(totals.overtime_150_s),
-                o200=hm(totals.overtime_200_s),
-                o300=hm(totals.overtime_300_s),
-            ),
-        ),
+        (tr("ev.sum.overtime"), _overtime(page, tr)),
         (
             tr("ev.sum.contacts"),
             tr("ev.sum.contacts_value", count=figures.contacts, late=figures.late_night_contacts),
@@ -127,8 +119,22 @@ def _summary(page: HtmlInput, tr: Tr) -> str:
             tr("ev.sum.acks_value", count=result.ack_count, time=hm(result.ack_seconds)),
         ),
         (tr("ev.sum.pay"), _pay(result, tr)),
+        *html_pack.terms_rows(result, tr),
     ]
     return _pairs(rows)
+
+
+def _overtime(page: HtmlInput, tr: Tr) -> str:
+    totals = page.result.totals
+    if not html_pack.all_cn(_contracts(page)):  # other packs have other rates: see the pay lines
+        return hm(totals.overtime_s)
+    return tr(
+        "ev.sum.overtime_value",
+        time=hm(totals.overtime_s),
+        o150=hm(totals.overtime_150_s),
+        o200=hm(totals.overtime_200_s),
+        o300=hm(totals.overtime_300_s),
+    )
 
 
 def _pay(result: PeriodResult, tr: Tr) -> str:
@@ -255,7 +261,12 @@ def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
         data = contract.to_payload()
         since = data.pop("effective") or tr("ev.terms.from_start")
         parts.append(f"<h3>{escape(tr('ev.terms.contract', effective=since))}</h3>")
-        terms = [(tr(f"ev.term.{k}"), _term(tr, k, v)) for k, v in data.items() if v is not None]
+        hidden = () if contract.rule_pack == "CN" else html_pack.CN_TERMS
+        terms = [
+            (tr(f"ev.term.{k}"), _term(tr, k, v))
+            for k, v in data.items()
+            if v is not None and k not in hidden
+        ]
         parts.append(_pairs(terms))
     special = [d for d in page.result.days if d.source not in ("schedule", "weekend") or d.name_en]
     parts.append(f"<h3>{escape(tr('ev.terms.calendar'))}</h3>")
@@ -276,15 +287,20 @@ def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
 
 
 def _rules(page: HtmlInput, tr: Tr) -> str:
-    systems = {c.system for c in _contracts(page)}
-    wanted = [r for r in RULES if r not in ("P5", "P6")]
+    """The rules applied, with their sources: China's only under CN (RULES J7)."""
+    contracts = _contracts(page)
+    cn = [c for c in contracts if c.rule_pack == "CN"]
+    systems = {c.system for c in cn}
+    wanted = [r for r in RULES if r not in ("P5", "P6")] if cn else []
     wanted += [r for r, s in (("P5", "comprehensive"), ("P6", "flexible")) if s in systems]
+    after = RULES_AFTER if cn else html_pack.TIME_RULES
     headers = [tr("ev.col.rule"), tr("ev.col.applied"), tr("ev.col.legal_source")]
     rows = [
         [rule, escape(tr(f"ev.rule.{rule}")), escape(tr(f"ev.rule.{rule}.source"))]
-        for rule in [*wanted, *RULES_AFTER]
+        for rule in [*wanted, *after]
     ]
-    return _table(headers, rows, set())
+    statute = f"<p>{escape(html_pack.statute_line(contracts, tr))}</p>\n"
+    return statute + _table(headers, [*html_pack.pack_rule_rows(contracts, tr), *rows], set())
 
 
 def _integrity(page: HtmlInput, tr: Tr) -> str:
@@ -320,7 +336,8 @@ def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
     texts = {
         "title": tr("ev.title", first=first, last=last),
         "meta": tr("ev.meta", now=f"{now:%Y-%m-%d %H:%M}", zone=page.zone.key, tool=tool),
-        "estimate": tr("ev.estimate"),  # RULES E3: a statutory maximum, and an estimate
+        # RULES E3: a statutory maximum, and an estimate (Labour Law art. 44 only under CN)
+        "estimate": tr("ev.estimate" if html_pack.all_cn(_contracts(page)) else "ev.estimate_pack"),
         "disclaimer": tr("ev.disclaimer"),
         "tool": tool,
         "lang": "zh-CN" if lang == "zh" else "en",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.domain.results import CompOffset, CycleResult, DayResult, Flag, PeriodResult
 from offline_tracker.formats.records import minutes
 
 CATEGORIES = ("inside", "outside_workday", "rest_day", "statutory_holiday")
@@ -45,6 +45,38 @@ def report_dict(result: PeriodResult, describe: Callable[[Flag], str]) -> dict[s
         "pay": _pay(result),
         "flags": [_flag(f, describe) for f in result.flags],
         "provisional_days": result.provisional_days,
+        # RULES J6, J7: the rule packs of the period's days (J6: no pack, no pay, no legal flags)
+        "rule_packs": sorted({d.rule_pack for d in result.days}),
+        "cycles": [_cycle(c) for c in result.cycles],
+        "comp_time": [_offset(o, result) for o in result.comp_offsets],
+    }
+
+
+def _cycle(cycle: CycleResult) -> dict[str, Any]:
+    """RULES P5: one comprehensive-hours cycle the period touches."""
+    return {
+        "cycle": cycle.cycle,
+        "from": cycle.first.isoformat(),
+        "to": cycle.last.isoformat(),
+        "partial": cycle.partial,
+        "judged_from": cycle.judged_from.isoformat(),
+        "judged_to": cycle.judged_to.isoformat(),
+        "worked_minutes": minutes(cycle.worked_s),
+        "standard_minutes": minutes(cycle.standard_s),
+        "extended_minutes": minutes(cycle.extended_s),
+    }
+
+
+def _offset(offset: CompOffset, result: PeriodResult) -> dict[str, Any]:
+    """RULES P3: which time off offsets which rest day."""
+    day = offset.for_date
+    return {
+        "taken": offset.taken.isoformat(),
+        "for_date": None if day is None else day.isoformat(),
+        "minutes": minutes(offset.seconds),
+        "explicit": offset.explicit,
+        "planned": offset.planned,
+        "for_date_in_period": day is not None and result.period_from <= day <= result.period_to,
     }
 
 
@@ -59,6 +91,7 @@ def _day(day: DayResult) -> dict[str, Any]:
         **{f"{c}_minutes": minutes(getattr(day, f"{c}_s")) for c in CATEGORIES},
         "late_night_minutes": minutes(day.late_night_s),
         "overtime_minutes": minutes(day.overtime_s),
+        "rule_pack": day.rule_pack,
     }
 
 

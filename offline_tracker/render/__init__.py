@@ -306,13 +306,19 @@ def findings_json(found: Any) -> list[dict[str, Any]]:
 
 
 def contract(value: Any) -> str:
-    """The terms of a contract version, one per line."""
+    """The terms of a contract version, one per line; China's own terms only under CN (J7)."""
     data = value.to_payload()
-    return "\n".join(
+    hidden = () if value.rule_pack == "CN" else _CN_TERMS
+    lines = [
         f"  {t('term.' + key)}: {_term(key, data[key])}"
         for key in sorted(data)
-        if data[key] is not None
-    )
+        if data[key] is not None and key not in hidden
+    ]
+    return "\n".join([*lines, f"  {t('term.rule_pack')}: {value.rule_pack}"])
+
+
+# The divisor (21.75, RULES P4) and the special hours systems (P5, P6) are China's.
+_CN_TERMS = ("wage_divisor", "system", "cycle", "approved", "flexible_holiday_pay")
 
 
 def _term(key: str, value: Any) -> str:

@@ -17,6 +17,12 @@ from offline_tracker.i18n import language, t
 from offline_tracker.render import _render, console, hm
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
 from offline_tracker.render.offhours import grid, offhours_section
+from offline_tracker.render.terms_sections import (
+    comp_section,
+    cycles_section,
+    hourly_text,
+    pack_lines,
+)
 
 __all__ = ["ReportLike", "empty_text", "heatmap_text", "report_text", "trend_text"]
 
@@ -47,6 +53,8 @@ def _columns(width: int) -> list[str]:
 
 # Flag params that are vocabulary words: shown in the reader's language.
 _PARAM_PREFIX: Final = {
+    "citation": "",
+    "day": "report.contact_day.",
     "day_type": "report.daytype.",
     "system": "report.system.",
     "cycle": "report.cycle.",
@@ -106,12 +114,14 @@ def header_lines(report: ReportLike, contract: Contract) -> list[str]:
             days=len(result.days),
         ),
         t(
-            "report.meta",
+            # RULES J7: China's hours systems are named only under China's pack.
+            "report.meta" if contract.rule_pack == "CN" else "report.meta_pack",
             zone=str(report.zone),
             jurisdiction=contract.jurisdiction,
             system=_system(contract),
             now=f"{now:%Y-%m-%d %H:%M}",
         ),
+        *pack_lines(contract),
     ]
 
 
@@ -190,6 +200,19 @@ def day_table(result: PeriodResult, figures: OffHours, width: int) -> Any:
     return table
 
 
+def _overtime_value(result: PeriodResult) -> str:
+    totals = result.totals
+    if any(d.rule_pack != "CN" for d in result.days):  # other packs have other rates
+        return t("report.totals.overtime_value_pack", time=_time(totals.overtime_s))
+    return t(
+        "report.totals.overtime_value",
+        time=_time(totals.overtime_s),
+        o150=_time(totals.overtime_150_s),
+        o200=_time(totals.overtime_200_s),
+        o300=_time(totals.overtime_300_s),
+    )
+
+
 def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
     totals = result.totals
     off = totals.outside_workday_s + totals.rest_day_s + totals.statutory_holiday_s
@@ -213,16 +236,7 @@ def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
             ),
         ),
         (t("report.totals.late_night"), _time(totals.late_night_s)),
-        (
-            t("report.totals.overtime"),
-            t(
-                "report.totals.overtime_value",
-                time=_time(totals.overtime_s),
-                o150=_time(totals.overtime_150_s),
-                o200=_time(totals.overtime_200_s),
-                o300=_time(totals.overtime_300_s),
-            ),
-        ),
+        (t("report.totals.overtime"), _overtime_value(result)),
     ]
     return rows + _more_totals(result)
 
@@ -243,19 +257,22 @@ def _more_totals(result: PeriodResult) -> list[tuple[str, str]]:
 
 def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
     """RULES E3: the figure is the statutory maximum and says so, with the hourly wage used."""
-    pay = result.pay
+    from offline_tracker.domain.packs import pack_of
+
+    pay, pack = result.pay, pack_of(contract)
+    if pack is None:
+        return []  # RULES J6: no pay figure; the header says so
     if pay is None:
+        if pack.pay == "none" and not contract.multipliers:  # nothing by statute (J1, J3, J4)
+            return [_text(t("report.pay.no_pay_rule", statute=t(pack.statute_key)))]
         return [_text(t("report.pay.no_wage"))]
     if pay.hourly is not None:
-        hourly = t(
-            "report.pay.hourly_value",
-            hourly=_money(pay.hourly),
-            currency=pay.currency or "",
-            divisor=contract.wage_divisor,
-        )
+        hourly = hourly_text(pay.hourly, pay.currency or "", contract)
     else:
         hourly = t("report.pay.hourly_several")
     rows = [(t("report.pay.hourly"), hourly)]
+    if pack.pay_citation is not None:
+        rows.append(("", t("report.pay.cited", citation=t(pack.pay_citation))))
     for line in pay.lines:
         value = t(
             "report.pay.line",
@@ -356,8 +373,11 @@ def report_text(report: ReportLike, *, width: int | None = None) -> str:
         head,
         [day_table(result, figures, width), *_legend(result)],
         [_text(t("report.totals.title"), "bold"), grid(totals_rows(result))],
+        cycles_section(result),
+        comp_section(result),
         pay_section(result, contract),
-        flags_section(result.flags),
+        # RULES J6: the header already says, in one line, that a code has no rule pack.
+        flags_section([f for f in result.flags if f.code != "no_rule_pack"]),
         provisional_section(result),
         offhours_section(figures, report.zone),
         heatmap_section(result, report.zone, width),

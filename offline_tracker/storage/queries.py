@@ -72,6 +72,27 @@ def records_between(
     return [_record(r) for r in rows]
 
 
+def claimed_spans(tx: Tx, start: datetime, end: datetime) -> list[tuple[int, int, int]]:
+    """(id, start_utc, end_utc) of the closed, kept, claimed records overlapping [start, end),
+    without decoding a payload: the cheap read behind time off in lieu (RULES P3, E1). An
+    acknowledgement is found by its `"kind":"ack"` in the canonical JSON of the projection
+    (docs/ledger-format.md: no spaces; a quote inside a text is escaped, so never matches)."""
+    lo, hi = int(start.timestamp()), int(end.timestamp())
+    rows = tx.all(
+        "SELECT id, start_utc, end_utc FROM records WHERE start_utc < :hi "
+        "AND start_utc >= :lookback AND end_utc > :lo AND voided = :false "
+        "AND data NOT LIKE :ack ORDER BY start_utc, id",
+        {
+            "hi": hi,
+            "lo": lo,
+            "lookback": lo - max_span(tx) - 1,
+            "false": False,
+            "ack": '%"kind":"ack"%',
+        },
+    )
+    return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
 def recent_records(tx: Tx, limit: int) -> list[Record]:
     rows = tx.all(
         f"SELECT {_RECORD_COLUMNS} FROM records WHERE voided = :false ORDER BY id DESC LIMIT :n",

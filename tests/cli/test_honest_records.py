@@ -231,7 +231,7 @@ def test_every_write_answers_in_json(ledger: Ot, tmp_path: Path) -> None:
     assert ledger("contract", "set", "--monthly-wage", "12000", "--json").json()["entry"]
     day = ledger("calendar", "set", "2025-10-10", "--as", "rest-day", "--json").json()
     assert day["day"]["day_type"] == "rest_day" and day["entry"]["seq"] > 0
-    comp = ledger("comp-time", "2025-10-09", "--hours", "2", "--json").json()
+    comp = ledger("comp-time", "2025-09-30", "--hours", "2", "--json").json()
     assert comp["minutes"] == 120 and comp["entry"]["seq"] > 0
     anchored = ledger("anchor", "--json").json()
     assert anchored["digest"].startswith(f"OT1-{anchored['head_seq']}-")

@@ -96,6 +96,7 @@ def test_record_crossing_a_contract_change_in_another_zone() -> None:
             jurisdiction="DE",
             wage="5000",
             currency="EUR",
+            multipliers="rest_day=1.5",  # DE pays nothing by statute (RULES J7)
         ),
     )
     # 2025-02-28 22:00 Shanghai (14:00 UTC) to 2025-03-01 10:00 Berlin (09:00 UTC): 19 h.
@@ -361,9 +362,13 @@ def test_days_before_a_dated_first_contract_are_flagged() -> None:
     assert result.totals.outside_workday_s == 30 * 60
 
 
-def test_other_rule_packs_are_flagged_until_implemented() -> None:
-    result = run(
-        [], "2025-10-09", contracts=history(contract(jurisdiction="FR", tz="Europe/Paris"))
-    )
-    (flag,) = result.flags
-    assert flag.params == {"jurisdiction": "FR", "rule_pack": "FR"}
+def test_j6_a_code_without_a_pack_gets_holidays_only() -> None:
+    # RULES J6: Japan has no pack: its public holidays, no pay figure, no legal flags.
+    japan = history(contract(jurisdiction="JP", tz="Asia/Tokyo", wage="300000", currency="JPY"))
+    records = [rec("2025-11-03 10:00", "2025-11-03 22:00", tz="Asia/Tokyo")]  # Culture Day
+    result = run(records, "2025-11-03", contracts=japan)
+    assert result.days[0].day_type == "statutory_holiday"
+    assert result.pay is None and result.totals.overtime_s == 0
+    assert [(f.code, dict(f.params)) for f in result.flags] == [
+        ("no_rule_pack", {"jurisdiction": "JP"})
+    ]

@@ -120,10 +120,41 @@ def test_bad_schedule_option_is_a_schedule_error() -> None:
         contract(schedule="mon 25:00-26:00")
 
 
-def test_rule_pack_lookup_leaves_room_for_section_2() -> None:
-    assert contract().rule_pack == "CN"
-    assert contract(jurisdiction="US-CA").rule_pack == "US-CA"
-    assert contract(jurisdiction="DE").rule_pack == "J6"
+@pytest.mark.parametrize(
+    ("code", "pack"),
+    [
+        ("CN", "CN"),
+        ("US-CA", "US-CA"),
+        ("US-NY", "US"),
+        ("US", "US"),
+        ("DE", "DE"),
+        ("DE-BE", "DE"),
+        ("AU-NSW", "AU"),
+        ("FR", "FR"),
+        ("PT", "PT"),
+        ("EU", "EU"),
+        ("JP", "J6"),
+    ],
+)
+def test_rule_pack_of_each_jurisdiction(code: str, pack: str) -> None:
+    assert contract(jurisdiction=code).rule_pack == pack  # RULES section 2, J6
+
+
+def test_multipliers_and_hourly_wage_are_terms_of_the_version() -> None:
+    from decimal import Decimal
+
+    from offline_tracker.domain.contract import Contract, ContractError
+
+    made = contract(multipliers="rest_day=1.5, statutory-holiday=2", hourly_wage="25")
+    assert made.multipliers == (("rest_day", Decimal("1.5")), ("statutory_holiday", Decimal("2")))
+    payload = made.to_payload()
+    assert payload["multipliers"] == "rest_day=1.5,statutory_holiday=2"
+    assert payload["hourly_wage"] == "25"
+    assert Contract.from_payload(payload) == made
+    assert "multipliers" not in contract().to_payload()  # older versions keep their payload
+    for bad in ("rest_day", "sunday=2", "rest_day=0.5", "rest_day=x"):
+        with pytest.raises(ContractError):
+            contract(multipliers=bad)
 
 
 def test_history_picks_the_version_in_force() -> None:
