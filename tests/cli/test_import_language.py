@@ -125,3 +125,21 @@ def test_library_text_is_quoted_inside_a_chinese_sentence(later: Ot, tmp_path: P
     assert quoted and "line 1 column" in quoted.group(1), said
     rule = _run(later, tmp_path, ("ics", "r.ics", ICS_RRULE, ()), "zh")
     assert re.search(r"事件 'x' 未导入：“[^”]+”", rule), rule
+
+
+def test_a_path_that_cannot_be_opened_is_one_chinese_line(tmp_path: Path) -> None:
+    from offline_tracker import i18n
+    from offline_tracker.formats.importers import ImportFormatError
+    from offline_tracker.formats.importers.base import read_file
+    from offline_tracker.render import message
+
+    gone = tmp_path / "gone.ics"
+    gone.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(ImportFormatError) as caught:
+        read_file(gone)
+    i18n.set_language("zh")
+    try:
+        said = message(caught.value.message)
+    finally:
+        i18n.set_language("en")
+    assert said.startswith(f"无法读取 {gone}（“") and not english(said, (str(gone),)), said
