@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,3 +134,13 @@ def said(problem: Any) -> str:
     from offline_tracker.render import message
 
     return message(problem.message)
+
+
+@contextmanager
+def refused(pattern: str) -> Iterator[None]:
+    """Like pytest.raises(ImportFormatError, match=pattern), matched on the English text."""
+    from offline_tracker.formats.importers import ImportFormatError
+
+    with pytest.raises(ImportFormatError) as caught:
+        yield
+    assert re.search(pattern, said(caught.value)), said(caught.value)

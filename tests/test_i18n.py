@@ -42,6 +42,8 @@ def _keys_used() -> set[tuple[str, str]]:
             literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
             if keyed and literal and KEY.match(first.value):
                 used.add((str(path.relative_to(PACKAGE)), first.value))
+            elif name == "accepted" and literal:  # what a source accepts: accepted.<source>
+                used.add((str(path.relative_to(PACKAGE)), f"accepted.{first.value}"))
     return used
 
 

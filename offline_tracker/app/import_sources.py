@@ -29,8 +29,8 @@ UNITS = {
     "csv": "line",
     "watson": "frame",
     "timewarrior": "interval",
-    "wechat": "message",
-    "phone": "message",
+    "wechat": "chat_message",
+    "phone": "chat_message",
     "activitywatch": "event",
 }
 # Sources whose file is kept whole in the evidence store, each record naming its items in it.
@@ -145,7 +145,7 @@ def _options(req: ImportRequest, tz: ZoneInfo, today: date, now: datetime) -> Im
     try:
         options.check()
     except ImportFormatError as exc:
-        raise InputError("error.import_options", reason=str(exc)) from None
+        raise InputError("error.import_options", reason=exc.message) from None
     return options
 
 
@@ -185,14 +185,14 @@ def _mapping(req: ImportRequest) -> dict[str, str]:
             return importers.load_mapping(req.map_file)
         return importers.parse_mapping(req.mapping) if req.mapping else {}
     except ImportFormatError as exc:
-        raise InputError("error.import_options", reason=str(exc)) from None
+        raise InputError("error.import_options", reason=exc.message) from None
 
 
 def _where(req: ImportRequest) -> tuple[tuple[str, str], ...]:
     try:
         return importers.parse_where(req.where)
     except ImportFormatError as exc:
-        raise InputError("error.import_options", reason=str(exc)) from None
+        raise InputError("error.import_options", reason=exc.message) from None
 
 
 def parse_request(
@@ -206,7 +206,7 @@ def parse_request(
         return importers.parse(req.source, req.path, options)
     except ImportFormatError as exc:
         raise InputError(
-            "error.import_file", source=req.source, path=str(req.path), reason=str(exc)
+            "error.import_file", source=req.source, path=str(req.path), reason=exc.message
         ) from None
 
 

@@ -18,6 +18,7 @@ from offline_tracker.i18n import t
 
 if TYPE_CHECKING:
     from offline_tracker.app import App
+    from offline_tracker.domain.errors import Message
 
 app = typer.Typer(
     name="ot",
@@ -182,9 +183,9 @@ def run(args: list[str]) -> int:
     except (typer.Abort, click_errors.Abort):
         return fail(t("error.aborted"), 1)
     except InputError as exc:
-        return fail(t(exc.message.key, **exc.message.params), 2)
+        return fail(_said(exc.message), 2)
     except Refusal as exc:
-        return fail(t(exc.message.key, **exc.message.params), 1)
+        return fail(_said(exc.message), 1)
     except Failure as exc:
         return fail(str(exc), 1)
     except OSError as exc:
@@ -194,6 +195,14 @@ def run(args: list[str]) -> int:
             raise
         return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
     return result if isinstance(result, int) else 0
+
+
+def _said(message: Message) -> str:
+    """A message in the user's language, with the messages among its values (an importer's
+    reason, what a source accepts) put in it too."""
+    from offline_tracker.render import message as said
+
+    return said(message)
 
 
 def usage_message(exc: click_errors.UsageError) -> str:

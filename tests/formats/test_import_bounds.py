@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from offline_tracker.formats import importers
-from offline_tracker.formats.importers import ImportFormatError, ImportOptions
-from tests.conftest import Ot
+from offline_tracker.formats.importers import ImportOptions
+from tests.conftest import Ot, refused
 
 OT = Path(sys.executable).parent / "ot"
 ME = ImportOptions(zone="Asia/Shanghai", me=("wang.wu@example.com",))
@@ -54,7 +54,7 @@ def test_ics_folded_lines_are_joined_in_linear_time() -> None:
 def test_deeply_nested_ics_is_refused_at_once() -> None:
     data = b"BEGIN:VCALENDAR\r\n" + b"BEGIN:VEVENT\r\n" * 10_000 + b"SUMMARY:x\r\n" * 10_000
     began = time.perf_counter()
-    with pytest.raises(ImportFormatError, match="nested deeper than 16"):
+    with refused("nested deeper than 16"):
         importers.parse_data("ics", data, ImportOptions(zone="Asia/Shanghai"))
     assert time.perf_counter() - began < 2
 
@@ -62,7 +62,7 @@ def test_deeply_nested_ics_is_refused_at_once() -> None:
 @pytest.mark.parametrize("source", ["watson", "timewarrior", "wechat"])
 @pytest.mark.parametrize("shape", [b"[" * 100_000 + b"]" * 100_000, b'[{"a":' * 50_000])
 def test_deep_json_is_a_format_error(source: str, shape: bytes) -> None:
-    with pytest.raises(ImportFormatError, match=r"nested too deeply|not valid JSON"):
+    with refused(r"nested too deeply|not valid JSON"):
         importers.parse_data(source, shape, ImportOptions(zone="UTC", chats=("x",)))
 
 

@@ -74,7 +74,7 @@ __all__ = [
 
 def _check_source(source: str) -> None:
     if source not in SOURCES:
-        raise ImportFormatError(f"unknown source {source!r}; accepted: {', '.join(SOURCES)}")
+        raise ImportFormatError("format.source", value=source, accepted=", ".join(SOURCES))
 
 
 def parse_data(source: str, data: bytes, options: ImportOptions, name: str = "") -> ImportResult:
@@ -98,7 +98,7 @@ def parse(source: str, path: Path | str, options: ImportOptions) -> ImportResult
 
         return parse_mail(path, options)
     if path.is_dir():
-        raise ImportFormatError(f"{path} is a folder; {source} import reads one file")
+        raise ImportFormatError("format.folder", path=str(path), source=source)
     data = read_file(path)
     return _byte_parser(source)(data, replace(options, source_name=path.name))
 

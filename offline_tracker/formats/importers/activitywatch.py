@@ -21,13 +21,14 @@ from offline_tracker.formats.importers.base import (
     ImportResult,
     Problem,
     RowError,
+    accepted,
     dedupe,
     to_utc,
 )
 from offline_tracker.formats.importers.datetimes import aware_iso
 from offline_tracker.formats.importers.watson import load_json
 
-ACCEPTED = 'an ActivityWatch export (JSON {"buckets": {...}}, from Raw Data > Export all buckets)'
+ACCEPTED = accepted("activitywatch")
 MERGE_GAP = timedelta(minutes=2)
 # Work apps by default, the first word found in the app's name (case-folded) deciding the channel:
 # 企业微信 before 微信, so WeCom is not taken for WeChat.
@@ -94,9 +95,7 @@ class _Reader:
 
     def bucket(self, name: str, bucket: object) -> None:
         if not isinstance(bucket, dict) or not isinstance(bucket.get("events", []), list):
-            raise ImportFormatError(
-                f"bucket {name!r} is not an object with events; expected {ACCEPTED}"
-            )
+            raise ImportFormatError("format.aw_bucket", name=name, accepted=ACCEPTED)
         kind, host = str(bucket.get("type", "")), str(bucket.get("hostname", ""))
         for event in bucket.get("events", []):
             self.number += 1
@@ -194,7 +193,7 @@ def parse_activitywatch(data: bytes, options: ImportOptions) -> ImportResult:
     export = load_json(data, ACCEPTED)
     buckets = export.get("buckets") if isinstance(export, dict) else None
     if not isinstance(buckets, dict):
-        raise ImportFormatError(f"the JSON has no buckets; expected {ACCEPTED}")
+        raise ImportFormatError("format.aw_no_buckets", accepted=ACCEPTED)
     reader = _Reader(options)
     for name, bucket in buckets.items():
         reader.bucket(str(name), bucket)

@@ -27,8 +27,20 @@ DEFAULT_TAIL_MINUTES = 2
 ACK_WORDS = ("收到", "好的", "好", "ok", "嗯", "👌", "嗯嗯", "好的收到", "收到收到", "okay", "👍")
 
 
-class ImportFormatError(ValueError):
-    """A file (or an option) that cannot be read at all; the message is one clear sentence."""
+class _Keyed(ValueError):
+    """An error whose text is a message key and its values, put in the user's language by the
+    app (the formats layer has no i18n); a library's own text goes in a value, never alone."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        super().__init__(key)
+        self.message = Message(key, dict(params))
+
+    def __str__(self) -> str:
+        return f"{self.message.key} {self.message.params}"
+
+
+class ImportFormatError(_Keyed):
+    """A file (or an option) that cannot be read at all: one sentence (locales: format.*)."""
 
 
 class ImportedRecord(NamedTuple):
@@ -58,22 +70,21 @@ class ImportedRecord(NamedTuple):
     items: tuple[str, ...] = ()
 
 
-class RowError(ValueError):
-    """A row (message, frame, event) that cannot be imported: a message key and its values, put
-    in the user's language by the app (locales: row.*), as the domain's InputError is."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.message = Message(key, dict(params))
-
-    def __str__(self) -> str:
-        return f"{self.message.key} {self.message.params}"
+class RowError(_Keyed):
+    """A row (message, frame, event) that cannot be imported (locales: row.*)."""
 
 
-def reason(exc: Exception) -> Message | str:
-    """What went wrong, to put in another message: a RowError's message, else the exception's
-    own text (a library's, which has no translation)."""
-    return exc.message if isinstance(exc, RowError) else str(exc)
+def reason(exc: Exception) -> Message:
+    """What went wrong, to put in another message: a RowError's (or ImportFormatError's)
+    message, else the exception's own text (a library's, which has no translation) in quotes."""
+    if isinstance(exc, _Keyed):
+        return exc.message
+    return Message("row.quoted", {"text": str(exc)})
+
+
+def accepted(source: str) -> Message:
+    """What a source accepts, in the user's language (locales: accepted.<source>)."""
+    return Message(f"accepted.{source}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +105,9 @@ class Problem:
         return Problem(line, Message(key, dict(params)), severity)
 
 
-def _as_message(found: Message | str) -> Message:
-    return found if isinstance(found, Message) else Message("row.other", {"text": found})
+def _as_message(found: Message) -> Message:
+    # A library's text alone is wrapped in a sentence of ours ("cannot read it (“...”)").
+    return Message("row.other", found.params) if found.key == "row.quoted" else found
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +172,7 @@ class ImportOptions:
         """The zone as a tzinfo; raises ImportFormatError for a name that is not an IANA zone."""
         zone = find_zone(self.zone)
         if zone is None:
-            raise ImportFormatError(
-                f"unknown time zone {self.zone!r}: give an IANA name such as Asia/Shanghai"
-            )
+            raise ImportFormatError("format.zone", value=self.zone)
         return zone
 
     def check(self) -> None:
@@ -170,17 +180,17 @@ class ImportOptions:
         self.tz()
         if self.channel is not None and self.channel not in CHANNELS:
             raise ImportFormatError(
-                f"unknown channel {self.channel!r}: accepted are {', '.join(CHANNELS)}"
+                "format.channel", value=self.channel, accepted=", ".join(CHANNELS)
             )
         for name in ("minutes", "default_event_minutes", "gap_minutes", "tail_minutes"):
             value = getattr(self, name)
             if not 0 <= value <= 24 * 60:
-                raise ImportFormatError(f"{name} must be between 0 and 1440, not {value}")
+                raise ImportFormatError("format.minutes_range", name=name, value=value)
         if self.date_format is not None:
             check_date_format(self.date_format)
         for bound in (self.window_from, self.window_to):
             if bound is not None and bound.tzinfo is None:
-                raise ImportFormatError("the ics window needs aware datetimes (with a zone)")
+                raise ImportFormatError("format.naive_window")
 
 
 def check_date_format(date_format: str) -> None:
@@ -190,11 +200,9 @@ def check_date_format(date_format: str) -> None:
     except ValueError as exc:
         if str(exc).startswith("time data"):
             return  # a good format that does not match the empty string
-        raise ImportFormatError(
-            f"bad --date-format {date_format!r} ({exc}); use strptime codes like %Y-%m-%d %H:%M"
-        ) from None
+        raise ImportFormatError("format.date_format", value=date_format, detail=str(exc)) from None
     except re.error as exc:
-        raise ImportFormatError(f"bad --date-format {date_format!r} ({exc})") from None
+        raise ImportFormatError("format.date_format", value=date_format, detail=str(exc)) from None
 
 
 def find_zone(name: str) -> tzinfo | None:
@@ -253,13 +261,15 @@ def read_file(path: Path) -> bytes:
     try:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):
-            raise ImportFormatError(f"{path} is not a regular file; give the export file itself")
+            raise ImportFormatError("format.not_regular", path=str(path))
         return path.read_bytes()
     except OSError as exc:
-        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise ImportFormatError(
+            "format.unreadable", path=str(path), detail=exc.strerror or str(exc)
+        ) from None
 
 
-def decode_text(data: bytes, accepted: str) -> str:
+def decode_text(data: bytes, expected: Message) -> str:
     """Text from UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (Chinese Windows)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
@@ -270,4 +280,4 @@ def decode_text(data: bytes, accepted: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFormatError(f"the file is neither UTF-8 nor GB18030 text; expected {accepted}")
+    raise ImportFormatError("format.encoding", accepted=expected)

@@ -82,9 +82,7 @@ def _chosen(chats: _Chats, wanted: Sequence[str]) -> set[str]:
         folded = want.strip().casefold()
         hits = {c for c, known in chats.names.items() if folded in {n.casefold() for n in known}}
         if not hits:
-            raise ImportFormatError(
-                f"no chat called {want!r} in the file; --list-chats shows its chats"
-            )
+            raise ImportFormatError("format.no_chat", name=want)
         chosen |= hits
     return chosen
 
@@ -182,7 +180,7 @@ def chat_result(
     if options.list_chats:
         return ImportResult((), tuple(problems), ignored, summaries(messages))
     if not options.chats:
-        raise ImportFormatError("choose the work chats with --chat NAME (see --list-chats)")
+        raise ImportFormatError("format.choose_chat")
     chats = _chats(messages)
     chosen = _chosen(chats, options.chats)
     kept = [m for m in messages if m.chat in chosen]
@@ -200,4 +198,4 @@ def chat_result(
     ]
     records.sort(key=lambda r: (r.start, r.line))
     ignored += len(messages) - len(kept)
-    return ImportResult(tuple(dedupe(records, problems, "message")), tuple(problems), ignored)
+    return ImportResult(tuple(dedupe(records, problems, "chat_message")), tuple(problems), ignored)

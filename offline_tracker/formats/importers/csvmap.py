@@ -17,6 +17,7 @@ from offline_tracker.formats.importers.base import (
     ImportResult,
     Problem,
     RowError,
+    accepted,
     decode_text,
     dedupe,
     plus_minutes,
@@ -36,7 +37,7 @@ from offline_tracker.formats.importers.datetimes import parse_instant
 
 __all__ = ["load_mapping", "parse_csv", "parse_mapping", "parse_mapping_lines", "row_id"]
 
-ACCEPTED = "a CSV file with a header row (UTF-8 or GB18030; comma, semicolon or tab)"
+ACCEPTED = accepted("csv")
 _TAG_SPLIT = re.compile(r"[,;，；、|]")
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 20
@@ -96,12 +97,13 @@ def _layout(text: str, names: list[str]) -> Layout:
                 return Layout(delimiter, line, index)
     top = _top_rows(text, sniffed)
     if not top:
-        raise ImportFormatError(f"the file has no rows; expected {ACCEPTED}")
+        raise ImportFormatError("format.no_rows", accepted=ACCEPTED)
     header = top[0][1]
     missing = [name for name in names if _column_index(header, name) is None]
     raise ImportFormatError(
-        f"the CSV has no column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))};"
-        f" its first row has: {', '.join(map(repr, header))}"
+        "format.csv_columns",
+        missing=", ".join(map(repr, missing)),
+        header=", ".join(map(repr, header)),
     )
 
 
@@ -116,7 +118,7 @@ def _rows(text: str, layout: Layout, problems: list[Problem]) -> Iterator[tuple[
             return
         except csv.Error as exc:
             if last >= layout.header_end:
-                problems.append(Problem.row(last + 1, "row.csv_unreadable", reason=str(exc)))
+                problems.append(Problem.row(last + 1, "row.csv_unreadable", reason=reason(exc)))
             if reader.line_num == last:
                 return
             last = reader.line_num

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import CHANNELS, DIRECTIONS, KINDS, ROLES
 from offline_tracker.formats.importers.base import ImportFormatError, decode_text, read_file
 
@@ -81,14 +82,18 @@ def _value_map(key: str, spec: str) -> tuple[str, dict[str, str] | None]:
     if not sep or not _VALUE_MAP.fullmatch(rest.strip()):
         return spec, None
     if key not in VOCABULARIES:
-        raise ImportFormatError(f"a value map is only for {', '.join(VOCABULARIES)}, not {key!r}")
+        raise ImportFormatError(
+            "format.value_map_field", accepted=", ".join(VOCABULARIES), field=key
+        )
     values: dict[str, str] = {}
     for pair in rest.split(","):
         value, _, word = pair.partition("=")
         word = word.strip().casefold()
         if word not in VOCABULARIES[key]:
             accepted = ", ".join(VOCABULARIES[key])
-            raise ImportFormatError(f"{key} value map: {word!r} is not one of {accepted}")
+            raise ImportFormatError(
+                "format.value_map_word", field=key, word=word, accepted=accepted
+            )
         values[value.strip()] = word
     return column, values
 
@@ -105,16 +110,15 @@ def check_mapping(given: Mapping[str, str]) -> dict[str, str]:
     unknown = sorted(k for k in mapping if k not in FIELDS)
     if unknown:
         raise ImportFormatError(
-            f"unknown mapping key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))};"
-            f" accepted keys: {', '.join(FIELDS)}"
+            "format.mapping_keys", keys=", ".join(map(repr, unknown)), accepted=", ".join(FIELDS)
         )
     empty = sorted(k for k, column in mapping.items() if not column.strip())
     if empty:
-        raise ImportFormatError(f"mapping key {empty[0]!r} has no column name; write key=column")
+        raise ImportFormatError("format.mapping_empty", field=empty[0])
     if "time" not in mapping:
-        raise ImportFormatError("the mapping needs time=COLUMN (the column with the time)")
+        raise ImportFormatError("format.mapping_time")
     if "end" in mapping and "minutes" in mapping:
-        raise ImportFormatError("map either end= or minutes=, not both")
+        raise ImportFormatError("format.mapping_end_minutes")
     for key, spec in mapping.items():
         column_of(key, spec)  # a bad value map is refused here, once
     return {k: v.strip() for k, v in mapping.items()}
@@ -132,9 +136,9 @@ def _pairs(items: list[str]) -> dict[str, str]:
             mapping[last] += "," + item
             continue
         if not sep or not key:
-            raise ImportFormatError(f"cannot read mapping item {item.strip()!r}; write key=column")
+            raise ImportFormatError("format.mapping_item", item=item.strip())
         if key in mapping:
-            raise ImportFormatError(f"mapping key {key!r} is given twice")
+            raise ImportFormatError("format.mapping_twice", field=key)
         mapping[key], last = column, key
     return check_mapping(mapping)
 
@@ -157,8 +161,8 @@ def load_mapping(path: Path) -> dict[str, str]:
     try:
         data = read_file(path)
     except ImportFormatError as exc:
-        raise ImportFormatError(f"mapping file: {exc}") from None
-    return parse_mapping_lines(decode_text(data, "a mapping file of key=column lines"))
+        raise ImportFormatError("format.mapping_file", reason=exc.message) from None
+    return parse_mapping_lines(decode_text(data, Message("accepted.mapping")))
 
 
 def parse_where(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -167,6 +171,6 @@ def parse_where(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     for item in items:
         column, sep, value = item.partition("=")
         if not sep or not column.strip():
-            raise ImportFormatError(f"cannot read --where {item!r}; write COLUMN=VALUE")
+            raise ImportFormatError("format.where", item=item)
         found.append((column.strip(), value.strip()))
     return tuple(found)

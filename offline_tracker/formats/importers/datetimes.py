@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 
-from offline_tracker.formats.importers.base import RowError, to_utc
+from offline_tracker.formats.importers.base import RowError, reason, to_utc
 
 # 2025-10-01 23:40, 2025/10/1 23:40:05, 2025.10.01 23:40, 2025年10月1日 23:40, ...23时40分
 _COMMON = re.compile(
@@ -14,7 +14,6 @@ _COMMON = re.compile(
 )
 _DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
 _EPOCH = re.compile(r"\d{10}(?:\.\d+)?|\d{13}")
-SHAPES = "ISO 8601, 2025-10-01 23:40, 2025/10/1 23:40:05, 2025年10月1日 23:40 or Unix seconds"
 
 
 def localize(naive: datetime, zone: tzinfo) -> datetime:
@@ -39,14 +38,14 @@ def _detect(text: str) -> datetime:
         pass
     match = _COMMON.fullmatch(text)
     if not match:
-        raise RowError("row.time_unreadable", value=text, shapes=SHAPES)
+        raise RowError("row.time_unreadable", value=text)
     y, mo, d, h, mi, s = match.groups()
     if h is None:
         raise RowError("row.date_only", value=text)
     try:
         return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
     except ValueError as exc:
-        raise RowError("row.time_invalid", value=text, reason=str(exc)) from None
+        raise RowError("row.time_invalid", value=text, reason=reason(exc)) from None
 
 
 def parse_instant(text: str, zone: tzinfo, date_format: str | None = None) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from offline_tracker.domain.errors import Message
 from offline_tracker.formats.importers.base import (
     ImportedRecord,
     ImportFormatError,
@@ -22,7 +23,7 @@ from offline_tracker.formats.importers.base import (
 # One commit per record: full hash, author date (strict ISO 8601), author email, subject;
 # fields end with US (0x1f), records with RS (0x1e), which never occur in those fields.
 GIT_LOG_FORMAT = "%H%x1f%aI%x1f%ae%x1f%s%x1e"
-ACCEPTED = f"the output of `git log --all --format={GIT_LOG_FORMAT}`"
+ACCEPTED = Message("accepted.git", {"format": GIT_LOG_FORMAT})
 
 
 def git_log_argv(repository: str | Path | None = None) -> list[str]:
@@ -65,11 +66,11 @@ def parse_git_log(data: bytes | str, options: ImportOptions) -> ImportResult:
     """
     authors = casefold_set(options.author)
     if not authors:
-        raise ImportFormatError("git import needs --author EMAIL (the address your commits use)")
+        raise ImportFormatError("format.git_author")
     # git writes log output in UTF-8 (i18n.logOutputEncoding); a stray byte spoils one subject.
     text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
     if text.strip() and "\x1e" not in text:
-        raise ImportFormatError(f"no commits found; expected {ACCEPTED}")
+        raise ImportFormatError("format.git_none", accepted=ACCEPTED)
     records: list[ImportedRecord] = []
     problems: list[Problem] = []
     ignored = 0

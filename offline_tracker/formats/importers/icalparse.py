@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from offline_tracker.formats.importers.base import ImportFormatError, RowError, decode_text
+from offline_tracker.formats.importers.base import (
+    ImportFormatError,
+    RowError,
+    accepted,
+    decode_text,
+)
 
-ACCEPTED = "an iCalendar file (.ics, RFC 5545) that starts with BEGIN:VCALENDAR"
+ACCEPTED = accepted("ics")
 _LINE_BREAK = re.compile(rb"\r\n|\n|\r")
 _NAME = re.compile(r"[A-Za-z0-9-]+")
 _PARAM_NAME = re.compile(r"([A-Za-z0-9-]+)=")
@@ -139,7 +144,7 @@ def read_calendar(data: bytes) -> Calendar:
     """The VEVENTs and the raw VTIMEZONE blocks of a calendar file."""
     lines = decoded_lines(data)
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
-        raise ImportFormatError(f"not an iCalendar file; expected {ACCEPTED}")
+        raise ImportFormatError("format.not_ics", accepted=ACCEPTED)
     cal = Calendar([], {}, [])
     stack: list[Component] = []
     for number, line in lines:
@@ -147,8 +152,7 @@ def read_calendar(data: bytes) -> Calendar:
         if prop is not None and prop.name == "BEGIN":
             if len(stack) == MAX_DEPTH:
                 raise ImportFormatError(
-                    f"components are nested deeper than {MAX_DEPTH} (line {number});"
-                    f" expected {ACCEPTED}"
+                    "format.ics_depth", depth=MAX_DEPTH, line=number, accepted=ACCEPTED
                 )
             stack.append(Component(prop.value.strip().upper(), number))
         for comp in stack:

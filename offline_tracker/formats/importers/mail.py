@@ -20,6 +20,7 @@ from offline_tracker.formats.importers.base import (
     ImportResult,
     Problem,
     RowError,
+    accepted,
     casefold_set,
     dedupe,
     one_line,
@@ -31,7 +32,7 @@ from offline_tracker.formats.importers.base import (
 )
 from offline_tracker.formats.importers.datetimes import localize, parse_instant
 
-ACCEPTED = "an mbox file, a Maildir (a folder with cur/ and new/), .eml files or a folder of them"
+ACCEPTED = accepted("mail")
 # Reply prefixes of common clients, with ASCII or full-width colons (Outlook CN writes 答复：).
 _REPLY = re.compile(r"^\s*(re|回复|答复)\s*(\[\d+\])?\s*[:：]", re.IGNORECASE)
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -103,7 +104,9 @@ def read_messages(path: Path) -> Iterator[RawMessage]:
         else:
             files = sorted(p for p in path.glob("*.eml") if p.is_file())
             if not files:
-                raise ImportFormatError(f"no messages in folder {path}; expected {ACCEPTED}")
+                raise ImportFormatError(
+                    "format.mail_empty_folder", path=str(path), accepted=ACCEPTED
+                )
         return (
             RawMessage(n, str(f.relative_to(path)), read_file(f)) for n, f in enumerate(files, 1)
         )
@@ -120,7 +123,7 @@ def messages_in_bytes(data: bytes, name: str = "") -> Iterator[RawMessage]:
     if not data.strip():
         return iter(())
     if not _looks_like_message(data):
-        raise ImportFormatError(f"{name or 'the data'} is not mail; expected {ACCEPTED}")
+        raise ImportFormatError("format.not_mail", accepted=ACCEPTED)
     return iter((RawMessage(1, name, data),))
 
 
@@ -232,7 +235,7 @@ def parse_messages(messages: Iterable[RawMessage], options: ImportOptions) -> Im
     """Messages from `options.me` become replied/initiated events, from `from_senders` received."""
     me, senders = casefold_set(options.me), casefold_set(options.from_senders)
     if not me and not senders:
-        raise ImportFormatError("mail import needs --me ADDRESS (or --from-sender ADDRESS)")
+        raise ImportFormatError("format.mail_me")
     records: list[ImportedRecord] = []
     problems: list[Problem] = []
     ignored = 0

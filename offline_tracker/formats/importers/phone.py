@@ -20,10 +20,11 @@ from offline_tracker.formats.importers.base import (
     ImportResult,
     Problem,
     RowError,
+    accepted,
 )
 from offline_tracker.formats.importers.chat import ChatMessage, chat_result
 
-ACCEPTED = "an SMS Backup & Restore file (<calls> of <call/> or <smses> of <sms/>)"
+ACCEPTED = accepted("phone")
 # type: (direction, counts its duration, record text)
 _CALLS = {
     "1": ("received", True, "[来电]"),
@@ -68,10 +69,10 @@ def _elements(handle: IO[bytes]) -> Iterator[tuple[str, dict[str, str]]]:
                 yield element.tag, dict(element.attrib)
             element.clear()  # bounded memory: nothing read is kept
     except DefusedXmlException as exc:
-        reason = type(exc).__name__
-        raise ImportFormatError(f"the XML is refused ({reason}); expected {ACCEPTED}") from None
+        why = type(exc).__name__
+        raise ImportFormatError("format.xml_refused", detail=why, accepted=ACCEPTED) from None
     except ParseError as exc:
-        raise ImportFormatError(f"not well-formed XML ({exc}); expected {ACCEPTED}") from None
+        raise ImportFormatError("format.xml_invalid", detail=str(exc), accepted=ACCEPTED) from None
 
 
 def _when(attrs: dict[str, str]) -> datetime:
@@ -145,7 +146,7 @@ def parse_phone(data: bytes | IO[bytes], options: ImportOptions) -> ImportResult
     elements = _elements(handle)
     root = next(elements, ("", {}))[0]
     if root not in ("calls", "smses"):
-        raise ImportFormatError(f"the root element is <{root}>; expected {ACCEPTED}")
+        raise ImportFormatError("format.xml_root", root=root, accepted=ACCEPTED)
     messages: list[ChatMessage] = []
     calls: dict[str, ImportedRecord] = {}
     problems: list[Problem] = []

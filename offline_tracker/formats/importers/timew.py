@@ -10,13 +10,14 @@ from offline_tracker.formats.importers.base import (
     ImportResult,
     Problem,
     RowError,
+    accepted,
     dedupe,
     to_utc,
 )
 from offline_tracker.formats.importers.datetimes import aware_iso
 from offline_tracker.formats.importers.watson import load_json_list
 
-ACCEPTED = 'the output of `timew export` (a JSON list of {"start": "20251001T150000Z", ...})'
+ACCEPTED = accepted("timew")
 
 
 def _instant(value: object) -> datetime:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
+from offline_tracker.domain.errors import Message
 from offline_tracker.formats.importers.base import (
     ImportedRecord,
     ImportFormatError,
@@ -14,21 +15,22 @@ from offline_tracker.formats.importers.base import (
     ImportResult,
     Problem,
     RowError,
+    accepted,
     dedupe,
 )
 
-ACCEPTED = "Watson's frames file (a JSON list of [start, stop, project, id, tags, updated_at])"
+ACCEPTED = accepted("watson")
 
 
-def load_json_list(data: bytes, accepted: str) -> list[object]:
+def load_json_list(data: bytes, expected: Message) -> list[object]:
     """The top-level JSON list of a tracker export, or ImportFormatError naming what is accepted."""
-    value = load_json(data, accepted)
+    value = load_json(data, expected)
     if not isinstance(value, list):
-        raise ImportFormatError(f"the JSON is not a list; expected {accepted}")
+        raise ImportFormatError("format.json_not_list", accepted=expected)
     return value
 
 
-def load_json(data: bytes, accepted: str) -> object:
+def load_json(data: bytes, expected: Message) -> object:
     """A JSON document, or ImportFormatError naming what is accepted (too deep is one, too).
 
     msgspec reads the common case (UTF-8, plain JSON) 3x faster; anything it refuses goes to
@@ -37,19 +39,19 @@ def load_json(data: bytes, accepted: str) -> object:
     try:
         value = msgspec.json.decode(data)
     except RecursionError:
-        raise ImportFormatError(f"the JSON is nested too deeply; expected {accepted}") from None
+        raise ImportFormatError("format.json_deep", accepted=expected) from None
     except (msgspec.MsgspecError, ValueError, OverflowError):
-        value = _standard_json(data, accepted)
+        value = _standard_json(data, expected)
     return value
 
 
-def _standard_json(data: bytes, accepted: str) -> object:
+def _standard_json(data: bytes, expected: Message) -> object:
     try:
         return json.loads(data)
     except RecursionError:
-        raise ImportFormatError(f"the JSON is nested too deeply; expected {accepted}") from None
+        raise ImportFormatError("format.json_deep", accepted=expected) from None
     except ValueError as exc:
-        raise ImportFormatError(f"not valid JSON ({exc}); expected {accepted}") from None
+        raise ImportFormatError("format.json_invalid", detail=str(exc), accepted=expected) from None
 
 
 def _stamp(value: object) -> datetime:

@@ -18,6 +18,7 @@ from offline_tracker.formats.importers.base import (
     ImportResult,
     Problem,
     RowError,
+    accepted,
     decode_text,
 )
 from offline_tracker.formats.importers.chat import ChatMessage, chat_result
@@ -25,11 +26,7 @@ from offline_tracker.formats.importers.datetimes import parse_instant
 from offline_tracker.formats.importers.watson import load_json_list
 
 FORMATS = ("wechatmsg", "pywxdump", "chatlog")
-ACCEPTED = (
-    "a WeChatMsg/MemoTrace CSV, a PyWxDump CSV or a chatlog JSON export (--format "
-    + "|".join(FORMATS)
-    + ")"
-)
+ACCEPTED = accepted("wechat")
 SYSTEM_TYPE = "10000"
 # What a message that is not text shows as (WeChat's own labels).
 _PLACEHOLDERS = {"3": "[图片]", "34": "[语音]", "43": "[视频]", "47": "[表情]", "49": "[文件]"}
@@ -48,7 +45,7 @@ def detect(data: bytes) -> str:
         return "wechatmsg"
     if {"MsgSvrID", "is_sender", "room_name", "CreateTime"} <= columns:
         return "pywxdump"
-    raise ImportFormatError(f"the file is not a known WeChat export; expected {ACCEPTED}")
+    raise ImportFormatError("format.not_wechat", accepted=ACCEPTED)
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, Row]]:
@@ -58,7 +55,9 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Row]]:
         for number, row in enumerate(reader, 1):
             yield number, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
-        raise ImportFormatError(f"unreadable CSV ({exc}); expected {ACCEPTED}") from None
+        raise ImportFormatError(
+            "format.csv_unreadable", detail=str(exc), accepted=ACCEPTED
+        ) from None
 
 
 def _need(row: Row, name: str) -> str:
@@ -169,7 +168,7 @@ def parse_wechat(data: bytes, options: ImportOptions) -> ImportResult:
     """Messages of the chosen chats become burst events (channel wechat); see chat.chat_result."""
     fmt = options.chat_format or detect(data)
     if fmt not in FORMATS:
-        raise ImportFormatError(f"unknown --format {fmt!r}; accepted: {', '.join(FORMATS)}")
+        raise ImportFormatError("format.chat_format", value=fmt, accepted=", ".join(FORMATS))
     zone = options.tz()
     messages: list[ChatMessage] = []
     problems: list[Problem] = []
@@ -185,7 +184,7 @@ def parse_wechat(data: bytes, options: ImportOptions) -> ImportResult:
         else:
             messages.append(message)
     if not messages and not problems and not system:
-        raise ImportFormatError(f"the file has no messages; expected {ACCEPTED}")
+        raise ImportFormatError("format.no_messages", accepted=ACCEPTED)
     if fmt == "wechatmsg":
         messages = _settle_groups(messages, options.source_name)
     return chat_result(messages, problems, "wechat", options, ignored=system)
