@@ -133,7 +133,9 @@ class RecordExport:
     unsound: tuple[str, ...] = ()  # the verification problems of a ledger exported anyway
 
 
-def _period(app: App, tx: Tx, date_from: str | None, date_to: str | None) -> tuple[date, date]:
+def export_period(
+    app: App, tx: Tx, date_from: str | None, date_to: str | None
+) -> tuple[date, date]:
     """Defaults: from the first record's date (the whole ledger) to today."""
     from offline_tracker.app.reports import MAX_DAYS
 
@@ -161,7 +163,7 @@ def _bounds(contracts: ContractHistory, first: date, last: date) -> tuple[dateti
     return midnight(first), midnight(last + timedelta(days=1))
 
 
-def _rows(
+def classified_rows(
     tx: Tx,
     period: tuple[date, date],
     terms_: tuple[ContractHistory, CalendarSet],
@@ -193,9 +195,9 @@ def export_records(
     unsound = sound_ledger(app, force)
     now = app.now()
     with app.db.read() as tx, collector_paused():
-        period = _period(app, tx, date_from, date_to)
+        period = export_period(app, tx, date_from, date_to)
         contracts = terms.history(tx)
-        rows = _rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
+        rows = classified_rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
         head = ledger.head(tx)
     zone = (contracts.get(period[1]) or contracts.first).timezone
     return RecordExport(*period, rows, head, now, include_voided, zone, unsound)
@@ -273,9 +275,9 @@ def build_pack(
     now = app.now()
     # One snapshot: rows, entries and head agree with each other.
     with app.db.read() as tx, collector_paused():
-        period = _period(app, tx, date_from, date_to)
+        period = export_period(app, tx, date_from, date_to)
         report = _report(app, tx, period, now)
-        made = _rows(tx, period, (report.contracts, report.calendars), now, True)
+        made = classified_rows(tx, period, (report.contracts, report.calendars), now, True)
         rows = list(made)  # the CSV, the report and the counts all read them
         stamps = pack_stamps(tx, app.evidence)  # with the entries of the heads they stamp
         entries = queries.entries_about(tx, [r[0] for r in rows] + stamps.head_seqs, TERM_KINDS)

@@ -234,4 +234,4 @@ def _line(kind: str, wage: Decimal, divisor: Decimal, currency: str, seconds: in
     hourly = Fraction(wage) / Fraction(divisor) / 8
     multiplier = MULTIPLIERS[kind]
     amount = money(Fraction(seconds, 3600) * hourly * Fraction(multiplier))
-    return PayLine(kind, multiplier, seconds, money(hourly), amount, currency)
+    return PayLine(kind, multiplier, seconds, money(hourly), amount, currency, wage, divisor)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,12 @@ class PayLine:
     hourly: Decimal
     amount: Decimal
     currency: str
+    wage: Decimal = Decimal("0")  # the monthly wage and divisor the hourly comes from (P4)
+    divisor: Decimal = Decimal("21.75")
+
+    @property
+    def hourly_exact(self) -> Fraction:
+        return Fraction(self.wage) / Fraction(self.divisor) / 8
 
 
 @dataclass(frozen=True)
