@@ -75,10 +75,9 @@ def test_months_always_add_up_to_the_pay_lines(work: list[tuple[int, int]]) -> N
     records = []
     for month, minutes in work:
         first_tuesday = next(d for d in range(1, 8) if date(2025, month + 1, d).weekday() == 1)
-        start = f"2025-{month + 1:02d}-{first_tuesday:02d} 19:00"
-        end_minutes = 19 * 60 + minutes
-        end = f"2025-{month + 1:02d}-{first_tuesday:02d} {end_minutes // 60:02d}:{end_minutes % 60:02d}"
-        records.append(rec(start, end))
+        day = f"2025-{month + 1:02d}-{first_tuesday:02d}"
+        hours, rest = divmod(19 * 60 + minutes, 60)
+        records.append(rec(f"{day} 19:00", f"{day} {hours:02d}:{rest:02d}"))
     result = run(records, "2025-01-01", "2025-12-31", contracts=contracts)
     claim = monthly_claim(result, contracts)
     assert result.pay is not None
