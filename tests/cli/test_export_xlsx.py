@@ -167,6 +167,17 @@ def test_about_names_the_head_and_how_to_verify(filled: Ot, tmp_path: Path) -> N
     assert "ot verify" in str(lines["How to verify"])
 
 
+def test_a_forced_workbook_says_the_ledger_failed(filled: Ot, tmp_path: Path) -> None:
+    from tests.cli.test_export_rules import HIDE, _behind_its_back
+
+    _behind_its_back(filled, HIDE)
+    out = tmp_path / "a.xlsx"
+    result = filled("export", "xlsx", *PERIOD, "-o", str(out), "--force")
+    assert result.code == 0 and "fails verification" in result.err
+    lines = dict(row for row in openpyxl.load_workbook(out)["About"].iter_rows(values_only=True))
+    assert str(lines["Ledger verified before export"]).startswith("NO: 1 problems")
+
+
 def test_output_follows_the_private_file_rules(filled: Ot, tmp_path: Path) -> None:
     out = tmp_path / "a.xlsx"
     _book(filled, out)
