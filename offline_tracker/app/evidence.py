@@ -138,7 +138,9 @@ def _packs(contracts: ContractHistory, first: date, last: date) -> tuple[str, ..
     return tuple(dict.fromkeys(c.rule_pack for c in versions))
 
 
-def _period(app: App, tx: Tx, date_from: str | None, date_to: str | None) -> tuple[date, date]:
+def export_period(
+    app: App, tx: Tx, date_from: str | None, date_to: str | None
+) -> tuple[date, date]:
     """Defaults: from the first record's date (the whole ledger) to today."""
     from offline_tracker.app.reports import MAX_DAYS
 
@@ -166,7 +168,7 @@ def _bounds(contracts: ContractHistory, first: date, last: date) -> tuple[dateti
     return midnight(first), midnight(last + timedelta(days=1))
 
 
-def _rows(
+def classified_rows(
     tx: Tx,
     period: tuple[date, date],
     terms_: tuple[ContractHistory, CalendarSet],
@@ -198,9 +200,9 @@ def export_records(
     unsound = sound_ledger(app, force)
     now = app.now()
     with app.db.read() as tx, collector_paused():
-        period = _period(app, tx, date_from, date_to)
+        period = export_period(app, tx, date_from, date_to)
         contracts = terms.history(tx)
-        rows = _rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
+        rows = classified_rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
         head = ledger.head(tx)
     zone = (contracts.get(period[1]) or contracts.first).timezone
     packs = _packs(contracts, *period)
@@ -296,7 +298,7 @@ def build_pack(
     now = app.now()
     # One snapshot: rows, entries and head agree with each other.
     with app.db.read() as tx, collector_paused():
-        period = _period(app, tx, date_from, date_to)
+        period = export_period(app, tx, date_from, date_to)
         made = pack_pages(tx, period, now, describe, unsound)
         stamps = pack_stamps(tx, app.evidence)  # with the entries of the heads they stamp
         ids = [row[0] for row in made.export.rows] + stamps.head_seqs
@@ -343,7 +345,7 @@ def pack_pages(
     from offline_tracker.formats import html_report
 
     report = _report(tx, period, now)
-    made = _rows(tx, period, (report.contracts, report.calendars), now, True)
+    made = classified_rows(tx, period, (report.contracts, report.calendars), now, True)
     rows = list(made)  # the CSV, the report and the counts all read them
     head = ledger.head(tx)
     packs = _packs(report.contracts, *period)

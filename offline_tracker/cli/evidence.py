@@ -1,4 +1,4 @@
-"""`ot export csv|json|evidence`, `ot backup`, `ot restore`, and `ot verify PACK` (`ot anchor`:
+"""`ot export csv|json|xlsx|evidence`, `ot backup`, `ot restore`, and `ot verify PACK` (`ot anchor`:
 cli/anchors.py)."""
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ Output = Annotated[
 PackOut = Annotated[
     Path,
     typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("help.opt.output_pack")),
+]
+XlsxOut = Annotated[
+    Path,
+    typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("help.opt.output_xlsx")),
 ]
 Voided = Annotated[bool, typer.Option("--include-voided", help=t("help.opt.export_voided"))]
 Force = Annotated[bool, typer.Option("--force", help=t("help.opt.export_force"))]
@@ -97,6 +101,23 @@ def _export(
     _warn_unsound(export.unsound)
     chunks = evidence.csv_bytes(export) if form == "csv" else evidence.json_bytes(export)
     _write(chunks, output, len(export.rows), force)
+
+
+def export_xlsx(
+    ctx: typer.Context,
+    output: XlsxOut,
+    date_from: From = None,
+    date_to: To = None,
+    force: Force = False,
+) -> None:
+    """Voided records are in it, marked: the workbook shows what the ledger holds (RULES E5)."""
+    from offline_tracker.app import workbook
+
+    _language(ctx)
+    with state(ctx).app() as app:
+        export = workbook.export_xlsx(app, date_from, date_to, output, force)
+    _warn_unsound(export.unsound)
+    typer.echo(t("out.exported", count=len(export.rows), path=output))
 
 
 def export_evidence(
@@ -250,6 +271,7 @@ def _pack_text(result: Any) -> str:
 EXPORTS: dict[str, Callable[..., None]] = {
     "csv": export_csv,
     "json": export_json,
+    "xlsx": export_xlsx,
     "evidence": export_evidence,
 }
 COMMANDS: dict[str, Callable[..., None]] = {"backup": backup, "restore": restore}

@@ -11,7 +11,7 @@ from typing import Final
 
 from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY
 from offline_tracker.domain.contract import Contract
-from offline_tracker.domain.cycles import COMPREHENSIVE
+from offline_tracker.domain.cycles import COMPREHENSIVE as COMPREHENSIVE
 from offline_tracker.domain.packs import PAY_NONE, hourly_wage, pack_of
 from offline_tracker.domain.results import Flag, PayLine, PayResult
 from offline_tracker.domain.timeline import DayPlan
@@ -146,4 +146,4 @@ def _line_order(item: tuple[tuple[str, Decimal, Fraction, str], int]) -> tuple[o
 
 def _line(kind: str, multiplier: Decimal, hourly: Fraction, currency: str, seconds: int) -> PayLine:
     amount = money(Fraction(seconds, 3600) * hourly * Fraction(multiplier))
-    return PayLine(kind, multiplier, seconds, money(hourly), amount, currency)
+    return PayLine(kind, multiplier, seconds, money(hourly), amount, currency, hourly)

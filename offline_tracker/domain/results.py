@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,11 @@ class PayLine:
     hourly: Decimal
     amount: Decimal
     currency: str
+    exact: Fraction | None = None  # the hourly wage unrounded (P4: round once, at the end)
+
+    @property
+    def hourly_exact(self) -> Fraction:
+        return self.exact if self.exact is not None else Fraction(self.hourly)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ FORGE = "UPDATE ledger SET body = replace(body, 'task 1', 'task X') WHERE seq = 
 
 
 @pytest.mark.parametrize("sql", [HIDE, FORGE])
-@pytest.mark.parametrize("form", ["csv", "json", "evidence"])
+@pytest.mark.parametrize("form", ["csv", "json", "xlsx", "evidence"])
 def test_an_export_of_an_unsound_ledger_is_refused(
     filled: Ot, tmp_path: Path, sql: str, form: str
 ) -> None:
@@ -133,7 +133,7 @@ def test_a_target_that_is_not_a_regular_file_is_refused(
         target.mkdir()
     else:
         target = Path("/dev/null")
-    for args in (["csv"], ["evidence"]):
+    for args in (["csv"], ["xlsx"], ["evidence"]):
         result = filled("export", *args, "-o", str(target), "--force")
         assert str(target) in result.err and ".part" not in result.err
         if kind == "folder":  # refused by the option itself (a usage error)
