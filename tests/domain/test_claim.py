@@ -84,3 +84,15 @@ def test_months_always_add_up_to_the_pay_lines(work: list[tuple[int, int]]) -> N
     for kind in claim.kinds:
         assert sum(r.amounts.get(kind, Decimal(0)) for r in claim.rows) == claim.amounts[kind]
     assert sum(r.total or 0 for r in claim.rows) == result.pay.total == claim.total
+
+
+def test_an_hourly_wage_and_another_pack_price_their_rows() -> None:
+    """--hourly-wage (issue 15) gives the claim its base; another pack's tiers get a row."""
+    contracts = history(contract(hourly_wage="50"))
+    records = [rec("2025-09-02 20:00", "2025-09-02 21:00")]
+    result = run(records, "2025-09-01", "2025-09-30", contracts=contracts)
+    claim = monthly_claim(result, contracts)
+    assert [(r.month, r.hourly, r.total) for r in claim.rows] == [
+        (date(2025, 9, 1), Decimal("50.00"), Decimal("75.00"))  # 1 h x 50 x 150 % (RULES P3)
+    ]
+    assert sum(r.total or 0 for r in claim.rows) == claim.total
