@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
 from offline_tracker.domain.errors import Refusal
 from offline_tracker.i18n import t
@@ -157,12 +158,16 @@ def backup(
         typer.Argument(metavar="[PATH]", dir_okay=False, help=t("help.arg.backup_path")),
     ] = None,
     parents: Annotated[bool, typer.Option("--parents", help=t("help.opt.backup_parents"))] = False,
+    as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
     location = state(ctx).location
     copy = backups.backup(location, path, system_now(), parents)
+    if as_json:
+        _checked_json(copy, "backup")
+        return
     if not _echo_check(copy, "out.backup_ok", "out.backup_failed"):
         raise typer.Exit(1)
     folder = backups.sqlite_file(location).parent / "evidence"
@@ -175,11 +180,19 @@ def restore(
         Path, typer.Argument(metavar="PATH", dir_okay=False, help=t("help.arg.restore_path"))
     ],
     yes: Annotated[bool, typer.Option("--yes", help=t("help.opt.restore_yes"))] = False,
+    as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
     done = backups.restore(state(ctx).location, path, system_now(), yes)
+    if as_json:
+        replaced = [{"seq": seq, "at": at, "kind": kind} for seq, at, kind in done.replaced]
+        extra = {"replaced": replaced, "needs_yes": done.needs_yes, "kept": done.kept}
+        _checked_json(done, "restore", **extra)
+        if done.needs_yes:
+            raise Refusal("error.restore_needs_yes")
+        return
     _echo_replaced(done)
     if done.needs_yes:
         raise Refusal("error.restore_needs_yes")
@@ -187,6 +200,25 @@ def restore(
         raise typer.Exit(1)
     if done.kept is not None:
         typer.echo(t("out.restore_kept", kept=done.kept))
+
+
+def _checked_json(check: Any, action: str, **extra: Any) -> None:
+    """`--json` of backup and restore: the copy, whether it verified, and its head."""
+    from offline_tracker import render
+
+    found = check.verification
+    data = {
+        "action": action,
+        "path": str(check.path),
+        "ok": bool(check.ok),
+        "entries": found.count if found is not None else None,
+        "head": found.head_hash if found is not None else None,
+        "problems": [render.message(p) for p in found.problems] if found is not None else [],
+        **{k: str(v) if isinstance(v, Path) else v for k, v in extra.items()},
+    }
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if not check.ok and not extra.get("needs_yes"):
+        raise typer.Exit(1)
 
 
 def _echo_replaced(done: Any) -> None:

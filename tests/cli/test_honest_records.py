@@ -233,6 +233,10 @@ def test_every_write_answers_in_json(ledger: Ot, tmp_path: Path) -> None:
     assert day["day"]["day_type"] == "rest_day" and day["entry"]["seq"] > 0
     comp = ledger("comp-time", "2025-09-30", "--hours", "2", "--json").json()
     assert comp["minutes"] == 120 and comp["entry"]["seq"] > 0
+    backed = ledger("backup", str(tmp_path / "b.sqlite"), "--json").json()
+    assert backed["action"] == "backup" and backed["ok"] and len(backed["head"]) == 64
+    restored = ledger("restore", str(tmp_path / "b.sqlite"), "--json").json()
+    assert restored["ok"] and restored["replaced"] == [] and restored["entries"] > 0
     anchored = ledger("anchor", "--json").json()
     assert anchored["digest"].startswith(f"OT1-{anchored['head_seq']}-")
     assert anchored["entry"]["seq"] == anchored["head_seq"] + 1
