@@ -233,7 +233,7 @@ def csv_bytes(export: RecordExport) -> Iterator[bytes]:
     columns = csv_out.csv_columns(export.include_voided)
     headers = [t(f"export.col.{name}") for name in columns]
     named = _statutes(export.rule_packs)
-    if named:  # RULES J7: a CSV under another pack names its statute where the day types are
+    if named:  # RULES J7: the CSV names the statute of the pack in force where the day types are
         index = columns.index("day_type")
         headers[index] = t("export.col.day_type_under", statutes=named)
     rows, mark = export.rows, t("export.late_mark")
@@ -247,13 +247,12 @@ def csv_bytes(export: RecordExport) -> Iterator[bytes]:
 
 
 def _statutes(packs: Sequence[str]) -> str:
-    """The statutes of the packs other than China's (whose CSV keeps its plain headers)."""
+    """The statutes of the packs in force (China's too: 《劳动法》...)."""
     from offline_tracker.domain.packs import PACKS
 
     names = [
         t(PACKS[p].statute_key) if p in PACKS else t("export.no_pack", rule_pack=p)
         for p in packs
-        if p != "CN"
     ]
     return "; ".join(names)
 

@@ -17,6 +17,9 @@ import pytest
 from offline_tracker.domain.classify import classify_record
 from tests.conftest import FIXED_NOW, Ot
 
+# RULES J7: the day-type header names the statute of the pack in force (China's here).
+DAY_TYPE = "Day type (rules: PRC Labour Law and the State Council working-hours rules)"
+
 
 @pytest.fixture
 def filled(ledger: Ot, tmp_path: Path) -> Ot:
@@ -58,13 +61,13 @@ def test_csv_rows_carry_their_classification_and_entry_hash(filled: Ot) -> None:
         "2025-10-08T00:20:00+08:00",
     )
     # RULES C4: 2025-10-07 is a day of the National Day break; T4: late night is an overlay.
-    assert (slides["Rest day (min)"], slides["Late night (min)"], slides["Day type"]) == (
+    assert (slides["Rest day (min)"], slides["Late night (min)"], slides[DAY_TYPE]) == (
         "40",
         "40",
         "rest_day",
     )
     assert rows[4]["Statutory holiday (min)"] == "20"  # RULES C2: 2025-10-06 (Mid-Autumn)
-    assert rows[8]["Inside hours (min)"] == "20" and rows[8]["Day type"] == "workday"
+    assert rows[8]["Inside hours (min)"] == "20" and rows[8][DAY_TYPE] == "workday"
     assert slides["Counterpart"] == "王经理" and len(slides["Attachments (SHA-256)"]) == 64
     for record_id, row in rows.items():
         assert row["Ledger entry"] == str(record_id)
