@@ -251,8 +251,7 @@ def _statutes(packs: Sequence[str]) -> str:
     from offline_tracker.domain.packs import PACKS
 
     names = [
-        t(PACKS[p].statute_key) if p in PACKS else t("export.no_pack", rule_pack=p)
-        for p in packs
+        t(PACKS[p].statute_key) if p in PACKS else t("export.no_pack", rule_pack=p) for p in packs
     ]
     return "; ".join(names)
 

@@ -290,6 +290,9 @@ def verification(result: Any) -> str:
     return "\n".join(lines + warnings(result.warnings))
 
 
+SHOWN_BACK = 20  # steps back of the clock listed in text; `--json` has them all
+
+
 def warnings(found: Any) -> list[str]:
     """The findings a reader must be told that do not break the chain (recorded times)."""
     if not found:
@@ -297,7 +300,12 @@ def warnings(found: Any) -> list[str]:
     head = (
         t("out.verify_warning") if len(found) == 1 else t("out.verify_warnings", count=len(found))
     )
-    return [head] + [f"  {message(w)}" for w in found]
+    back = [w for w in found if w.key == "verify.clock_back"]
+    shown = [w for w in found if w.key != "verify.clock_back" or w in back[:SHOWN_BACK]]
+    lines = [head] + [f"  {message(w)}" for w in shown]
+    if len(back) > SHOWN_BACK:  # the JSON lists every one
+        lines.append(f"  {t('out.verify_more_back', count=len(back) - SHOWN_BACK)}")
+    return lines
 
 
 def findings_json(found: Any) -> list[dict[str, Any]]:

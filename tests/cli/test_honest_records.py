@@ -247,3 +247,25 @@ def test_every_write_answers_in_json(ledger: Ot, tmp_path: Path) -> None:
 
 def _code_err(result: object) -> tuple[int, str]:
     return result.code, result.err  # type: ignore[attr-defined]
+
+
+def test_many_clock_steps_back_are_summed_up_in_text(tmp_path: Path) -> None:
+    ot = Ot(tmp_path / "l.sqlite", now="2025-10-08T12:00:00+08:00")
+    ot.init()
+    for hour in range(11, -1, -1):  # each entry an hour before the one before: 12 steps back
+        ot.now = f"2025-10-07T{hour:02d}:00:00+08:00"
+        assert ot("log", "x", "--minutes", "5").code == 0
+    assert (
+        len([w for w in ot("verify", "--json").json()["warnings"] if w["code"] == "clock_back"])
+        == 12
+    )
+    text = ot("verify").out
+    assert text.count("was recorded at") == 12 and "more entries" not in text
+    from offline_tracker import render
+
+    render.SHOWN_BACK, saved = 5, render.SHOWN_BACK
+    try:
+        text = ot("verify").out
+    finally:
+        render.SHOWN_BACK = saved
+    assert text.count("was recorded at") == 5 and "and 7 more entries" in text
