@@ -9,9 +9,9 @@ the first message to the last plus `tail_minutes`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from offline_tracker.formats.importers.base import (
     ChatSummary,
@@ -162,6 +162,30 @@ def future(messages: list[ChatMessage], options: ImportOptions) -> list[Problem]
     late = [m for m in messages if m.at > bound]
     messages[:] = [m for m in messages if m.at <= bound]
     return [Problem.row(m.line, "row.future_message") for m in late]
+
+
+T = TypeVar("T")
+
+
+def collect(
+    items: Iterable[tuple[int, T]], read: Callable[[int, T], ChatMessage | None]
+) -> tuple[list[ChatMessage], list[Problem], int]:
+    """Read numbered items into messages: a bad one is a problem on its line, None is ignored
+    (a system message, a blocked call); returns (messages, problems, ignored)."""
+    messages: list[ChatMessage] = []
+    problems: list[Problem] = []
+    ignored = 0
+    for number, item in items:
+        try:
+            message = read(number, item)
+        except (ValueError, OverflowError, OSError) as exc:
+            problems.append(Problem.of(number, exc))
+            continue
+        if message is None:
+            ignored += 1
+        else:
+            messages.append(message)
+    return messages, problems, ignored
 
 
 def chat_result(

@@ -18,11 +18,10 @@ from offline_tracker.formats.importers.base import (
     ImportFormatError,
     ImportOptions,
     ImportResult,
-    Problem,
     RowError,
     accepted,
 )
-from offline_tracker.formats.importers.chat import ChatMessage, chat_result
+from offline_tracker.formats.importers.chat import ChatMessage, chat_result, collect
 
 ACCEPTED = accepted("phone")
 # type: (direction, counts its duration, record text)
@@ -147,20 +146,11 @@ def parse_phone(data: bytes | IO[bytes], options: ImportOptions) -> ImportResult
     root = next(elements, ("", {}))[0]
     if root not in ("calls", "smses"):
         raise ImportFormatError("format.xml_root", root=root, accepted=ACCEPTED)
-    messages: list[ChatMessage] = []
     calls: dict[str, ImportedRecord] = {}
-    problems: list[Problem] = []
-    ignored = 0
-    for number, (tag, attrs) in enumerate(elements, 1):
-        try:
-            message = _item(root, tag, number, attrs, options, calls)
-        except (ValueError, OverflowError, OSError) as exc:
-            problems.append(Problem.of(number, exc))
-            continue
-        if message is None:
-            ignored += 1
-        else:
-            messages.append(message)
+    messages, problems, ignored = collect(
+        enumerate(elements, 1),
+        lambda number, element: _item(root, element[0], number, element[1], options, calls),
+    )
     return chat_result(messages, problems, "sms", options, calls, ignored)
 
 

@@ -16,12 +16,11 @@ from offline_tracker.formats.importers.base import (
     ImportFormatError,
     ImportOptions,
     ImportResult,
-    Problem,
     RowError,
     accepted,
     decode_text,
 )
-from offline_tracker.formats.importers.chat import ChatMessage, chat_result
+from offline_tracker.formats.importers.chat import ChatMessage, chat_result, collect
 from offline_tracker.formats.importers.datetimes import parse_instant
 from offline_tracker.formats.importers.watson import load_json_list
 
@@ -170,19 +169,9 @@ def parse_wechat(data: bytes, options: ImportOptions) -> ImportResult:
     if fmt not in FORMATS:
         raise ImportFormatError("format.chat_format", value=fmt, accepted=", ".join(FORMATS))
     zone = options.tz()
-    messages: list[ChatMessage] = []
-    problems: list[Problem] = []
-    system = 0
-    for number, item in _items(fmt, data):
-        try:
-            message = _read(fmt, number, item, zone)
-        except (ValueError, OverflowError, OSError) as exc:
-            problems.append(Problem.of(number, exc))
-            continue
-        if message is None:
-            system += 1
-        else:
-            messages.append(message)
+    messages, problems, system = collect(
+        _items(fmt, data), lambda number, item: _read(fmt, number, item, zone)
+    )
     if not messages and not problems and not system:
         raise ImportFormatError("format.no_messages", accepted=ACCEPTED)
     if fmt == "wechatmsg":
