@@ -174,6 +174,7 @@ def run(args: list[str]) -> int:
     from offline_tracker.cli import localize
 
     localize.install()
+    localize.tell_traditional(_explicit_language(args))
     command = typer.main.get_command(app)
     localize.localize(command)
     try:
@@ -198,6 +199,12 @@ def run(args: list[str]) -> int:
             raise
         return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
     return result if isinstance(result, int) else 0
+
+
+def _explicit_language(args: list[str]) -> str | None:
+    from offline_tracker.cli import _language_from_argv
+
+    return _language_from_argv(args)
 
 
 def _said(message: Message) -> str:
