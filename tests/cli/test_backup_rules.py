@@ -55,9 +55,9 @@ def test_a_full_disk_during_a_backup_names_the_disk(
         exc.sqlite_errorname = "SQLITE_FULL"  # type: ignore[attr-defined]
         raise exc
 
-    from offline_tracker.app import backups
+    from offline_tracker.storage import files
 
-    monkeypatch.setattr(backups, "backup_sqlite", full)
+    monkeypatch.setattr(files, "backup_sqlite", full)
     target = tmp_path / "usb.sqlite"
     result = logged("backup", str(target))
     assert result.code == 1
