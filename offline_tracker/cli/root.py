@@ -56,7 +56,7 @@ def root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help=t("help.opt.db"))] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=t("help.opt.lang"))] = None,
-    version: Annotated[
+    _version_flag: Annotated[
         bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help=t("help.opt.version")),
     ] = None,
@@ -167,34 +167,37 @@ def _version_first(args: list[str]) -> bool:
 
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
-    from offline_tracker.domain.errors import Failure, InputError, Refusal
-
     args = hoist_globals(args)
     if not _version_first(args):
         _register(_command_word(args))
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)
-    except (typer.Exit, click_errors.Exit) as exc:
+    except Exception as exc:  # the last line of defence: never a traceback for a user
+        return _failed(exc)
+    return result if isinstance(result, int) else 0
+
+
+def _failed(exc: Exception) -> int:
+    """The exit code of a command that raised, after saying why in one line."""
+    from offline_tracker.domain.errors import Failure, InputError, Refusal
+
+    if isinstance(exc, typer.Exit | click_errors.Exit):
         return int(exc.exit_code or 0)
-    except click_errors.UsageError as exc:
+    if isinstance(exc, click_errors.UsageError):
         hint = f" ({t('error.see_help', command=_command_path(exc))})"
         return fail(usage_message(exc) + hint, 2)
-    except (typer.Abort, click_errors.Abort):
+    if isinstance(exc, typer.Abort | click_errors.Abort):
         return fail(t("error.aborted"), 1)
-    except InputError as exc:
-        return fail(_said(exc.message), 2)
-    except Refusal as exc:
-        return fail(_said(exc.message), 1)
-    except Failure as exc:
+    if isinstance(exc, InputError | Refusal):
+        return fail(_said(exc.message), 2 if isinstance(exc, InputError) else 1)
+    if isinstance(exc, Failure):
         return fail(str(exc), 1)
-    except OSError as exc:
+    if isinstance(exc, OSError):
         return fail(t("error.os", reason=exc.strerror or str(exc), path=exc.filename or ""), 1)
-    except Exception as exc:  # the last line of defence: never a traceback for a user
-        if os.environ.get("OFFLINE_TRACKER_DEBUG"):
-            raise
-        return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
-    return result if isinstance(result, int) else 0
+    if os.environ.get("OFFLINE_TRACKER_DEBUG"):
+        raise exc
+    return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
 
 
 def _said(message: Message) -> str:

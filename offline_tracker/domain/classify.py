@@ -244,7 +244,7 @@ def classify(
     segments = _accumulate(_pieces(timeline, union(intake.claimed), drafts))
     applied, unused, comp_flags, shown = apply_offsets(drafts, offsets)
     buckets = [bucket for draft in drafts for bucket in day_buckets(draft)]
-    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars, date_from, date_to)
+    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars)
     buckets += [cn_bucket(COMPREHENSIVE, c.seconds, c.contract) for c in extra]
     pack_pay, week_flags = pack_buckets(drafts)
     buckets += pack_pay
