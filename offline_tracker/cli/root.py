@@ -14,6 +14,8 @@ import typer
 from click import exceptions as click_errors
 
 from offline_tracker import __version__
+from offline_tracker.cli.argv import first_after_globals as _first_after_globals
+from offline_tracker.cli.argv import hoist_globals, version_first
 from offline_tracker.i18n import t
 
 if TYPE_CHECKING:
@@ -122,53 +124,15 @@ def _command_word(args: list[str]) -> str | None:
     return word
 
 
-def _first_after_globals(args: list[str]) -> str | None:
-    i = 0
-    while i < len(args) and args[i].split("=", 1)[0] in GLOBAL_OPTIONS:
-        i += 1 if "=" in args[i] else 2
-    return args[i] if i < len(args) else None
-
-
 def fail(text: str, code: int) -> int:
     typer.echo(f"{t('error.prefix')}: {text}", err=True)
     return code
 
 
-GLOBAL_OPTIONS = ("--db", "--lang")
-
-
-def hoist_globals(args: list[str]) -> list[str]:
-    """Accept `ot list --db X` as well as `ot --db X list`: global options move to the front."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
-            front += args[i : i + 2]
-            i += 2
-            continue
-        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
-            front.append(arg)
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
-
-
-def _version_first(args: list[str]) -> bool:
-    """`ot [--db X] --version` prints and exits before any command is parsed: the command modules
-    need not be imported nor their options built (a fifth of its start-up, issue 7)."""
-    return _first_after_globals(args) == "--version"
-
-
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
     args = hoist_globals(args)
-    if not _version_first(args):
+    if not version_first(args):
         _register(_command_word(args))
     command = typer.main.get_command(app)
     try:
