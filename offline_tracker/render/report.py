@@ -14,6 +14,7 @@ from offline_tracker.domain.results import DayResult, Flag, PeriodResult
 from offline_tracker.i18n import language, t
 from offline_tracker.render import _render, console, hm
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
+from offline_tracker.render.ids import id_ranges
 from offline_tracker.render.offhours import grid, offhours_section
 from offline_tracker.render.terms_sections import (
     comp_section,
@@ -272,6 +273,8 @@ def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
 def _param(key: str, value: str | int) -> str:
     if isinstance(value, int) and "seconds" in key:
         return _time(value)
+    if key == "records":
+        return id_ranges(str(value))
     prefix = _PARAM_PREFIX.get(key)
     if prefix is not None:
         word = t(f"{prefix}{value}")
@@ -291,7 +294,7 @@ def flag_text(flag: Flag) -> str:
         return t(key)
 
 
-# Past this many overlapping pairs the text report says how many there are instead of listing
+# Past this many overlap groups the text report says how many there are instead of listing
 # them (a year of messages logged during sessions gives thousands); `--json` lists every one.
 OVERLAPS_LISTED = 20
 
