@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -134,7 +133,11 @@ def run(args: list[str]) -> int:
     args = hoist_globals(args)
     if not version_first(args):
         _register(_command_word(args))
+    from offline_tracker.cli import localize
+
+    localize.install()
     command = typer.main.get_command(app)
+    localize.localize(command)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)
     except Exception as exc:  # the last line of defence: never a traceback for a user
@@ -173,31 +176,30 @@ def _said(message: Message) -> str:
 
 
 def usage_message(exc: click_errors.UsageError) -> str:
-    """Click's usage errors in the reader's language for the common cases; others as click says."""
-    import click
+    """Click's usage errors in the reader's language, a parameter by its translated name."""
+    from offline_tracker.cli.localize import param_name
+    from offline_tracker.cli.words import Words
 
     param = getattr(exc, "param", None)
-    name = (param.opts[0] if param is not None and param.opts else getattr(param, "name", "")) or ""
     if isinstance(exc, click_errors.NoSuchOption):
-        return t("error.no_such_option", option=exc.option_name)
+        return t("error.no_such_option", option=exc.option_name) + _did_you_mean(exc)
     if isinstance(exc, click_errors.MissingParameter) and param is not None:
-        return t("error.missing", param=name or param.human_readable_name)
+        return t("error.missing", param=param_name(param))
     if isinstance(exc, click_errors.BadParameter) and param is not None:
-        if isinstance(param.type, click.Choice):
-            # click keeps the rejected value only in its (English) sentence: "'fax' is not one of"
-            typed = re.match(r"'(.*)' is not", exc.message)
-            return t(
-                "error.choice",
-                option=name,
-                value=typed.group(1) if typed else "?",
-                choices=", ".join(map(str, param.type.choices)),
-            )
-        return t("error.bad_value", option=name, detail=exc.format_message())
-    if exc.message.startswith("No such command"):
-        return t(
-            "error.no_such_command", detail=exc.message.split("'")[1] if "'" in exc.message else ""
-        )
+        if isinstance(param.type, Words):  # its sentence names the value and what is accepted
+            return exc.message
+        return t("error.bad_value", option=param_name(param), detail=exc.format_message())
+    name = getattr(exc, "command_name", None)  # click 8.4+: NoSuchCommand
+    if name is None and exc.message.startswith("No such command"):
+        name = exc.message.split("'")[1] if "'" in exc.message else ""
+    if name is not None:
+        return t("error.no_such_command", detail=name) + _did_you_mean(exc)
     return exc.format_message()
+
+
+def _did_you_mean(exc: click_errors.UsageError) -> str:
+    close = getattr(exc, "possibilities", None)
+    return t("error.did_you_mean", names=", ".join(close)) if close else ""
 
 
 def _command_path(exc: click_errors.UsageError) -> str:
