@@ -200,7 +200,7 @@ def _preview_text(report: ImportReport, item: Preview) -> list[str]:
 
     rec = item.record
     length = render.hm(rec.duration(rec.start).total_seconds()) if rec.end else ""
-    lines = [f"+ {render.span(rec, report.zone, report.now)}  {length}  {rec.text}".rstrip()]
+    lines = [f"+ {render.span(rec, report.zone)}  {length}  {rec.text}".rstrip()]
     lines.append(f"    {rec.source_id}")
     if item.items:
         lines.append("    " + _burst_text(rec, item.items))

@@ -13,6 +13,8 @@ import typer
 from click import exceptions as click_errors
 
 from offline_tracker import __version__
+from offline_tracker.cli.argv import first_after_globals as _first_after_globals
+from offline_tracker.cli.argv import hoist_globals, version_first
 from offline_tracker.i18n import t
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ def root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help=t("help.opt.db"))] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=t("help.opt.lang"))] = None,
-    version: Annotated[
+    _version_flag: Annotated[
         bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help=t("help.opt.version")),
     ] = None,
@@ -121,55 +123,15 @@ def _command_word(args: list[str]) -> str | None:
     return word
 
 
-def _first_after_globals(args: list[str]) -> str | None:
-    i = 0
-    while i < len(args) and args[i].split("=", 1)[0] in GLOBAL_OPTIONS:
-        i += 1 if "=" in args[i] else 2
-    return args[i] if i < len(args) else None
-
-
 def fail(text: str, code: int) -> int:
     typer.echo(f"{t('error.prefix')}: {text}", err=True)
     return code
 
 
-GLOBAL_OPTIONS = ("--db", "--lang")
-
-
-def hoist_globals(args: list[str]) -> list[str]:
-    """Accept `ot list --db X` as well as `ot --db X list`: global options move to the front."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
-            front += args[i : i + 2]
-            i += 2
-            continue
-        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
-            front.append(arg)
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
-
-
-def _version_first(args: list[str]) -> bool:
-    """`ot [--db X] --version` prints and exits before any command is parsed: the command modules
-    need not be imported nor their options built (a fifth of its start-up, issue 7)."""
-    return _first_after_globals(args) == "--version"
-
-
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
-    from offline_tracker.domain.errors import Failure, InputError, Refusal
-
     args = hoist_globals(args)
-    if not _version_first(args):
+    if not version_first(args):
         _register(_command_word(args))
     from offline_tracker.cli import localize
 
@@ -179,26 +141,31 @@ def run(args: list[str]) -> int:
     localize.localize(command)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)
-    except (typer.Exit, click_errors.Exit) as exc:
+    except Exception as exc:  # the last line of defence: never a traceback for a user
+        return _failed(exc)
+    return result if isinstance(result, int) else 0
+
+
+def _failed(exc: Exception) -> int:
+    """The exit code of a command that raised, after saying why in one line."""
+    from offline_tracker.domain.errors import Failure, InputError, Refusal
+
+    if isinstance(exc, typer.Exit | click_errors.Exit):
         return int(exc.exit_code or 0)
-    except click_errors.UsageError as exc:
+    if isinstance(exc, click_errors.UsageError):
         hint = f" ({t('error.see_help', command=_command_path(exc))})"
         return fail(usage_message(exc) + hint, 2)
-    except (typer.Abort, click_errors.Abort):
+    if isinstance(exc, typer.Abort | click_errors.Abort):
         return fail(t("error.aborted"), 1)
-    except InputError as exc:
-        return fail(_said(exc.message), 2)
-    except Refusal as exc:
-        return fail(_said(exc.message), 1)
-    except Failure as exc:
+    if isinstance(exc, InputError | Refusal):
+        return fail(_said(exc.message), 2 if isinstance(exc, InputError) else 1)
+    if isinstance(exc, Failure):
         return fail(str(exc), 1)
-    except OSError as exc:
+    if isinstance(exc, OSError):
         return fail(t("error.os", reason=exc.strerror or str(exc), path=exc.filename or ""), 1)
-    except Exception as exc:  # the last line of defence: never a traceback for a user
-        if os.environ.get("OFFLINE_TRACKER_DEBUG"):
-            raise
-        return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
-    return result if isinstance(result, int) else 0
+    if os.environ.get("OFFLINE_TRACKER_DEBUG"):
+        raise exc
+    return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
 
 
 def _explicit_language(args: list[str]) -> str | None:
