@@ -68,11 +68,13 @@ def test_a_chinese_bare_time_at_the_real_time(tmp_path: Path, typed: str) -> Non
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
+    from offline_tracker.clock import system_now
+
     zone = ZoneInfo("Asia/Shanghai")
     _ot(tmp_path, "zh", "init", "--timezone", "Asia/Shanghai", "--schedule", "mon-fri 09:00-18:00")
-    before = datetime.now(zone)
+    before = system_now().astimezone(zone)
     logged = _ot(tmp_path, "zh", "log", "老板要PPT", "--at", typed, "--minutes", "5", "--json")
-    after = datetime.now(zone)
+    after = system_now().astimezone(zone)
     start = datetime.fromisoformat(json.loads(logged.stdout)["record"]["start"]).astimezone(zone)
     assert (start.hour, start.minute) == (23, 40)
     tonight = {
