@@ -97,3 +97,12 @@ def t(key: str, lang: str | None = None, **params: Any) -> str:
     messages = catalog(lang or language())
     text = messages.get(key) or catalog("en").get(key) or key
     return text.format(**params) if params else text
+
+
+def os_text(code: str, text: str, lang: str | None = None) -> str:
+    """The system's reason for refusing (an errno name such as ENOENT, and its text) in the
+    reader's language: our words for the common ones, else the system's own text, quoted."""
+    key = f"os.{code.lower()}"
+    if code and key in catalog("en"):
+        return t(key, lang)
+    return text if (lang or language()) == "en" else f"“{text}”"

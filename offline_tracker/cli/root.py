@@ -162,7 +162,9 @@ def _failed(exc: Exception) -> int:
     if isinstance(exc, Failure):
         return fail(str(exc), 1)
     if isinstance(exc, OSError):
-        return fail(t("error.os", reason=exc.strerror or str(exc), path=exc.filename or ""), 1)
+        from offline_tracker.domain.errors import os_reason
+
+        return fail(t("error.os", reason=_said(os_reason(exc)), path=exc.filename or ""), 1)
     if os.environ.get("OFFLINE_TRACKER_DEBUG"):
         raise exc
     return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)

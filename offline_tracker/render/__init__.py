@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import Record
 from offline_tracker.formats.records import local_iso, minutes, record_to_dict
-from offline_tracker.i18n import language, t
+from offline_tracker.i18n import language, os_text, t
 
 # A record's history: (seq, recorded_at, kind, data, hash, clock) per entry (`ot show`).
 History = list[tuple[int, str, str, dict[str, Any], str, str | None]]
@@ -20,6 +20,8 @@ History = list[tuple[int, str, str, dict[str, Any], str, str | None]]
 
 def message(msg: Message) -> str:
     """A message in the current language; a message among its values is put in it first."""
+    if msg.key == "os.reason":  # the system's reason: our words for it, or its own text
+        return os_text(str(msg.params.get("code", "")), str(msg.params.get("text", "")))
     params = {k: message(v) if isinstance(v, Message) else v for k, v in msg.params.items()}
     return t(msg.key, **params)
 
