@@ -31,7 +31,8 @@ class Words(click.Choice):  # type: ignore[type-arg]
             return list(map(str, self.choices))
         return [self.name_of(str(code)) for code in self.choices]
 
-    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+    # click passes these by keyword: the names are its API, not ours
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:  # noqa: ARG002
         return f"[{'|'.join(self.shown())}]"
 
     def code_of(self, text: str) -> str | None:
@@ -52,7 +53,12 @@ class Words(click.Choice):  # type: ignore[type-arg]
         shown = "、".join(self.shown()) if language() == "zh" else ", ".join(self.shown())
         self.fail(t("error.choice", option=option, value=str(value), choices=shown), param, ctx)
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    def shell_complete(
+        self,
+        ctx: click.Context,  # noqa: ARG002 (click's signature)
+        param: click.Parameter,  # noqa: ARG002
+        incomplete: str,
+    ) -> Any:
         from click.shell_completion import CompletionItem
 
         typed = incomplete.casefold()
