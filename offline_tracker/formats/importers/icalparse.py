@@ -47,7 +47,7 @@ class Component:
     line: int
     props: dict[str, list[Prop]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
-    # The lines icalendar is given: those this scan could read (the others are problems).
+    # The lines icalendar may be given: those this scan could read (the others are problems).
     feed: list[str] = field(default_factory=list)
 
     def first(self, name: str) -> Prop | None:
@@ -159,7 +159,8 @@ def read_calendar(data: bytes) -> Calendar:
         for comp in stack:
             if comp.name in _KEEP_TEXT:
                 comp.lines.append(line)
-                if prop is not None:
+                # A VTIMEZONE with its STANDARD/DAYLIGHT parts; a VEVENT without its VALARMs.
+                if prop is not None and (comp.name == "VTIMEZONE" or comp is stack[-1]):
                     comp.feed.append(line)
         if prop is None:
             cal.bad_lines.append(number)

@@ -33,6 +33,13 @@ LIBRARY_ERRORS = (
 # A DATE UNTIL with a DATE-TIME DTSTART: the whole day counts (Google and Outlook write it so);
 # the libraries would end the series at that day's midnight.
 _DATE_UNTIL = re.compile(r"(UNTIL=\d{8})(?=;|$)", re.IGNORECASE)
+# What icalendar is given of an event: its times and rules. Text (SUMMARY, ATTENDEE, a 7 MB
+# DESCRIPTION) is read by the scan, and icalendar's content-line parser is slow on long lines.
+_FOR_LIBRARY = frozenset(
+    {"BEGIN", "END", "UID", "SEQUENCE", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"}
+    | {"RRULE", "RDATE", "EXDATE", "EXRULE"}
+)
+_NAME = re.compile(r"[A-Za-z0-9-]+")
 # Properties whose TZID parameter must name a zone that icalendar knows.
 _ZONED = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 
@@ -71,7 +78,7 @@ def read_event(comp: Component) -> Any:
     """The icalendar Event of one VEVENT of the scan (only the lines the scan could read)."""
     import icalendar
 
-    lines = list(comp.feed)
+    lines = [line for line in comp.feed if _name_of(line) in _FOR_LIBRARY]
     start = comp.first("DTSTART")
     if start is None and (rid := comp.first("RECURRENCE-ID")) is not None:
         # An override without DTSTART keeps the start of the instance it replaces.
@@ -80,6 +87,11 @@ def read_event(comp: Component) -> Any:
         lines = [_date_until(line) if line[:5].upper() == "RRULE" else line for line in lines]
     with quiet():
         return icalendar.Event.from_ical("\r\n".join(lines))
+
+
+def _name_of(line: str) -> str:
+    match = _NAME.match(line)
+    return match.group().upper() if match else ""
 
 
 def _date_until(line: str) -> str:
