@@ -1,6 +1,5 @@
 """Commands that write and read records: log, start, stop, status, add, list, amend, void, show."""
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -33,10 +32,7 @@ RecordId = Annotated[
 def _echo_saved(saved: Any, verb: str, as_json: bool) -> None:
     from offline_tracker import render
 
-    if as_json:
-        typer.echo(json.dumps(render.saved_dict(saved, verb), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render.saved(saved, verb))
+    typer.echo(render.saved_json(saved, verb) if as_json else render.saved(saved, verb))
 
 
 def _log(ctx: typer.Context, inp: Any, as_json: bool) -> None:
@@ -146,10 +142,8 @@ def show(
     with state(ctx).app() as app:
         record, history, tz = app.show(record_id)
         now = app.now()
-    if as_json:
-        typer.echo(json.dumps(render.history_dict(record, history, tz, now), ensure_ascii=False))
-    else:
-        typer.echo(render.history(record, history, tz, now))
+    show = render.history_json if as_json else render.history
+    typer.echo(show(record, history, tz, now))
 
 
 COMMANDS: dict[str, Callable[..., None]] = {
