@@ -264,6 +264,7 @@ class App:
             seq=appended.seq,
             entry_hash=appended.hash,
             entered=self.now() if record.end is not None else None,
+            attachments=tuple(a["sha256"] for a in payload["attachments"]),  # as `ot show` has them
         )
         return Saved(saved, notes, self._breakdown(tx, saved), appended)
 

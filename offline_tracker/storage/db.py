@@ -382,9 +382,3 @@ def create_private_file(path: Path) -> None:
             "is a folder that can be written, or choose another --db"
         ) from exc
     os.close(fd)
-
-
-def executemany(tx: Tx, sql: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Run one statement for many parameter sets."""
-    for row in rows:
-        tx.execute(sql, row)
