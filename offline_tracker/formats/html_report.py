@@ -14,6 +14,7 @@ from offline_tracker.domain.report_view import ReportView
 from offline_tracker.domain.results import DayResult, Flag, PeriodResult
 from offline_tracker.formats import html_pack
 from offline_tracker.formats.csv_out import COLUMNS, Row
+from offline_tracker.formats.units import count, duration, money
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 Tr = Callable[..., str]
@@ -54,10 +55,9 @@ def word(tr: Tr, key: str, raw: object) -> str:
     return str(raw) if text == key else text
 
 
-def hm(seconds: int) -> str:
-    """1h05m, 12m, 0m: the report's way of writing durations."""
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+def _hm(seconds: int, tr: Tr) -> str:
+    """The terminal's way of writing durations (formats/units.py), 0m for nothing."""
+    return duration(seconds, tr, zero_in_minutes=True)
 
 
 def _table(
@@ -95,10 +95,14 @@ def _summary(page: HtmlPage, tr: Tr) -> str:
         (tr("ev.sum.records"), str(result.record_count)),
         (
             tr("ev.sum.days_off_hours"),  # RULES E2: frequency
-            tr("ev.sum.days_value", days=totals.days_off_hours, total=totals.days_in_period),
+            tr(
+                "ev.sum.days_value",
+                days=totals.days_off_hours,
+                total=count(totals.days_in_period, "day", tr),
+            ),
         ),
-        (tr("ev.sum.worked"), hm(totals.worked_s)),
-        *((tr(f"ev.cat.{c}"), hm(getattr(totals, f"{c}_s"))) for c in CATEGORIES),
+        (tr("ev.sum.worked"), _hm(totals.worked_s, tr)),
+        *((tr(f"ev.cat.{c}"), _hm(getattr(totals, f"{c}_s"), tr)) for c in CATEGORIES),
         (tr("ev.sum.overtime"), _overtime(page, tr)),
         (
             tr("ev.sum.contacts"),
@@ -106,7 +110,7 @@ def _summary(page: HtmlPage, tr: Tr) -> str:
         ),
         (  # RULES E1: acknowledgements are counted apart and not claimed
             tr("ev.sum.acks"),
-            tr("ev.sum.acks_value", count=result.ack_count, time=hm(result.ack_seconds)),
+            tr("ev.sum.acks_value", count=result.ack_count, time=_hm(result.ack_seconds, tr)),
         ),
         (tr("ev.sum.pay"), _pay(result, tr)),
         *html_pack.terms_rows(result, tr),
@@ -117,13 +121,13 @@ def _summary(page: HtmlPage, tr: Tr) -> str:
 def _overtime(page: HtmlPage, tr: Tr) -> str:
     totals = page.view.result.totals
     if not html_pack.all_cn(_contracts(page)):  # other packs have other rates: see the pay lines
-        return hm(totals.overtime_s)
+        return _hm(totals.overtime_s, tr)
     return tr(
         "ev.sum.overtime_value",
-        time=hm(totals.overtime_s),
-        o150=hm(totals.overtime_150_s),
-        o200=hm(totals.overtime_200_s),
-        o300=hm(totals.overtime_300_s),
+        time=_hm(totals.overtime_s, tr),
+        o150=_hm(totals.overtime_150_s, tr),
+        o200=_hm(totals.overtime_200_s, tr),
+        o300=_hm(totals.overtime_300_s, tr),
     )
 
 
@@ -133,7 +137,7 @@ def _pay(result: PeriodResult, tr: Tr) -> str:
         return tr("ev.sum.no_wage")
     if pay.total is None:
         return tr("ev.sum.pay_several")
-    return tr("ev.sum.pay_value", total=f"{pay.total:,.2f}", currency=pay.currency or "")
+    return money(pay.total, pay.currency, tr)
 
 
 def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
@@ -150,13 +154,13 @@ def _days(page: HtmlPage, tr: Tr, lang: str) -> str:
             d.date.isoformat(),
             escape(tr(f"ev.weekday.{d.date.weekday()}")),
             escape(_day_type(d, tr, lang)),
-            *(hm(getattr(d, f"{c}_s")) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
+            *(_hm(getattr(d, f"{c}_s"), tr) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
         ]
         for d in page.view.result.days
     ]
     totals = page.view.result.totals
     total = [escape(tr("ev.col.total")), "", ""]
-    total += [hm(getattr(totals, f"{c}_s")) for c in CATEGORIES]
+    total += [_hm(getattr(totals, f"{c}_s"), tr) for c in CATEGORIES]
     classes = [""] * len(rows) + ["total"]
     return _table(headers, [*rows, total], set(range(3, 8)), classes)
 

@@ -313,7 +313,7 @@ def test_many_overlaps_are_counted_not_listed() -> None:
     overlaps = [f for f in report.result.flags if f.code == "overlap"]
     assert len(overlaps) > 20  # every pair is still a flag (the JSON report lists them)
     text = report_text(report, width=100)
-    assert f"Overlapping records: {len(overlaps)} pairs over 1 day(s)" in text
+    assert f"Overlapping records: {len(overlaps)} pairs over 1 day;" in text
     assert "Records 5 and 6 overlap" not in text
     assert "outside the schedule on a workday" in text  # other findings are still listed
     few = report_text(week_report(), width=100)
