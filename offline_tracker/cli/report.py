@@ -99,13 +99,21 @@ def range_(
 
 def trend(
     ctx: typer.Context,
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help=t("help.opt.weeks"))] = 12,
+    weeks: Annotated[
+        int | None, typer.Option("--weeks", min=1, max=520, help=t("help.opt.weeks"))
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help=t("help.opt.trend_from"))
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help=t("help.opt.trend_to"))
+    ] = None,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app import reports
 
     with state(ctx).app() as app:
-        rows = reports.trend(app, weeks)
+        rows = reports.trend(app, weeks, date_from, date_to)
     if as_json:
         data = [
             {
