@@ -8,8 +8,10 @@ from datetime import tzinfo
 from typing import Any
 
 from offline_tracker.domain.offhours import Count, OffHours, Pattern, Rest, WeekTotal
-from offline_tracker.domain.report_view import ReportView
+from offline_tracker.domain.report_view import MonthTotal, ReportView
 from offline_tracker.formats.records import minutes
+
+CATEGORIES = ("inside", "outside_workday", "rest_day", "statutory_holiday")
 
 
 def _rest(rest: Rest | None, zone: tzinfo) -> dict[str, Any] | None:
@@ -61,6 +63,17 @@ def _week(week: WeekTotal) -> dict[str, Any]:
     }
 
 
+def _month(month: MonthTotal) -> dict[str, Any]:
+    return {
+        "month": month.first.strftime("%Y-%m"),
+        "days": month.days,
+        "days_off_hours": month.days_off_hours,
+        "worked_minutes": minutes(month.worked_s),
+        **{f"{c}_minutes": minutes(getattr(month, f"{c}_s")) for c in CATEGORIES},
+        "late_night_minutes": minutes(month.late_night_s),
+    }
+
+
 def version_2(view: ReportView) -> dict[str, Any]:
     """The fields version 2 adds at the top level (docs/report-schema.md)."""
     contract, source = view.contract, view.provenance
@@ -79,6 +92,7 @@ def version_2(view: ReportView) -> dict[str, Any]:
             "minutes": [[minutes(s) for s in row] for row in view.heatmap],
         },
         "weeks": [_week(w) for w in view.weeks],
+        "months": [_month(m) for m in view.months],
         "provenance": {
             "generated_at": source.generated_at.astimezone(view.zone).isoformat(),
             "ledger_head_seq": source.head_seq,

@@ -135,3 +135,56 @@ def test_chinese_durations_and_yuan_in_both_views() -> None:
     assert "1小时55分 × 57.47 × 300% = ¥330.46" in text
     assert "¥761.49" in text and "<dd>¥761.49</dd>" in html
     assert "3小时40分" in html and "h40m" not in html
+
+
+# -- the HTML report of issue 16 ----------------------------------------------------------------
+def _months_view() -> ReportView:
+    start = at("2025-08-04 20:00")
+    records = tuple(
+        rec(start + timedelta(days=d), start + timedelta(days=d, minutes=30 + d), rid=str(d))
+        for d in (0, 1, 15, 29, 36, 58)
+    )
+    return view_of(records, history(), "2025-08-01", "2025-10-05")
+
+
+def test_runs_of_empty_days_collapse_into_one_line() -> None:
+    html = _html(_months_view(), "en")
+    assert '<td colspan="2">2025-08-06 – 2025-08-18</td>' in html
+    assert "13 days without recorded work" in html
+    assert '<td colspan="2">2025-08-01 – 2025-08-03</td>' in html  # before the first record
+    assert "<td>2025-08-04</td>" in html and "<td>2025-08-05</td>" in html  # worked: own rows
+    days = html.split('<section id="days">')[1].split("</section>")[0]
+    assert days.count("<tr") < 20  # 66 days, six of them worked
+
+
+def test_a_month_table_when_the_period_spans_months() -> None:
+    html = _html(_months_view(), "en")
+    months = html.split('<section id="months">')[1].split("</section>")[0]
+    assert [m for m in ("2025-08", "2025-09", "2025-10") if f"<td>{m}</td>" in months] == [
+        "2025-08",
+        "2025-09",
+        "2025-10",
+    ]
+    assert "3 of 31 days" in months  # days with off-hours work of the month's days
+    assert 'id="months"' not in _html(week_report(), "en")  # a week across two months: no table
+
+
+def test_the_weekly_chart_is_inline_svg_without_script() -> None:
+    view = _months_view()
+    html = _html(view, "en")
+    chart = html.split('<section id="chart">')[1].split("</section>")[0]
+    assert chart.count("<rect ") == len(view.weeks) and "<script" not in html.lower()
+    assert "<title>2025-08-04: 1h01m</title>" in chart  # Mon 30m + Tue 31m, week of 4 August
+    assert ">2h00m</text>" in chart  # an hour mark
+
+
+def test_no_rule_ids_in_the_page_and_hashes_stay_whole() -> None:
+    for lang in ("en", "zh"):
+        i18n.set_language(lang)
+        html = _html(week_report(), lang)
+        body = html.split("</style>")[1]
+        assert "RULES" not in body and "<td>E1</td>" not in body and "<td>C1</td>" not in body
+        assert "Labour Law art. 44" in body or "《劳动法》第四十四条" in body
+    css = html.split("<style>")[1].split("</style>")[0]
+    rule = css.split(".hash {")[1].split("}")[0]
+    assert "white-space: nowrap" in rule and "break-all" not in rule
