@@ -272,9 +272,10 @@ def _preview_dict(report: ImportReport, item: Preview) -> dict[str, Any]:
     if value is None:
         data["classification"] = None
         return data
-    names = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
+    from offline_tracker.domain.results import CATEGORY_NAMES
+
     classification: dict[str, Any] = {
-        f"{name}_minutes": minutes(getattr(value, f"{name}_s")) for name in names
+        f"{name}_minutes": minutes(getattr(value.seconds, name)) for name in CATEGORY_NAMES
     }
     classification["provisional"] = value.provisional
     data["classification"] = classification

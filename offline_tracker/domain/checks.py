@@ -25,7 +25,7 @@ def day_limit_flags(days: Sequence[DayResult]) -> list[Flag]:
     for day in days:
         if day.day_type != WORKDAY or day.system != "standard":
             continue
-        seconds = day.outside_workday_s - day.emergency_s
+        seconds = day.seconds.outside_workday - day.emergency_s
         for code, limit in (
             ("overtime_over_3h_day", DAY_LIMIT_SPECIAL_S),
             ("overtime_over_1h_day", DAY_LIMIT_S),
@@ -43,7 +43,7 @@ def month_limit_flags(days: Sequence[DayResult]) -> list[Flag]:
     for day in days:
         if day.system == "standard":
             key = (day.date.year, day.date.month)
-            months[key] = months.get(key, 0) + day.off_schedule_s - day.emergency_s
+            months[key] = months.get(key, 0) + day.seconds.off_schedule - day.emergency_s
     flags = []
     for (year, month), seconds in sorted(months.items()):
         if seconds > MONTH_LIMIT_S:
@@ -65,7 +65,7 @@ def weekly_rest_flags(days: Sequence[DayResult], plans: Sequence[DayPlan]) -> li
     weeks: dict[date, list[bool]] = {}
     for day, plan in zip(days, plans, strict=True):
         start = day.date - timedelta(days=(day.date.weekday() - plan.contract.week_start) % 7)
-        free = day.day_type != WORKDAY and day.worked_s == 0 and plan.shift_s == 0
+        free = day.day_type != WORKDAY and day.seconds.worked == 0 and plan.shift_s == 0
         weeks.setdefault(start, []).append(free)
     flags = []
     for start, free_days in sorted(weeks.items()):
@@ -81,7 +81,7 @@ def provisional_flags(days: Sequence[DayResult]) -> list[Flag]:
     return [
         Flag("provisional_day", d.date, {"day_type": d.day_type})
         for d in days
-        if d.provisional and d.worked_s > 0
+        if d.provisional and d.seconds.worked > 0
     ]
 
 

@@ -14,13 +14,12 @@ from zoneinfo import ZoneInfo
 from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.domain.results import CATEGORY_NAMES, DayResult, Flag, PeriodResult
 from offline_tracker.formats import html_pack
 from offline_tracker.formats.csv_out import COLUMNS, Row
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 Tr = Callable[..., str]
-CATEGORIES: Final = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
 # RULES ids shown with their legal sources; P5/P6 only when such a system is in force.
 RULES: Final = ("C1", "C2", "C3", "C4", "C6", "C7", "P1", "P2", "P3", "P4", "P5", "P6")
 RULES_AFTER: Final = ("T1", "T3", "T4", "E1", "E2", "E3", "E4", "E5")
@@ -107,8 +106,8 @@ def _summary(page: HtmlInput, tr: Tr) -> str:
             tr("ev.sum.days_off_hours"),  # RULES E2: frequency
             tr("ev.sum.days_value", days=totals.days_off_hours, total=totals.days_in_period),
         ),
-        (tr("ev.sum.worked"), hm(totals.worked_s)),
-        *((tr(f"ev.cat.{c}"), hm(getattr(totals, f"{c}_s"))) for c in CATEGORIES),
+        (tr("ev.sum.worked"), hm(totals.seconds.worked)),
+        *((tr(f"ev.cat.{c}"), hm(getattr(totals.seconds, c))) for c in CATEGORY_NAMES),
         (tr("ev.sum.overtime"), _overtime(page, tr)),
         (
             tr("ev.sum.contacts"),
@@ -154,19 +153,19 @@ def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
 
 def _days(page: HtmlInput, tr: Tr, lang: str) -> str:
     headers = [tr("ev.col.date"), tr("ev.col.weekday"), tr("ev.col.day_type")]
-    headers += [tr(f"ev.col.{c}") for c in CATEGORIES]
+    headers += [tr(f"ev.col.{c}") for c in CATEGORY_NAMES]
     rows = [
         [
             d.date.isoformat(),
             escape(tr(f"ev.weekday.{d.date.weekday()}")),
             escape(_day_type(d, tr, lang)),
-            *(hm(getattr(d, f"{c}_s")) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
+            *(hm(getattr(d.seconds, c)) if getattr(d.seconds, c) else "–" for c in CATEGORY_NAMES),
         ]
         for d in page.result.days
     ]
     totals = page.result.totals
     total = [escape(tr("ev.col.total")), "", ""]
-    total += [hm(getattr(totals, f"{c}_s")) for c in CATEGORIES]
+    total += [hm(getattr(totals.seconds, c)) for c in CATEGORY_NAMES]
     classes = [""] * len(rows) + ["total"]
     return _table(headers, [*rows, total], set(range(3, 8)), classes)
 

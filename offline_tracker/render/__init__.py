@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import Record
+from offline_tracker.domain.results import CATEGORY_NAMES
 from offline_tracker.formats.records import local_iso, minutes, record_to_dict
 from offline_tracker.i18n import language, t
 
@@ -64,9 +65,6 @@ def saved(result: Any, verb: str) -> str:
     return "\n".join(lines)
 
 
-CATEGORY_NAMES = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
-
-
 def saved_dict(result: Any, verb: str) -> dict[str, Any]:
     """`--json` of a write: the record, the entry written (seq, hash), the classification."""
     record: Record = result.record
@@ -85,7 +83,7 @@ def saved_dict(result: Any, verb: str) -> dict[str, Any]:
 
 def breakdown_dict(value: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        f"{n}_minutes": minutes(getattr(value, n + "_s")) for n in CATEGORY_NAMES
+        f"{n}_minutes": minutes(getattr(value.seconds, n)) for n in CATEGORY_NAMES
     }
     data["provisional"] = bool(value.provisional)
     return data
@@ -114,9 +112,9 @@ def late_line(record: Record, tz: ZoneInfo) -> str:
 def breakdown(value: Any) -> str:
     """One line: how a record's time was classified (category: minutes)."""
     parts = [
-        f"{t('cat.' + name)} {hm(getattr(value, name + '_s'))}"
+        f"{t('cat.' + name)} {hm(getattr(value.seconds, name))}"
         for name in CATEGORY_NAMES
-        if getattr(value, name + "_s")
+        if getattr(value.seconds, name)
     ]
     text = t("out.classified", parts=", ".join(parts) or "0m")
     return f"{text} ({t('out.provisional')})" if value.provisional else text
