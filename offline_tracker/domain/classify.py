@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from offline_tracker.domain import checks
 from offline_tracker.domain.calendar import CalendarSet
+from offline_tracker.domain.checks import Period
 from offline_tracker.domain.comptime import (
     apply_offsets,
     offsettable,
@@ -18,7 +18,6 @@ from offline_tracker.domain.comptime import (
 )
 from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.cycles import COMPREHENSIVE, cycle_overtime
-from offline_tracker.domain.pack_checks import pack_flags
 from offline_tracker.domain.pack_pay import pack_buckets
 from offline_tracker.domain.pay import Bucket, DayDraft, cn_bucket, compute_pay, day_buckets
 from offline_tracker.domain.records import Record
@@ -32,6 +31,7 @@ from offline_tracker.domain.results import (
     Totals,
     total,
 )
+from offline_tracker.domain.rulebook import run_checks
 from offline_tracker.domain.timeline import (
     INSIDE,
     Interval,
@@ -179,20 +179,17 @@ def _checks(
     drafts: Sequence[DayDraft],
     now: int,
 ) -> list[Flag]:
-    # RULES J7: China's limits and rest checks run on China's days only; other packs their own.
-    cn = [(d, p) for d, p in zip(days, timeline.plans, strict=True) if d.rule_pack == "CN"]
-    cn_days, cn_plans = [d for d, _ in cn], [p for _, p in cn]
-    records = [r for r in intake.records if r.id in intake.ids]
-    return [
-        *checks.contract_flags(timeline.plans),
-        *checks.provisional_flags(days),
-        *checks.day_limit_flags(cn_days),
-        *checks.month_limit_flags(cn_days),
-        *checks.weekly_rest_flags(cn_days, cn_plans),
-        *checks.overlap_flags(intake.claimed, timeline.date_of),
-        *checks.open_session_flags(intake.running, now, timeline.date_of),
-        *pack_flags(drafts, timeline.plans, intake.claimed, records, timeline.date_of),
-    ]
+    period = Period(
+        days=tuple(days),
+        drafts=tuple(drafts),
+        plans=timeline.plans,
+        claimed=tuple(intake.claimed),
+        running=tuple(intake.running),
+        records=tuple(r for r in intake.records if r.id in intake.ids),
+        now=now,
+        date_of=timeline.date_of,
+    )
+    return run_checks(period)
 
 
 def classify(
