@@ -302,7 +302,7 @@ class App:
     def _breakdown(self, tx: Tx, record: Record) -> Any:
         """How one record's minutes classify under the contract in force (shown after a write)."""
         from offline_tracker.app import terms
-        from offline_tracker.domain.classify import classify_record
+        from offline_tracker.domain.breakdowns import classify_record
 
         if record.end is None:
             return None
