@@ -326,7 +326,7 @@ def open_app(
     if isinstance(db, SQLiteDatabase) and db.path is not None:
         if not db.path.exists():
             if not create:
-                raise StorageError(f"no ledger at {db.path}; create one with 'ot init'")
+                raise StorageError("storage.no_ledger", path=str(db.path))
             create_private_file(db.path)
         data_dir = db.path.parent
     else:

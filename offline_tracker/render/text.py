@@ -11,11 +11,13 @@ from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import CATEGORY_NAMES
 from offline_tracker.formats.records import minutes
-from offline_tracker.i18n import t
+from offline_tracker.i18n import os_text, t
 
 
 def message(msg: Message) -> str:
     """A message in the current language; a message among its values is put in it first."""
+    if msg.key == "os.reason":  # the system's reason: our words for it, or its own text
+        return os_text(str(msg.params.get("code", "")), str(msg.params.get("text", "")))
     params = {k: message(v) if isinstance(v, Message) else v for k, v in msg.params.items()}
     return t(msg.key, **params)
 
