@@ -274,6 +274,13 @@ class Listed:
     anchor: Fact
     tokens: tuple[tuple[Fact, tuple[Message, ...]], ...]  # each with the problems found now
 
+    @property
+    def digest(self) -> str:
+        """The short digest a third party holds (`OT1-<seq>-<hash prefix>`)."""
+        from offline_tracker.app.evidence import anchor_digest
+
+        return anchor_digest(self.anchor.data["head_seq"], self.anchor.data["head_hash"])
+
 
 def list_anchors(app: App) -> list[Listed]:
     with app.db.read() as tx:

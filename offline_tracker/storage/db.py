@@ -371,9 +371,3 @@ def create_private_file(path: Path) -> None:
             "storage.cannot_create", path=str(path), reason=os_reason(exc), at=str(exc.filename)
         ) from exc
     os.close(fd)
-
-
-def executemany(tx: Tx, sql: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Run one statement for many parameter sets."""
-    for row in rows:
-        tx.execute(sql, row)
