@@ -193,6 +193,12 @@ def _everyday(ledger: Ot) -> list[tuple[str, ...]]:
         ("void", str(first), "--reason", "重复"),
         ("list",),
         ("verify",),
+        ("doctor",),
+        ("backup", str(ledger.db.parent / "copy.sqlite")),
+        ("export", "csv", "-o", str(ledger.db.parent / "out.csv")),
+        ("comp-time", "2025-10-01", "--hours", "1"),
+        ("anchor",),
+        ("db", "rebuild"),
     ]
 
 
