@@ -206,11 +206,14 @@ def csv_bytes(export: RecordExport) -> Iterator[bytes]:
         index = columns.index("day_type")
         headers[index] = t("export.col.day_type_under", statutes=named)
     rows, mark = export.rows, t("export.late_mark")
+    # Codes are the English words; in another language each is shown as its word (微信).
+    words = csv_out.vocabulary(t) if language() != "en" else None
     if not isinstance(rows, ExportRows):
-        return csv_out.csv_chunks(headers, rows, columns, mark)
+        return csv_out.csv_chunks(headers, rows, columns, mark, words)
 
     def make(lo: int, hi: int) -> Iterator[bytes]:
-        return csv_out.csv_chunks(headers if lo == 0 else None, rows.part(lo, hi), columns, mark)
+        first = headers if lo == 0 else None
+        return csv_out.csv_chunks(first, rows.part(lo, hi), columns, mark, words)
 
     return parallel.in_halves(make, len(rows))
 

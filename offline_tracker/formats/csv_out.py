@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from operator import itemgetter
@@ -58,6 +58,14 @@ _TEXT: Final = frozenset(
     {"kind", "channel", "counterpart", "role", "direction", "text", "void_reason", "day_type"}
 )
 _LISTS: Final = frozenset({"tags", "attachments"})
+# Vocabulary columns: the key prefix of the word each code is shown as (xlsx_out uses it too).
+VOCABULARY: Final = {
+    "kind": "kind.",
+    "channel": "report.channel.",
+    "role": "role.",
+    "direction": "direction.",
+    "day_type": "report.daytype.",
+}
 _LATE_SECONDS: Final = int(LATE_ENTRY.total_seconds())
 _CHUNK_ROWS: Final = 2000
 # local_iso looks its clock text up: "07:05:" by minute of the day, "09" by second.
@@ -65,6 +73,25 @@ _HH_MM: Final = tuple(f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60))
 _SS: Final = tuple(f"{s:02d}" for s in range(60))
 
 Row = tuple[Any, ...]
+
+
+class Words(dict[str, str]):
+    """The codes of one vocabulary column in the reader's words, each looked up once; a code
+    without a word (a user's own channel from an import) stays as it is."""
+
+    def __init__(self, tr: Callable[[str], str], prefix: str) -> None:
+        super().__init__()
+        self.tr, self.prefix = tr, prefix
+
+    def __missing__(self, code: str) -> str:
+        key = self.prefix + code
+        text = self.tr(key)
+        self[code] = code if text == key else text
+        return self[code]
+
+
+def vocabulary(tr: Callable[[str], str]) -> dict[str, Words]:
+    return {column: Words(tr, prefix) for column, prefix in VOCABULARY.items()}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -190,11 +217,13 @@ def csv_chunks(
     rows: Iterable[Row],
     columns: Sequence[str],
     late_mark: str = "late",
+    words: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Iterator[bytes]:
     """UTF-8 with a BOM and CRLF line ends, the form Excel opens right (Chinese Windows too).
 
     Without `headers`, only the lines of `rows` (the rest of a file made in parts). The
-    late_entry cell holds `late_mark` (the reader's word for 补记) or nothing.
+    late_entry cell holds `late_mark` (the reader's word for 补记) or nothing; a column in
+    `words` shows each code as its word (微信 for wechat).
 
     The bytes are csv.writer's (QUOTE_MINIMAL, "\r\n"). A line whose cells hold no comma,
     quote or line break needs no quoting, and is written with one str.format (None as "",
@@ -206,6 +235,7 @@ def csv_chunks(
     lists = [i for i, c in enumerate(columns) if c in _LISTS]
     checked = texts + lists
     late = [i for i, c in enumerate(columns) if c == "late_entry"]
+    named = [(i, words[c]) for i, c in enumerate(columns) if words and c in words]
     line = ",".join(["{}"] * len(columns)).format
     commas = len(columns) - 1
     buffer = io.StringIO()
@@ -224,6 +254,9 @@ def csv_chunks(
             cells[i] = "; ".join(cells[i])
         for i in late:
             cells[i] = late_mark if cells[i] else ""
+        for i, shown in named:
+            if cells[i]:
+                cells[i] = shown[cells[i]]
         for i in checked:
             if cells[i] and cells[i][0] in _FORMULA_START:
                 cells[i] = "'" + cells[i]

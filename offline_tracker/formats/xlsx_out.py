@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Final
 from offline_tracker.domain.claim import Claim, ClaimRow
 from offline_tracker.domain.pay import MULTIPLIERS
 from offline_tracker.domain.results import CATEGORY_NAMES, DayResult
-from offline_tracker.formats.csv_out import COLUMNS, Row
+from offline_tracker.formats.csv_out import COLUMNS, VOCABULARY, Row
 from offline_tracker.formats.records import minutes
 
 Tr = Callable[..., str]
@@ -56,11 +56,8 @@ _RECORD_COLUMNS: Final = (
 )
 # Vocabulary cells: the key prefix of their words (a value without a word stays as it is).
 _WORDS: Final = {
-    "kind": "kind.",
-    "channel": "report.channel.",
-    "role": "role.",
-    "direction": "direction.",
-    "daytype": "report.daytype.",
+    **{k: v for k, v in VOCABULARY.items() if k != "day_type"},
+    "daytype": VOCABULARY["day_type"],
 }
 
 

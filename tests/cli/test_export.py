@@ -121,6 +121,34 @@ def test_headers_follow_the_language(filled: Ot) -> None:
         assert header.startswith("\ufeff记录编号,类型,渠道,对方")
 
 
+def test_codes_are_shown_as_words_in_chinese_and_stay_codes_in_english(filled: Ot) -> None:
+    """Issue 16: a zh reader meets 微信 and 休息日, not wechat and rest_day; English keeps the
+    codes (they are English words, and scripts read them)."""
+    zh = {int(r["记录编号"]): r for r in _csv(filled("export", "csv", lang="zh").out)}
+    en = {int(r["Record ID"]): r for r in _csv(filled("export", "csv").out)}
+    slides = zh[3]
+    assert (slides["类型"], slides["渠道"], slides["对方身份"]) == ("工作指令", "微信", "上级")
+    assert next(v for k, v in slides.items() if k.startswith("日期类型")) == "休息日"
+    assert (en[3]["Kind"], en[3]["Channel"], en[3]["Role"]) == (
+        "instruction",
+        "wechat",
+        "supervisor",
+    )
+    assert en[3][DAY_TYPE] == "rest_day"
+    assert all(
+        not re.search(r"[a-z]_[a-z]|wechat|supervisor", ",".join(r.values())) for r in zh.values()
+    )
+
+
+def test_a_chinese_pack_with_words_still_verifies(filled: Ot, tmp_path: Path) -> None:
+    """The pack's CSV is remade in the pack's language when it is checked (app/pack_check)."""
+    out = tmp_path / "zh.zip"
+    assert filled("export", "evidence", "-o", str(out), lang="zh").code == 0
+    assert "微信" in _members(out)["records.csv"].decode("utf-8-sig")
+    checked = filled("verify", str(out))
+    assert checked.code == 0, checked.out + checked.err
+
+
 def test_json_has_the_same_rows_and_the_chain_head(filled: Ot, tmp_path: Path) -> None:
     data = filled("export", "json", "--include-voided").json()
     assert data["format"] == "offline_tracker.records" and data["version"] == 1
