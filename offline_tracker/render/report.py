@@ -8,7 +8,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.contract import Contract
-from offline_tracker.domain.report_view import Heatmap, ReportView
+from offline_tracker.domain.report_view import Heatmap, ReportView, listed_flags
 from offline_tracker.domain.results import Flag, PeriodResult
 from offline_tracker.formats.units import count, duration, money, number
 from offline_tracker.i18n import t
@@ -186,22 +186,14 @@ def flag_text(flag: Flag) -> str:
         return t(key)
 
 
-# Past this many overlapping pairs the text report says how many there are instead of listing
-# them (a year of messages logged during sessions gives thousands); `--json` lists every one.
-OVERLAPS_LISTED = 20
-
-
 def flags_section(flags: Sequence[Flag]) -> list[Any]:
     if not flags:
         return []
-    overlaps = [f for f in flags if f.code == "overlap"]
-    shown = flags if len(overlaps) <= OVERLAPS_LISTED else [f for f in flags if f.code != "overlap"]
-    rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in shown]
-    if len(shown) < len(flags):  # RULES T3: the overlapping time is still counted once
-        days = len({f.date for f in overlaps})
-        rows.insert(
-            0, ("", t("report.flags.overlaps", count=len(overlaps), days=count(days, "day", t)))
-        )
+    listed = listed_flags(flags)
+    rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in listed.flags]
+    if listed.overlaps:  # RULES T3: the overlapping time is still counted once
+        days = count(listed.overlap_days, "day", t)
+        rows.insert(0, ("", t("report.flags.overlaps", count=listed.overlaps, days=days)))
     return [_text(t("report.flags.title"), "bold"), grid(rows)]
 
 

@@ -188,3 +188,20 @@ def test_no_rule_ids_in_the_page_and_hashes_stay_whole() -> None:
     css = html.split("<style>")[1].split("</style>")[0]
     rule = css.split(".hash {")[1].split("}")[0]
     assert "white-space: nowrap" in rule and "break-all" not in rule
+
+
+def test_many_overlaps_are_grouped_in_the_html_as_in_the_terminal() -> None:
+    session = rec(at("2025-09-30 19:00"), at("2025-09-30 22:00"), rid="100", kind="meeting")
+    messages = tuple(
+        rec(at("2025-09-30 19:30"), at("2025-09-30 19:30") + timedelta(minutes=5 + n), rid=str(n))
+        for n in range(200, 207)
+    )
+    view = view_of((session, *messages), history(), "2025-09-29", "2025-10-05")
+    pairs = sum(1 for f in view.result.flags if f.code == "overlap")
+    html, text = _html(view, "en"), report_text(view, width=120)
+    assert pairs > 20
+    assert f"Overlapping records: {pairs} pairs over 1 day;" in html
+    assert f"Overlapping records: {pairs} pairs over 1 day;" in " ".join(text.split())
+    assert "overlap for" not in html and "overlap for" not in text  # no pair listed one by one
+    few = _html(week_report(), "en")
+    assert "Records 5 and 6 overlap for 20m" in few and "Overlapping records:" not in few
