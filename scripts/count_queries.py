@@ -34,7 +34,7 @@ _connect = sqlite3.connect
 def _traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
     conn = _connect(*args, **kwargs)
 
-    def count(statement: str) -> None:
+    def count(_statement: str) -> None:
         COUNTS["sql"] += 1
 
     conn.set_trace_callback(count)

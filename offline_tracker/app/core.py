@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from offline_tracker.app.amend import amended_times, changed_fields
 from offline_tracker.domain import facts, spans
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.records import Record, record_text
-from offline_tracker.domain.timeparse import parse_date, parse_duration, zone
+from offline_tracker.domain.timeparse import parse_date, zone
 from offline_tracker.ledger.canonical import SIMULATED, Stamp, decode_body
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, StorageError, Tx
@@ -263,6 +264,7 @@ class App:
             seq=appended.seq,
             entry_hash=appended.hash,
             entered=self.now() if record.end is not None else None,
+            attachments=tuple(a["sha256"] for a in payload["attachments"]),  # as `ot show` has them
         )
         return Saved(saved, notes, self._breakdown(tx, saved), appended)
 
@@ -286,41 +288,13 @@ class App:
         self, current: Record, inp: RecordInput, tz: ZoneInfo, now: datetime
     ) -> tuple[dict[str, Any], tuple[Message, ...]]:
         """The fields an amendment changes; its times obey the rules of domain/spans too."""
-        if inp.until is not None and inp.minutes is not None:
-            raise InputError("error.until_and_minutes")
-        start = current.start
-        notes: tuple[Message, ...] = ()
-        if inp.at is not None:
-            moved = spans.instant(inp.at, now, tz, allow_future=True)
-            start, notes = moved.start, moved.notes
-        end, typed_end = current.end, False
-        if inp.until is not None:
-            until = spans.instant(inp.until, now, tz, allow_future=True)
-            end, typed_end, notes = until.start, True, notes + until.notes
-        elif inp.minutes is not None:
-            end = start + parse_duration(inp.minutes)
-        elif inp.at is not None and current.end is not None:
-            end = start + (current.end - current.start)  # moving a record keeps its length
-        if end is not None:
-            span = spans.bounded(start, end, typed_end, now, tz, inp.allow_future, notes)
-            end, notes = span.end, span.notes
-        elif start > now and not inp.allow_future:
-            raise InputError("error.future", when=_local(start, tz), now=_local(now, tz))
+        start, end, notes = amended_times(current, inp, tz, now)
         changes: dict[str, Any] = {}
         if start != current.start:
             changes["start"] = facts.iso_utc(start)
         if end != current.end and end is not None:
             changes["end"] = facts.iso_utc(end)
-        if inp.text is not None:
-            changes["text"] = record_text(inp.text)
-        for name in facts.META_FIELDS:
-            value = changes.pop("text", None) if name == "text" else getattr(inp, name)
-            if value is not None and value != getattr(current, name):
-                changes[name] = value
-        if inp.tags:
-            changes["tags"] = list(dict.fromkeys(inp.tags))
-        if inp.emergency is not None and inp.emergency != current.emergency:
-            changes["emergency"] = inp.emergency
+        changes |= changed_fields(current, inp)
         if inp.attach:
             changes["attachments"] = [self._store_attachment(p) for p in inp.attach]
         return changes, notes
@@ -328,7 +302,7 @@ class App:
     def _breakdown(self, tx: Tx, record: Record) -> Any:
         """How one record's minutes classify under the contract in force (shown after a write)."""
         from offline_tracker.app import terms
-        from offline_tracker.domain.classify import classify_record
+        from offline_tracker.domain.breakdowns import classify_record
 
         if record.end is None:
             return None
@@ -352,7 +326,7 @@ def open_app(
     if isinstance(db, SQLiteDatabase) and db.path is not None:
         if not db.path.exists():
             if not create:
-                raise StorageError(f"no ledger at {db.path}; create one with 'ot init'")
+                raise StorageError("storage.no_ledger", path=str(db.path))
             create_private_file(db.path)
         data_dir = db.path.parent
     else:

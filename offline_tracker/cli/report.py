@@ -48,7 +48,7 @@ def day(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_date
 
-    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+    def period(today: Any, _week_start: int) -> tuple[Any, Any]:
         d = parse_date(when, today) if when else today
         return d, d
 
@@ -79,7 +79,7 @@ def month(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_month
 
-    _show(ctx, lambda today, ws: parse_month(when, today), as_json, include_ack)
+    _show(ctx, lambda today, _ws: parse_month(when, today), as_json, include_ack)
 
 
 def range_(
@@ -91,7 +91,7 @@ def range_(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_date
 
-    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+    def period(today: Any, _week_start: int) -> tuple[Any, Any]:
         return parse_date(date_from, today), parse_date(date_to, today)
 
     _show(ctx, period, as_json, include_ack)

@@ -60,11 +60,11 @@ def _day_row(day: DayResult, contacts: int) -> dict[str, str]:
         "date": day.date.isoformat(),
         "weekday": t(f"report.weekday.{day.date.weekday()}"),
         "day": day_label(day),
-        "inside": _cell(day.inside_s),
-        "outside": _cell(day.outside_workday_s),
-        "rest": _cell(day.rest_day_s),
-        "holiday": _cell(day.statutory_holiday_s),
-        "late": _cell(day.late_night_s),
+        "inside": _cell(day.seconds.inside),
+        "outside": _cell(day.seconds.outside_workday),
+        "rest": _cell(day.seconds.rest_day),
+        "holiday": _cell(day.seconds.statutory_holiday),
+        "late": _cell(day.seconds.late_night),
         "contacts": str(contacts) if contacts else "-",
     }
 
@@ -75,11 +75,11 @@ def _total_row(result: PeriodResult, figures: OffHours) -> dict[str, str]:
         "date": t("report.col.total"),
         "weekday": "",
         "day": "",
-        "inside": _cell(totals.inside_s),
-        "outside": _cell(totals.outside_workday_s),
-        "rest": _cell(totals.rest_day_s),
-        "holiday": _cell(totals.statutory_holiday_s),
-        "late": _cell(totals.late_night_s),
+        "inside": _cell(totals.seconds.inside),
+        "outside": _cell(totals.seconds.outside_workday),
+        "rest": _cell(totals.seconds.rest_day),
+        "holiday": _cell(totals.seconds.statutory_holiday),
+        "late": _cell(totals.seconds.late_night),
         "contacts": str(figures.contacts) if figures.contacts else "-",
     }
 
@@ -137,7 +137,7 @@ def listed_days(
         today is not None
         and end
         and days[end - 1].date > today
-        and not (days[end - 1].worked_s or figures.contacts_on(days[end - 1].date))
+        and not (days[end - 1].seconds.worked or figures.contacts_on(days[end - 1].date))
     ):
         end -= 1
     return days[:end]

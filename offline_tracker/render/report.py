@@ -15,6 +15,7 @@ from offline_tracker.i18n import t
 from offline_tracker.render import _render, console
 from offline_tracker.render.days import day_table, days_notes
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
+from offline_tracker.render.ids import id_ranges
 from offline_tracker.render.offhours import grid, offhours_section
 from offline_tracker.render.terms_sections import (
     comp_section,
@@ -89,13 +90,13 @@ def _overtime_value(result: PeriodResult) -> str:
 
 def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
     totals = result.totals
-    off = totals.outside_workday_s + totals.rest_day_s + totals.statutory_holiday_s
+    off = totals.seconds.off_schedule
     rows = [
         (
             t("report.totals.worked"),
             t(
                 "report.totals.worked_value",
-                time=_time(totals.worked_s),
+                time=_time(totals.seconds.worked),
                 days=totals.days_worked,
                 total=count(totals.days_in_period, "day", t),
             ),
@@ -109,7 +110,7 @@ def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
                 total=count(totals.days_in_period, "day", t),
             ),
         ),
-        (t("report.totals.late_night"), _time(totals.late_night_s)),
+        (t("report.totals.late_night"), _time(totals.seconds.late_night)),
         (t("report.totals.overtime"), _overtime_value(result)),
     ]
     return rows + _more_totals(result)
@@ -167,6 +168,8 @@ def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
 def _param(key: str, value: str | int) -> str:
     if isinstance(value, int) and "seconds" in key:
         return _time(value)
+    if key == "records":
+        return id_ranges(str(value))
     prefix = _PARAM_PREFIX.get(key)
     if prefix is not None:
         word = t(f"{prefix}{value}")

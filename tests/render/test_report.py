@@ -305,19 +305,34 @@ def test_trend_without_off_hours_time_says_what_to_log() -> None:
     assert trend_text((), width=80) == empty_text()
 
 
-def test_many_overlaps_are_counted_not_listed() -> None:
-    """RULES T3: overlaps are reported; past OVERLAPS_LISTED pairs, as one line (--json: all)."""
+def test_overlaps_are_one_finding_per_group_naming_its_records() -> None:
+    """RULES T3: one finding per group of overlapping records (issue 19), its ids shortened."""
     session = event("100", "2025-09-30 19:00", 180, kind="meeting")
     messages = tuple(event(str(200 + n), "2025-09-30 19:30", 5 + n) for n in range(7))
     report = week_report((*WEEK, session, *messages))
-    overlaps = [f for f in report.result.flags if f.code == "overlap"]
-    assert len(overlaps) > 20  # every pair is still a flag (the JSON report lists them)
-    text = report_text(report, width=100)
-    assert f"Overlapping records: {len(overlaps)} pairs over 1 day;" in text
-    assert "Records 5 and 6 overlap" not in text
-    assert "outside the schedule on a workday" in text  # other findings are still listed
+    (overlap,) = [f for f in report.result.flags if f.code == "overlap"]
+    assert overlap.params["records"] == "5,100,200,201,202,203,204,205,206,6"
+    text = report_text(report, width=120)
+    assert "10 records overlap (5, 100, 200–206, 6) for 2h30m in all" in text
     few = report_text(week_report(), width=100)
-    assert "Records 5 and 6 overlap for 20m" in few and "Overlapping records" not in few
+    assert "2 records overlap (5, 6) for 20m in all" in few and "Overlapping records" not in few
+
+
+def test_many_overlap_groups_are_counted_not_listed() -> None:
+    """Past OVERLAPS_LISTED groups, one line says how many (--json lists every group)."""
+    start = at("2025-10-03 00:00")
+    pairs = tuple(
+        event(f"{k}{n}", (start + timedelta(hours=n)).strftime("%Y-%m-%d %H:%M"), 30 + 10 * k)
+        for n in range(21)
+        for k in (1, 2)
+    )
+    report = week_report((*WEEK, *pairs))
+    overlaps = [f for f in report.result.flags if f.code == "overlap"]
+    assert len(overlaps) == 22  # the 21 pairs and records 5 and 6
+    text = report_text(report, width=100)
+    assert "Overlapping records: 22 groups over 2 days;" in text
+    assert "records overlap" not in text
+    assert "outside the schedule on a workday" in text  # other findings are still listed
 
 
 # -- what the table leaves out is said (issue 16) -----------------------------------------------

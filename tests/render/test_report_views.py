@@ -190,18 +190,23 @@ def test_no_rule_ids_in_the_page_and_hashes_stay_whole() -> None:
     assert "white-space: nowrap" in rule and "break-all" not in rule
 
 
-def test_many_overlaps_are_grouped_in_the_html_as_in_the_terminal() -> None:
-    session = rec(at("2025-09-30 19:00"), at("2025-09-30 22:00"), rid="100", kind="meeting")
-    messages = tuple(
-        rec(at("2025-09-30 19:30"), at("2025-09-30 19:30") + timedelta(minutes=5 + n), rid=str(n))
-        for n in range(200, 207)
+def test_many_overlap_groups_are_counted_in_the_html_as_in_the_terminal() -> None:
+    start = at("2025-10-03 00:00")
+    pairs = tuple(
+        rec(
+            start + timedelta(hours=n),
+            start + timedelta(hours=n, minutes=30 + 10 * k),
+            rid=f"{k}{n}",
+        )
+        for n in range(21)
+        for k in (1, 2)
     )
-    view = view_of((session, *messages), history(), "2025-09-29", "2025-10-05")
-    pairs = sum(1 for f in view.result.flags if f.code == "overlap")
+    view = view_of(pairs, history(), "2025-09-29", "2025-10-05")
+    groups = sum(1 for f in view.result.flags if f.code == "overlap")
     html, text = _html(view, "en"), report_text(view, width=120)
-    assert pairs > 20
-    assert f"Overlapping records: {pairs} pairs over 1 day;" in html
-    assert f"Overlapping records: {pairs} pairs over 1 day;" in " ".join(text.split())
-    assert "overlap for" not in html and "overlap for" not in text  # no pair listed one by one
+    assert groups == 21
+    assert "Overlapping records: 21 groups over 1 day;" in html
+    assert "Overlapping records: 21 groups over 1 day;" in " ".join(text.split())
+    assert "records overlap" not in html and "records overlap" not in text  # none one by one
     few = _html(week_report(), "en")
-    assert "Records 5 and 6 overlap for 20m" in few and "Overlapping records:" not in few
+    assert "2 records overlap (5, 6) for 20m in all" in few and "Overlapping records:" not in few
