@@ -149,7 +149,7 @@ def main() -> int:
                 path.unlink()
             with counted() as found:
                 code, text = ot(*argv, lang=lang)
-            label = " ".join(argv).replace(tmp, "TMP") + ("" if lang == "en" else f" --lang {lang}")
+            label = ("" if lang == "en" else f"--lang {lang} ") + " ".join(argv).replace(tmp, "TMP")
             print(f"{label[:60]:<60} {found['sql']:>10} {found['timelines']:>9}")
             if args.dump:
                 args.dump.mkdir(parents=True, exist_ok=True)

@@ -111,10 +111,12 @@ def _packs(contracts: ContractHistory, first: date, last: date) -> tuple[str, ..
 
 
 def export_period(
-    app: App, tx: Tx, date_from: str | None, date_to: str | None
+    app: App, tx: Tx, date_from: str | None, date_to: str | None, snap: terms.Terms | None = None
 ) -> tuple[date, date]:
-    """Defaults: from the first record's date (the whole ledger) to today."""
-    zone, today = app.zone(tx), app.today(tx)
+    """Defaults: from the first record's date (the whole ledger) to today (in the zone of the
+    newest contract: `snap`'s when given, so the terms are read once)."""
+    zone = snap.zone if snap is not None else app.zone(tx)
+    today = app.now().astimezone(zone).date()
     if date_from:
         first = parse_date(date_from, today)
     else:
@@ -168,9 +170,10 @@ def export_records(
     unsound = sound_ledger(app, force)
     now = app.now()
     with app.db.read() as tx, collector_paused():
-        period = export_period(app, tx, date_from, date_to)
-        contracts = terms.history(tx)
-        terms_ = (contracts, terms.calendars(tx))
+        snap = terms.snapshot(tx)
+        period = export_period(app, tx, date_from, date_to, snap)
+        contracts = snap.history
+        terms_ = (contracts, snap.calendars)
         rows = classified_rows(tx, period, terms_, now, include_voided, reader_of(app.db))
         head = ledger.head(tx)
         zone = (contracts.get(period[1]) or contracts.first).timezone
@@ -261,8 +264,9 @@ def build_pack(
     now = app.now()
     # One snapshot: rows, entries and head agree with each other.
     with app.db.read() as tx, collector_paused():
-        period = export_period(app, tx, date_from, date_to)
-        made = pack_pages(tx, period, now, describe, unsound)
+        snap = terms.snapshot(tx)  # one snapshot: the period, the report and the rows
+        period = export_period(app, tx, date_from, date_to, snap)
+        made = pack_pages(tx, period, now, describe, unsound, snap)
         stamps = pack_stamps(tx, app.evidence)  # with the entries of the heads they stamp
         ids = [row[0] for row in made.export.rows] + stamps.head_seqs
         entries = queries.entries_about(tx, ids, TERM_KINDS)
@@ -302,13 +306,14 @@ def pack_pages(
     now: datetime,
     describe: Callable[[Flag], str],
     unsound: tuple[str, ...] = (),
+    snap: terms.Terms | None = None,
 ) -> PackPages:
     """records.csv and report.html of a pack, in the current language (`ot verify PACK` makes
     them again from the ledger to compare)."""
     from offline_tracker.app.reports import classify_period
     from offline_tracker.formats import html_report
 
-    snap = terms.snapshot(tx)  # one snapshot for the report and the rows
+    snap = snap or terms.snapshot(tx)  # one snapshot for the report and the rows
     view = classify_period(tx, period[0], period[1], now, snap=snap)
     made = classified_rows(tx, period, (snap.history, snap.calendars), now, True)
     rows = list(made)  # the CSV, the report and the counts all read them

@@ -34,8 +34,8 @@ def export_xlsx(
     unsound = evidence.sound_ledger(app, force)
     now = app.now()
     with app.db.read() as tx, collector_paused():
-        period = evidence.export_period(app, tx, date_from, date_to)
-        snap = terms.snapshot(tx)  # one snapshot for the report, the rows and the claim
+        snap = terms.snapshot(tx)  # one snapshot for the period, report, rows and claim
+        period = evidence.export_period(app, tx, date_from, date_to, snap)
         view = classify_period(tx, *period, now, snap=snap)
         terms_ = (snap.history, snap.calendars)
         rows = evidence.classified_rows(tx, period, terms_, now, include_voided=True)

@@ -10,16 +10,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.offhours import OffHours, WeekTotal, heatmap, off_hours, weekly_totals
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import CategorySeconds, CompTime, DayResult, PeriodResult
+from offline_tracker.domain.results import (
+    CategorySeconds,
+    CompTime,
+    DayResult,
+    Flag,
+    PeriodResult,
+)
 from offline_tracker.domain.timeline import Timeline
 
 Heatmap = tuple[tuple[int, ...], ...]
+# Past this many overlapping pairs a report says how many there are instead of listing them (a
+# year of messages logged during sessions gives thousands); the JSON lists every one.
+OVERLAPS_LISTED: Final = 20
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,23 @@ class ReportView:
         first, last = self.result.period_from, self.result.period_to
         current = self.history.get(first) or self.history.first
         return (current, *self.history.changes_between(first, last))
+
+
+@dataclass(frozen=True)
+class ListedFlags:
+    """The findings a report lists one by one, and the overlaps it only counts (RULES T3)."""
+
+    flags: tuple[Flag, ...]
+    overlaps: int = 0  # pairs counted, not listed (0: every pair is in `flags`)
+    overlap_days: int = 0
+
+
+def listed_flags(flags: Sequence[Flag]) -> ListedFlags:
+    overlaps = [f for f in flags if f.code == "overlap"]
+    if len(overlaps) <= OVERLAPS_LISTED:
+        return ListedFlags(tuple(flags))
+    others = tuple(f for f in flags if f.code != "overlap")
+    return ListedFlags(others, len(overlaps), len({f.date for f in overlaps}))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from string import Template
 from typing import Any, Final
 
 from offline_tracker.domain.contract import Contract
-from offline_tracker.domain.report_view import ReportView
+from offline_tracker.domain.report_view import ReportView, listed_flags
 from offline_tracker.domain.results import CATEGORY_NAMES, DayResult, Flag, PeriodResult
 from offline_tracker.formats import html_pack, html_views
 from offline_tracker.formats.csv_out import COLUMNS, Row
@@ -174,10 +174,15 @@ def _heatmap(page: HtmlPage, tr: Tr) -> str:
 def _flags(page: HtmlPage, tr: Tr) -> str:
     if not page.view.result.flags:
         return f"<p>{escape(tr('ev.flags.none'))}</p>"
+    listed = listed_flags(page.view.result.flags)  # overlaps as the terminal groups them
     items = "".join(
         f"<li>{escape(f.date.isoformat() + ': ' if f.date else '')}{escape(page.describe(f))}</li>"
-        for f in page.view.result.flags
+        for f in listed.flags
     )
+    if listed.overlaps:  # RULES T3: the overlapping time is still counted once
+        days = count(listed.overlap_days, "day", tr)
+        text = tr("ev.flags.overlaps", count=listed.overlaps, days=days)
+        items = f"<li>{escape(text)}</li>" + items
     return f'<ul class="flags">{items}</ul>'
 
 

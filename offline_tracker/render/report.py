@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.contract import Contract
-from offline_tracker.domain.offhours import OffHours
-from offline_tracker.domain.report_view import Heatmap, ReportView
-from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.domain.report_view import Heatmap, ReportView, listed_flags
+from offline_tracker.domain.results import Flag, PeriodResult
 from offline_tracker.formats.units import count, duration, money, number
-from offline_tracker.i18n import language, t
-from offline_tracker.render import _render, console, hm
+from offline_tracker.i18n import t
+from offline_tracker.render import _render, console
+from offline_tracker.render.days import day_table, days_notes
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
 from offline_tracker.render.ids import id_ranges
 from offline_tracker.render.offhours import grid, offhours_section
@@ -24,31 +25,6 @@ from offline_tracker.render.terms_sections import (
 )
 
 __all__ = ["empty_text", "heatmap_text", "report_text", "trend_text"]
-
-# Below WIDE the late-night and contacts columns go (the sections below carry both figures);
-# below NARROW the weekday goes too, so the day type keeps room to fold.
-WIDE: Final = 100
-NARROW: Final = 72
-_COLUMNS: Final = (
-    "date",
-    "weekday",
-    "day",
-    "inside",
-    "outside",
-    "rest",
-    "holiday",
-    "late",
-    "contacts",
-)
-_TEXT_COLUMNS: Final = frozenset({"date", "weekday", "day"})
-
-
-def _columns(width: int) -> list[str]:
-    drop = set() if width >= WIDE else {"late", "contacts"}
-    if width < NARROW:
-        drop.add("weekday")
-    return [key for key in _COLUMNS if key not in drop]
-
 
 # Flag params that are vocabulary words: shown in the reader's language.
 _PARAM_PREFIX: Final = {
@@ -62,10 +38,6 @@ _PARAM_PREFIX: Final = {
 
 def _time(seconds: int) -> str:
     return duration(seconds, t, zero_in_minutes=True)
-
-
-def _cell(seconds: int) -> str:
-    return hm(seconds) if seconds else "-"
 
 
 def _text(value: str, style: str = "") -> Any:
@@ -101,81 +73,6 @@ def header_lines(report: ReportView, contract: Contract) -> list[str]:
         ),
         *pack_lines(contract),
     ]
-
-
-def holiday_name(day: DayResult) -> str | None:
-    if language() == "zh":
-        return day.name_zh or day.name_en
-    return day.name_en or day.name_zh
-
-
-def day_label(day: DayResult) -> str:
-    label = t(f"report.daytype.{day.day_type}")
-    extra = holiday_name(day)
-    if extra is None and day.note:
-        note = t(f"report.note.{day.note}")
-        extra = None if note == f"report.note.{day.note}" else note
-    if extra:
-        label = f"{label} · {extra}"
-    return f"{label} *" if day.provisional else label
-
-
-def _day_row(day: DayResult, contacts: int) -> dict[str, str]:
-    return {
-        "date": day.date.isoformat(),
-        "weekday": t(f"report.weekday.{day.date.weekday()}"),
-        "day": day_label(day),
-        "inside": _cell(day.seconds.inside),
-        "outside": _cell(day.seconds.outside_workday),
-        "rest": _cell(day.seconds.rest_day),
-        "holiday": _cell(day.seconds.statutory_holiday),
-        "late": _cell(day.seconds.late_night),
-        "contacts": str(contacts) if contacts else "-",
-    }
-
-
-def _total_row(result: PeriodResult, figures: OffHours) -> dict[str, str]:
-    totals = result.totals
-    return {
-        "date": t("report.col.total"),
-        "weekday": "",
-        "day": "",
-        "inside": _cell(totals.seconds.inside),
-        "outside": _cell(totals.seconds.outside_workday),
-        "rest": _cell(totals.seconds.rest_day),
-        "holiday": _cell(totals.seconds.statutory_holiday),
-        "late": _cell(totals.seconds.late_night),
-        "contacts": str(figures.contacts) if figures.contacts else "-",
-    }
-
-
-def day_table(result: PeriodResult, figures: OffHours, width: int) -> Any:
-    """One row a day; at narrow widths low-value columns go and the day type folds."""
-    from rich import box
-    from rich.table import Table
-
-    keys = _columns(width)
-    # Right padding only: with the box's blank separator that makes a two-cell gap.
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-        header_style="bold",
-    )
-    for key in keys:
-        table.add_column(
-            t(f"report.col.{key}"),
-            justify="left" if key in _TEXT_COLUMNS else "right",
-            no_wrap=key != "day",  # only the day type folds; numbers never wrap
-            overflow="fold",
-        )
-    rows = [_day_row(d, figures.contacts_on(d.date)) for d in result.days]
-    for index, row in enumerate(rows):
-        table.add_row(*(_text(row[k]) for k in keys), end_section=index == len(rows) - 1)
-    total = _total_row(result, figures)
-    table.add_row(*(_text(total[k]) for k in keys), style="bold")
-    return table
 
 
 def _overtime_value(result: PeriodResult) -> str:
@@ -292,22 +189,14 @@ def flag_text(flag: Flag) -> str:
         return t(key)
 
 
-# Past this many overlap groups the text report says how many there are instead of listing
-# them (a year of messages logged during sessions gives thousands); `--json` lists every one.
-OVERLAPS_LISTED = 20
-
-
 def flags_section(flags: Sequence[Flag]) -> list[Any]:
     if not flags:
         return []
-    overlaps = [f for f in flags if f.code == "overlap"]
-    shown = flags if len(overlaps) <= OVERLAPS_LISTED else [f for f in flags if f.code != "overlap"]
-    rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in shown]
-    if len(shown) < len(flags):  # RULES T3: the overlapping time is still counted once
-        days = len({f.date for f in overlaps})
-        rows.insert(
-            0, ("", t("report.flags.overlaps", count=len(overlaps), days=count(days, "day", t)))
-        )
+    listed = listed_flags(flags)
+    rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in listed.flags]
+    if listed.overlaps:  # RULES T3: the overlapping time is still counted once
+        days = count(listed.overlap_days, "day", t)
+        rows.insert(0, ("", t("report.flags.overlaps", count=listed.overlaps, days=days)))
     return [_text(t("report.flags.title"), "bold"), grid(rows)]
 
 
@@ -339,6 +228,10 @@ def _legend(result: PeriodResult) -> list[Any]:
     return []
 
 
+def _today(report: ReportView) -> date:
+    return report.now.astimezone(report.zone).date()
+
+
 def report_text(report: ReportView, *, width: int | None = None) -> str:
     """The whole human report of `report.result`'s period, at most `width` cells wide."""
     width = width or int(console().width)
@@ -348,9 +241,10 @@ def report_text(report: ReportView, *, width: int | None = None) -> str:
     if not result.record_count and not result.ack_count:
         return _finish([head, [_text(empty_text())], provisional_section(result)], width)
     figures = report.off_hours
+    table = day_table(result, figures, width, _today(report))
     blocks: list[Sequence[Any]] = [
         head,
-        [day_table(result, figures, width), *_legend(result)],
+        [table, *days_notes(report, width), *_legend(result)],
         [_text(t("report.totals.title"), "bold"), grid(totals_rows(result))],
         cycles_section(result),
         comp_section(result),

@@ -79,8 +79,21 @@ def console(width: int | None = None) -> Any:
         width=width or _width(),
         no_color=bool(os.environ.get("NO_COLOR")),
         color_system=None if os.environ.get("NO_COLOR") else "auto",
+        # Rendered into a buffer, so rich cannot see the terminal: styles are asked for when
+        # standard output is one (and click's echo strips them again for a pipe or a file).
+        force_terminal=_styled(),
         highlight=False,
     )
+
+
+def _styled() -> bool:
+    """Bold and colour for a terminal; never under NO_COLOR (no-color.org) or TERM=dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    import sys
+
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _width() -> int:

@@ -333,3 +333,34 @@ def test_many_overlap_groups_are_counted_not_listed() -> None:
     assert "Overlapping records: 22 groups over 2 days;" in text
     assert "records overlap" not in text
     assert "outside the schedule on a workday" in text  # other findings are still listed
+
+
+# -- what the table leaves out is said (issue 16) -----------------------------------------------
+def test_days_still_to_come_are_not_listed_but_said() -> None:
+    view = view_of(WEEK, history(contract(wage="10000")), "2025-09-29", "2025-10-12")
+    text = report_text(view, width=120)
+    assert "2025-10-08" in text and "2025-10-09" not in text.split("Not listed")[0]
+    assert "Not listed: 2025-10-09 – 2025-10-12 (4 days), still to come." in text
+    assert "(14 days)" in text  # the period itself is unchanged
+    i18n.set_language("zh")
+    assert "未列出：2025-10-09 至 2025-10-12（4 天），尚未到来。" in report_text(view, width=120)
+
+
+def test_a_future_day_with_work_is_still_listed() -> None:
+    planned = (*WEEK, event("11", "2025-10-10 20:00", 30))
+    view = view_of(planned, history(contract(wage="10000")), "2025-09-29", "2025-10-12")
+    text = report_text(view, width=120)
+    assert "2025-10-10" in text and "Not listed: 2025-10-11 – 2025-10-12 (2 days)" in text
+
+
+@pytest.mark.parametrize(
+    ("width", "said"), [(120, None), (80, "Late, Contacts"), (60, "Day, Late, Contacts")]
+)
+def test_dropped_columns_are_named(width: int, said: str | None) -> None:
+    text = report_text(week_report(), width=width)
+    if said is None:
+        assert "Not shown at this width" not in text
+    else:
+        assert f"Not shown at this width: {said}; a wider terminal shows them" in " ".join(
+            text.split()
+        )

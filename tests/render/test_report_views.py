@@ -188,3 +188,25 @@ def test_no_rule_ids_in_the_page_and_hashes_stay_whole() -> None:
     css = html.split("<style>")[1].split("</style>")[0]
     rule = css.split(".hash {")[1].split("}")[0]
     assert "white-space: nowrap" in rule and "break-all" not in rule
+
+
+def test_many_overlap_groups_are_counted_in_the_html_as_in_the_terminal() -> None:
+    start = at("2025-10-03 00:00")
+    pairs = tuple(
+        rec(
+            start + timedelta(hours=n),
+            start + timedelta(hours=n, minutes=30 + 10 * k),
+            rid=f"{k}{n}",
+        )
+        for n in range(21)
+        for k in (1, 2)
+    )
+    view = view_of(pairs, history(), "2025-09-29", "2025-10-05")
+    groups = sum(1 for f in view.result.flags if f.code == "overlap")
+    html, text = _html(view, "en"), report_text(view, width=120)
+    assert groups == 21
+    assert "Overlapping records: 21 groups over 1 day;" in html
+    assert "Overlapping records: 21 groups over 1 day;" in " ".join(text.split())
+    assert "records overlap" not in html and "records overlap" not in text  # none one by one
+    few = _html(week_report(), "en")
+    assert "2 records overlap (5, 6) for 20m in all" in few and "Overlapping records:" not in few
