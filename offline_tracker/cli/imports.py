@@ -228,7 +228,7 @@ def report_text(report: ImportReport) -> str:
         lines += _preview_text(report, item)
     for issue in report.issues:
         lines.append(
-            _problem_text(report, issue.line, issue.severity, render.message(issue.message))
+            _problem_text(report, issue.line, issue.severity, render.message(issue.message()))
         )
     counts = _counts(report)
     key = "out.import_summary"
@@ -298,7 +298,7 @@ def report_json(report: ImportReport) -> str:
                 "line": i.line,
                 "unit": report.unit,
                 "severity": i.severity,
-                "message": render.message(i.message),
+                "message": render.message(i.message()),
             }
             for i in report.issues
         ],
