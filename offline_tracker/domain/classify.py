@@ -203,8 +203,12 @@ def classify(
     comp_time: Sequence[CompTime] = (),
     include_ack: bool = False,
     rest_work: Mapping[date, int] | None = None,
+    timeline: Timeline | None = None,
 ) -> PeriodResult:
     """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
+
+    `timeline`: the day plans of exactly that period when the caller already has them (the
+    report pipeline shares one with the off-hours analysis).
 
     Time off in lieu is bound to its rest days (comp_offsets) over `rest_work` (rest-day seconds
     by date, for the twelve months before entries without `--for`), or, without it, over
@@ -215,13 +219,13 @@ def classify(
     calendars = calendars or CalendarSet()
     offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
     now_s = epoch(now)
-    timeline = Timeline(contracts, calendars, date_from, date_to)
+    timeline = timeline or Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)
     drafts = [DayDraft(plan) for plan in timeline.plans]
     segments = _accumulate(_pieces(timeline, union(intake.claimed), drafts))
     applied, unused, comp_flags, shown = apply_offsets(drafts, offsets)
     buckets = [bucket for draft in drafts for bucket in day_buckets(draft)]
-    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars, date_from, date_to)
+    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars)
     buckets += [cn_bucket(COMPREHENSIVE, c.seconds, c.contract) for c in extra]
     pack_pay, week_flags = pack_buckets(drafts)
     buckets += pack_pay
