@@ -130,10 +130,11 @@ def other_tsa(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def said(problem: Any) -> str:
-    """An importer's problem as the user reads it (English)."""
+    """An importer's problem (or error) as the user reads it (English)."""
+    from offline_tracker.domain.problems import Problem
     from offline_tracker.render import message
 
-    return message(problem.message)
+    return message(problem.message() if isinstance(problem, Problem) else problem.message)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from offline_tracker.app.integrity import (
 from offline_tracker.clock import Clock
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import Message
+from offline_tracker.domain.problems import Problem
 from offline_tracker.ledger.chain import verify_chain
 from offline_tracker.paths import default_data_dir, shown
 from offline_tracker.storage import ledger
@@ -67,13 +68,9 @@ class DatabaseState:
         return self.exists and self.readable and not self.integrity and self.schema is not None
 
 
-@dataclass(frozen=True)
-class AttachmentProblem:
-    sha256: str
-    name: str
-    seq: int
-    problem: str  # "missing" or "mismatch"
-    path: Path
+# An attachment missing from the store or changed: the one Problem shape, `code` "missing" or
+# "mismatch", `where` the seq of the entry naming it, `params` its sha256, name, seq and path.
+AttachmentProblem = Problem
 
 
 @dataclass(frozen=True)
@@ -242,8 +239,9 @@ def check_attachments(db: Database, store: EvidenceStore) -> tuple[int, list[Att
         seen.add(sha)
         problem = store.problem(sha)
         if problem:
-            name = str(item.get("name", ""))
-            problems.append(AttachmentProblem(sha, name, seq, problem, store.path(sha)))
+            name, path = str(item.get("name", "")), str(store.path(sha))
+            params: dict[str, str | int] = {"sha256": sha, "name": name, "seq": seq, "path": path}
+            problems.append(Problem(problem, seq, params))
     return len(seen), problems
 
 
@@ -309,9 +307,7 @@ def advice(diag: Diagnosis, now: datetime, restore: str | None) -> list[Message]
             found.append(Message("doctor.advice.no_ledger", {"path": state.location}))
     if diag.verification is not None and not diag.projections_ok and diag.chain_ok:
         found.append(Message("doctor.advice.rebuild"))
-    for item in diag.attachment_problems:
-        params = {"name": item.name, "path": item.path, "sha256": item.sha256, "seq": item.seq}
-        found.append(Message(f"doctor.advice.attachment_{item.problem}", params))
+    found += [p.message("doctor.advice.attachment_") for p in diag.attachment_problems]
     return found
 
 

@@ -17,8 +17,8 @@ from offline_tracker.app.import_sources import (
 )
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import Message
+from offline_tracker.domain.problems import Problem, Severity
 from offline_tracker.domain.records import Record
-from offline_tracker.formats import importers
 from offline_tracker.formats.importers import ImportedRecord
 from offline_tracker.ledger.canonical import Stamp
 from offline_tracker.storage import batch, queries
@@ -34,13 +34,9 @@ Progress = Callable[[int, int], None]
 CHUNK = 2000
 
 
-@dataclass(frozen=True)
-class Issue:
-    """A row that was not imported: `error` (bad or refused) or `skipped` (left out on purpose)."""
-
-    line: int | None
-    severity: str
-    message: Message
+# A row that was not imported: `error` (bad or refused) or `skipped` (left out on purpose), or
+# imported with a `note`: the one Problem shape, `where` the file's line (domain/problems.py).
+Issue = Problem
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ def run_import(app: App, req: ImportRequest, progress: Progress | None = None) -
     now = app.now()
     result = parse_request(req, tz, today, now)
     candidates, issues = _screen(result.records, now, req.source)
-    issues = [_parsed(p) for p in result.problems] + issues
+    issues = [*result.problems, *issues]
     strict_fail = req.strict and any(i.severity == "error" for i in issues)
     if req.dry_run or strict_fail:
         with app.db.read() as tx:
@@ -149,10 +145,6 @@ def _report(
 
 
 # -- screening and planning -----------------------------------------------------------------------
-def _parsed(problem: importers.Problem) -> Issue:
-    return Issue(problem.line, problem.severity, problem.message)
-
-
 def _screen(
     records: Sequence[ImportedRecord], now: datetime, source: str
 ) -> tuple[list[ImportedRecord], list[Issue]]:
@@ -160,13 +152,13 @@ def _screen(
 
     An event's end counts too: no imported record may end after now.
     """
-    severity = "skipped" if source == "ics" else "error"
+    severity: Severity = "skipped" if source == "ics" else "error"
     kept: list[ImportedRecord] = []
     issues: list[Issue] = []
     for rec in records:
         late = rec.start > now or (rec.end is not None and rec.end > now)  # RULES E5
         if late:
-            issues.append(Issue(rec.line, severity, Message("import.future", {})))
+            issues.append(Problem("import.future", rec.line, severity=severity))
         else:
             kept.append(rec)
     return kept, issues
@@ -206,7 +198,7 @@ def _open(plan: Plan, open_ones: Sequence[ImportedRecord], running: Sequence[str
             plan.new.append(rec)
             taken = rec
             continue
-        plan.issues.append(Issue(rec.line, "skipped", message))
+        plan.issues.append(Problem(message.key, rec.line, message.params, "skipped"))
 
 
 def _known(plan: Plan, rec: ImportedRecord, current: Record | None, running: set[str]) -> None:
@@ -214,7 +206,7 @@ def _known(plan: Plan, rec: ImportedRecord, current: Record | None, running: set
     if current is None or rec.end is None:
         plan.duplicate += 1
     elif rec.end <= current.start:
-        plan.issues.append(Issue(rec.line, "error", Message("import.stop_before_start", {})))
+        plan.issues.append(Problem("import.stop_before_start", rec.line))
     else:
         plan.stops.append((current, rec.end))
         running.discard(current.id)

@@ -51,7 +51,7 @@ def verify_pack(
     from offline_tracker.app.timestamps import TS_DIR, pack_problems
 
     check = check_pack(path)
-    problems = [Message(f"pack.problem.{p.code}", {"name": p.name}) for p in check.problems]
+    problems = [Message(f"pack.problem.{p.code}", {"name": p.where}) for p in check.problems]
     if check.manifest is not None:  # its RFC 3161 tokens, offline (app/timestamps.py)
         problems += pack_problems(members(path, TS_DIR), check.entries)
     if open_ledger is None or check.manifest is None:

@@ -10,20 +10,18 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from offline_tracker.domain.calendar import REST_DAY, STATUTORY, CalendarSet
+from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import CategorySeconds, RecordBreakdown
+from offline_tracker.domain.results import CATEGORIES, CategorySeconds, RecordBreakdown
 from offline_tracker.domain.timeline import (
-    INSIDE,
-    OUTSIDE_WORKDAY,
     DayPlan,
     Timeline,
     epoch,
     instant,
 )
 
-_SLOT = {INSIDE: 0, OUTSIDE_WORKDAY: 1, REST_DAY: 2, STATUTORY: 3}
+_SLOT = {name: index for index, name in enumerate(CATEGORIES)}  # CategorySeconds' order
 
 
 class RecordSpan(NamedTuple):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from operator import add
 from typing import Final, NamedTuple
+
+from offline_tracker.domain.problems import Problem
 
 
 class CategorySeconds(NamedTuple):
@@ -74,13 +76,9 @@ class CompTime:
             raise ValueError(f"time off in lieu must be positive, got {self.seconds} s")
 
 
-@dataclass(frozen=True)
-class Flag:
-    """A finding for the report (docs/classification.md lists every code and its params)."""
-
-    code: str
-    date: date | None = None
-    params: Mapping[str, str | int] = field(default_factory=dict, hash=False)
+# A finding for the report: a Problem whose `where` is its local date (or None for the period);
+# docs/classification.md lists every code and its params.
+Flag = Problem
 
 
 @dataclass(frozen=True)

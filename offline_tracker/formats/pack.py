@@ -19,6 +19,7 @@ from string import Template
 from typing import Any, BinaryIO, Final
 
 from offline_tracker.domain.errors import Refusal, os_reason
+from offline_tracker.domain.problems import Problem
 from offline_tracker.ledger.canonical import decode_body
 from offline_tracker.ledger.chain import entry_hash
 
@@ -212,18 +213,11 @@ def write_pack(
 
 # -- checking ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class PackProblem:
-    """`code` names what failed (locales: pack.problem.<code>), `name` the file or entry."""
-
-    code: str
-    name: str
-
-
-@dataclass(frozen=True)
 class PackCheck:
     manifest: dict[str, Any] | None
     entries: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[PackProblem] = field(default_factory=list)
+    # `code` names what failed (locales: pack.problem.<code>), `where` the file or entry.
+    problems: list[Problem] = field(default_factory=list)
     files: int = 0
 
     @property
@@ -251,14 +245,14 @@ def check_pack(path: Path) -> PackCheck:
         with zipfile.ZipFile(path) as archive:
             digests, kept, problems = _read_members(archive)
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as exc:
-        return PackCheck(None, problems=[PackProblem("unreadable", f"{path}: {exc}")])
+        return PackCheck(None, problems=[Problem("unreadable", f"{path}: {exc}")])
     if any(p.code in ("too_large", "unreadable") for p in problems):
         return PackCheck(None, problems=problems)
     try:
         manifest = json.loads(kept[MANIFEST])
         listed = {str(f["path"]): str(f["sha256"]) for f in manifest["files"]}
     except (KeyError, TypeError, ValueError, RecursionError):
-        return PackCheck(None, problems=[*problems, PackProblem("no_manifest", MANIFEST)])
+        return PackCheck(None, problems=[*problems, Problem("no_manifest", MANIFEST)])
     problems += _file_problems(digests, listed) + _sums_problems(digests, kept, listed)
     entries, entry_problems = _entries(kept.get(ENTRIES, b""))
     return PackCheck(manifest, entries, problems + entry_problems, len(digests))
@@ -279,29 +273,29 @@ def members(path: Path, prefix: str) -> dict[str, bytes]:
 
 def _read_members(
     archive: zipfile.ZipFile,
-) -> tuple[dict[str, str], dict[str, bytes], list[PackProblem]]:
+) -> tuple[dict[str, str], dict[str, bytes], list[Problem]]:
     """(name -> SHA-256, the small files' bytes, structural problems)."""
     digests: dict[str, str] = {}
     kept: dict[str, bytes] = {}
-    problems: list[PackProblem] = []
+    problems: list[Problem] = []
     total = 0
     for info in archive.infolist():
         name = info.filename
         if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
-            problems.append(PackProblem("directory", name))
+            problems.append(Problem("directory", name))
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
-            problems.append(PackProblem("symlink", name))
+            problems.append(Problem("symlink", name))
             continue
         if name in digests:
-            problems.append(PackProblem("duplicate", name))
+            problems.append(Problem("duplicate", name))
             continue
         limit = min(KEPT_LIMIT if name in _KEPT else MEMBER_LIMIT, TOTAL_LIMIT - total)
         if info.file_size > limit:
-            return digests, kept, [PackProblem("too_large", name)]
+            return digests, kept, [Problem("too_large", name)]
         digest, data, size = _stream(archive, info, limit, keep=name in _KEPT)
         if digest is None:
-            return digests, kept, [PackProblem("too_large", name)]
+            return digests, kept, [Problem("too_large", name)]
         total += size
         digests[name] = digest
         if data is not None:
@@ -326,41 +320,41 @@ def _stream(
     return digest.hexdigest(), b"".join(parts) if keep else None, size
 
 
-def _file_problems(digests: Mapping[str, str], listed: Mapping[str, str]) -> list[PackProblem]:
+def _file_problems(digests: Mapping[str, str], listed: Mapping[str, str]) -> list[Problem]:
     problems = []
     for name in sorted(set(listed) | (set(digests) - {MANIFEST, SUMS})):
         if name not in digests:
-            problems.append(PackProblem("missing", name))
+            problems.append(Problem("missing", name))
         elif name not in listed:
-            problems.append(PackProblem("extra", name))
+            problems.append(Problem("extra", name))
         elif digests[name] != listed[name]:
-            problems.append(PackProblem("changed", name))
+            problems.append(Problem("changed", name))
     return problems
 
 
 def _sums_problems(
     digests: Mapping[str, str], kept: Mapping[str, bytes], listed: Mapping[str, str]
-) -> list[PackProblem]:
+) -> list[Problem]:
     """SHA256SUMS also covers manifest.json, so a changed manifest is found too."""
     try:
         lines = kept[SUMS].decode("ascii").splitlines()
         sums = {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
     except (KeyError, UnicodeDecodeError, ValueError):
-        return [PackProblem("changed", SUMS)]
+        return [Problem("changed", SUMS)]
     if set(sums) != set(digests) - {SUMS}:
-        return [PackProblem("changed", SUMS)]
+        return [Problem("changed", SUMS)]
     problems = []
     for name, digest in sorted(sums.items()):
         actual = digests[name]
         if name == MANIFEST and digest != actual:
             # Nothing else holds the manifest's digest: either of the two may have been changed.
-            problems.append(PackProblem("disagree", f"{MANIFEST}, {SUMS}"))
+            problems.append(Problem("disagree", f"{MANIFEST}, {SUMS}"))
         elif digest != actual and listed.get(name) == actual:
-            problems.append(PackProblem("changed", SUMS))
+            problems.append(Problem("changed", SUMS))
     return problems
 
 
-def _entries(raw: bytes) -> tuple[list[dict[str, Any]], list[PackProblem]]:
+def _entries(raw: bytes) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Each entry re-hashes (docs/ledger-format.md); neighbours in the pack link up."""
     entries, problems = [], []
     previous: dict[str, Any] | None = None
@@ -377,12 +371,12 @@ def _entries(raw: bytes) -> tuple[list[dict[str, Any]], list[PackProblem]]:
                 and fields.get("at") == entry.get("recorded_at")
             )
         except (KeyError, TypeError, ValueError, RecursionError, AttributeError):
-            problems.append(PackProblem("entry", f"{ENTRIES}:{number}"))
+            problems.append(Problem("entry", f"{ENTRIES}:{number}"))
             continue
         if not good:
-            problems.append(PackProblem("entry", f"{ENTRIES}:{number} (seq {seq})"))
+            problems.append(Problem("entry", f"{ENTRIES}:{number} (seq {seq})"))
         elif previous is not None and previous["seq"] + 1 == seq and previous["hash"] != prev:
-            problems.append(PackProblem("link", f"{ENTRIES}:{number} (seq {seq})"))
+            problems.append(Problem("link", f"{ENTRIES}:{number} (seq {seq})"))
         entries.append(entry)
         previous = entry
     return entries, problems

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from offline_tracker.domain.facts import RECORD_AMEND, RECORD_STOP, RECORD_VOID
+from offline_tracker.domain.problems import Problem
 from offline_tracker.ledger.canonical import decode_body
 
 GENESIS = "0" * 64
@@ -37,19 +38,10 @@ class StoredEntry(NamedTuple):
 
 
 @dataclass(frozen=True)
-class ChainProblem:
-    """An entry that fails verification, and why."""
-
-    seq: int
-    code: str
-    detail: str
-
-
-@dataclass(frozen=True)
 class ChainReport:
     count: int
     head_hash: str
-    problems: tuple[ChainProblem, ...]
+    problems: tuple[Problem, ...]  # `where` is the entry's seq, `code` what fails
 
     @property
     def ok(self) -> bool:
@@ -75,7 +67,7 @@ def verify_chain(
     sequence number the first entry must follow (a later part of the chain: the stored hash of
     the entry before it, and its seq + 1).
     """
-    problems: list[ChainProblem] = []
+    problems: list[Problem] = []
     (prev, expected_seq), count = start, 0
     sha256 = hashlib.sha256
     for seq, entry_id, kind, body, prev_hash, digest, recorded_at, ref in entries:
@@ -90,7 +82,7 @@ def verify_chain(
         try:
             fields = decode_body(body)
         except ValueError:
-            found.append(ChainProblem(seq, "not_canonical", "body is not canonical JSON"))
+            found.append(Problem("not_canonical", seq))  # the body is not canonical JSON
         else:
             # Every column is the body's or derived from it: `ot show` and packs read them.
             if (
@@ -100,7 +92,7 @@ def verify_chain(
                 or fields.get("at") != recorded_at
                 or ((ref is not None or kind in REF_KINDS) and ref != expected_ref(kind, fields))
             ):
-                found.append(ChainProblem(seq, "column_mismatch", "columns disagree with the body"))
+                found.append(Problem("column_mismatch", seq))  # columns disagree with the body
             elif visit is not None and not found:
                 visit(seq, kind, fields, body)
         if found:
@@ -120,13 +112,13 @@ def expected_ref(kind: str, fields: dict[str, Any]) -> Any:
 
 def _link_problems(
     seq: int, body: bytes, prev_hash: str, digest: str, prev: str, expected_seq: int
-) -> list[ChainProblem]:
-    found: list[ChainProblem] = []
+) -> list[Problem]:
+    found: list[Problem] = []
     if seq != expected_seq:
         code = "missing" if seq > expected_seq else "reordered"
-        found.append(ChainProblem(seq, code, f"expected entry {expected_seq} here"))
+        found.append(Problem(code, seq, {"expected": expected_seq}))
     if prev_hash != prev:
-        found.append(ChainProblem(seq, "broken_link", "prev_hash does not match the entry before"))
+        found.append(Problem("broken_link", seq))  # prev_hash is not the hash before
     if entry_hash(prev_hash, body) != digest:
-        found.append(ChainProblem(seq, "hash_mismatch", "content does not match its hash"))
+        found.append(Problem("hash_mismatch", seq))  # the content is not what was hashed
     return found

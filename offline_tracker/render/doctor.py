@@ -49,11 +49,11 @@ def _ledger_json(diag: Any) -> dict[str, Any]:
 
 def _attachment_json(a: Any) -> dict[str, Any]:
     return {
-        "sha256": a.sha256,
-        "name": a.name,
-        "seq": a.seq,
-        "problem": a.problem,
-        "path": str(a.path),
+        "sha256": a.params["sha256"],
+        "name": a.params["name"],
+        "seq": a.where,
+        "problem": a.code,
+        "path": a.params["path"],
     }
 
 

@@ -47,7 +47,7 @@ def import_text(report: Any) -> str:
     for item in report.previews:
         lines += _preview_text(report, item)
     for issue in report.issues:
-        lines.append(_problem_text(report, issue.line, issue.severity, message(issue.message)))
+        lines.append(_problem_text(report, issue.line, issue.severity, message(issue.message())))
     counts = _counts(report)
     key = "out.import_summary"
     if not report.written:
@@ -102,7 +102,7 @@ def import_json(report: Any) -> str:
                 "line": i.line,
                 "unit": report.unit,
                 "severity": i.severity,
-                "message": message(i.message),
+                "message": message(i.message()),
             }
             for i in report.issues
         ],

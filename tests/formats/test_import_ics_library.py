@@ -37,7 +37,7 @@ def test_a_bad_rule_in_one_series_leaves_the_other_series_whole() -> None:
     ]
     (problem,) = result.problems
     assert problem.line == 3 and problem.severity == "error"
-    assert problem.message.key == "row.ics_not_imported" and "SOMETIMES" in said(problem)
+    assert problem.code == "row.ics_not_imported" and "SOMETIMES" in said(problem)
 
 
 def test_an_unknown_tzid_anywhere_in_an_event_is_its_problem() -> None:
@@ -55,7 +55,7 @@ def test_an_unknown_tzid_anywhere_in_an_event_is_its_problem() -> None:
         result = parse_ics(data, WINDOW)
         assert [r.source_id for r in result.records] == ["ics:ok:20251001T100000Z"], bad
         (problem,) = result.problems
-        assert problem.message.key == "row.ics_tzid" and "Mars/Base" in said(problem), bad
+        assert problem.code == "row.ics_tzid" and "Mars/Base" in said(problem), bad
 
 
 def test_the_cap_is_reached_quickly_far_from_the_series() -> None:
@@ -71,7 +71,7 @@ def test_the_cap_is_reached_quickly_far_from_the_series() -> None:
         at("2025-10-01 12:01") - at("2025-10-01 12:00")
     )
     (problem,) = result.problems
-    assert problem.severity == "skipped" and problem.message.key == "row.ics_cap"
+    assert problem.severity == "skipped" and problem.code == "row.ics_cap"
 
 
 def _weekly(*lines: str, edit: tuple[str, ...] = ()) -> bytes:

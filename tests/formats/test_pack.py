@@ -68,7 +68,7 @@ def _flip(data: bytes) -> bytes:
 
 
 def _codes(path: Path) -> set[tuple[str, str]]:
-    return {(p.code, p.name) for p in pack.check_pack(path).problems}
+    return {(p.code, p.where) for p in pack.check_pack(path).problems}
 
 
 def test_an_intact_pack_checks_out(made: Path) -> None:
@@ -147,7 +147,7 @@ def test_a_broken_link_between_neighbours_is_named(made: Path) -> None:
     rows[2] = (seq, entry_id, at, kind, body, forged_prev, entry_hash(forged_prev, body.encode()))
     out = made.with_name("relinked.zip")
     pack.write_pack(out, [(pack.ENTRIES, pack.entries_jsonl(rows))], {}, WHEN)
-    assert [(p.code, p.name) for p in pack.check_pack(out).problems] == [
+    assert [(p.code, p.where) for p in pack.check_pack(out).problems] == [
         ("link", f"{pack.ENTRIES}:3 (seq 3)")
     ]
 

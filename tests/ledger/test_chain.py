@@ -57,7 +57,7 @@ def test_changed_byte_is_named(index: int) -> None:
     entries[index] = entries[index]._replace(body=bytes(body))
     report = verify_chain(entries)
     assert not report.ok
-    assert {p.seq for p in report.problems} == {index + 1}
+    assert {p.where for p in report.problems} == {index + 1}
 
 
 @pytest.mark.parametrize("index", range(3))
@@ -70,14 +70,14 @@ def test_deleted_entry_is_named(index: int) -> None:
         assert report.ok and report.count == 2
     else:
         assert not report.ok
-        assert report.problems[0].seq == index + 2
+        assert report.problems[0].where == index + 2
 
 
 def test_swapped_entries_are_named() -> None:
     entries = _stored()
     entries[0], entries[1] = entries[1], entries[0]
     report = verify_chain(entries)
-    assert {p.seq for p in report.problems} >= {1, 2}
+    assert {p.where for p in report.problems} >= {1, 2}
 
 
 def test_floats_and_non_ascii_keys_are_refused() -> None:

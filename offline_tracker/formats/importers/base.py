@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from offline_tracker.domain import problems
 from offline_tracker.domain.errors import Message, os_reason
 from offline_tracker.domain.records import CHANNELS
 
@@ -87,22 +88,21 @@ def accepted(source: str) -> Message:
     return Message(f"accepted.{source}")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(problems.Problem):
     """A row or message that was not imported (`error`), left out on purpose (`skipped`), or
-    imported with a remark (`note`); `message` is a key of the locales and its values."""
+    imported with a remark (`note`): the one Problem shape, `where` the file's line, `code` a key
+    of the locales (`message()` in the user's language)."""
 
-    line: int | None
-    message: Message
-    severity: Severity = "error"
+    __slots__ = ()
 
     @staticmethod
     def of(line: int | None, exc: Exception, severity: Severity = "error") -> Problem:
-        return Problem(line, _as_message(reason(exc)), severity)
+        found = _as_message(reason(exc))
+        return Problem(found.key, line, found.params, severity)
 
     @staticmethod
-    def row(line: int | None, key: str, severity: Severity = "error", **params: object) -> Problem:
-        return Problem(line, Message(key, dict(params)), severity)
+    def row(line: int | None, key: str, severity: Severity = "error", **params: Any) -> Problem:
+        return Problem(key, line, params, severity)
 
 
 def _as_message(found: Message) -> Message:

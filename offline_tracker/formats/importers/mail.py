@@ -256,7 +256,7 @@ def parse_messages(messages: Iterable[RawMessage], options: ImportOptions) -> Im
             continue
         records.append(record[0])
         if record[1] is not None:
-            problems.append(Problem(raw.number, record[1], "note"))
+            problems.append(Problem(record[1].key, raw.number, record[1].params, "note"))
     return ImportResult(tuple(dedupe(records, problems, "message")), tuple(problems), ignored)
 
 
