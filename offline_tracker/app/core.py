@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -194,19 +194,23 @@ class App:
     def list_records(
         self, date_from: str | None, date_to: str | None, include_voided: bool = False
     ) -> tuple[list[Record], ZoneInfo]:
+        from offline_tracker.domain.timeline import day_start
+
         with self.db.read() as tx:
             tz, today = self.zone(tx), self.today(tx)
             first = parse_date(date_from, today) if date_from else today - timedelta(days=6)
             last = parse_date(date_to, today) if date_to else today
             if last < first:
                 raise InputError("error.range_reversed", first=first, last=last)
-            start, end = _day_start(first, tz), _day_start(last + timedelta(days=1), tz)
+            start, end = day_start(first, tz), day_start(last + timedelta(days=1), tz)
             return queries.records_between(tx, start, end, include_voided, entered=True), tz
 
     def status(self) -> Status:
+        from offline_tracker.domain.timeline import day_start
+
         with self.db.read() as tx:
             tz, today, now = self.zone(tx), self.today(tx), self.now()
-            start, end = _day_start(today, tz), _day_start(today + timedelta(days=1), tz)
+            start, end = day_start(today, tz), day_start(today + timedelta(days=1), tz)
             records = queries.records_between(tx, start, end)
             seconds = _union_seconds(records, start, min(end, now), now)
             return Status(tz, tuple(queries.running(tx)), today, seconds, len(records))
@@ -360,11 +364,6 @@ def _check_simulated(db: Database) -> None:
         raise InputError("error.simulated_clock")
 
 
-def _day_start(day: date, tz: ZoneInfo) -> datetime:
-    """The first instant of a local date (a midnight skipped by DST resolves forward)."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
-
-
 _local = spans.local_text
 
 
@@ -381,11 +380,12 @@ def _reason(text: str) -> str:
 
 def _union_seconds(records: list[Record], lo: datetime, hi: datetime, now: datetime) -> int:
     """Seconds covered by the records inside [lo, hi), overlaps counted once (RULES T3)."""
-    pieces = sorted((max(r.start, lo), min(r.end_or(now), hi)) for r in records if not r.is_ack)
-    total, cursor = 0, lo
-    for start, end in pieces:
-        start = max(start, cursor)
-        if end > start:
-            total += int((end - start).total_seconds())
-            cursor = end
-    return total
+    from offline_tracker.domain import timeline
+
+    a, b = timeline.epoch(lo), timeline.epoch(hi)
+    spans = (
+        (max(timeline.epoch(r.start), a), min(timeline.epoch(r.end_or(now)), b))
+        for r in records
+        if not r.is_ack
+    )
+    return timeline.union_seconds(spans)

@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
+from offline_tracker.cli.words import Words
 from offline_tracker.domain.records import CHANNELS
 from offline_tracker.i18n import t
 
@@ -41,7 +41,7 @@ Source = Annotated[
     typer.Argument(
         metavar="SOURCE",
         help=t("help.arg.import_source"),
-        click_type=click.Choice(SOURCES, case_sensitive=False),
+        click_type=Words(SOURCES, "source"),
     ),
 ]
 PathArg = Annotated[Path, typer.Argument(metavar="PATH", help=t("help.arg.import_path"))]
@@ -66,7 +66,7 @@ Channel = Annotated[
     _opt(
         "--channel",
         key="help.opt.import_channel",
-        click_type=click.Choice(CHANNELS, case_sensitive=False),
+        click_type=Words(CHANNELS, "report.channel"),
     ),
 ]
 WindowFrom = Annotated[str | None, _opt("--from", key="help.opt.window_from", metavar="DATE")]
@@ -78,7 +78,7 @@ Tail = Annotated[str | None, _opt("--tail", key="help.opt.tail", metavar="DURATI
 Ack = Annotated[list[str] | None, _opt("--ack", key="help.opt.ack", metavar="WORD")]
 Preset = Annotated[
     str | None,
-    _opt("--preset", key="help.opt.preset", click_type=click.Choice(("toggl", "clockify"))),
+    _opt("--preset", key="help.opt.preset", click_type=Words(("toggl", "clockify"), None)),
 ]
 Where = Annotated[list[str] | None, _opt("--where", key="help.opt.where", metavar="COLUMN=VALUE")]
 AppName = Annotated[list[str] | None, _opt("--app", key="help.opt.aw_app", metavar="NAME")]
@@ -88,7 +88,7 @@ ChatFormat = Annotated[
     _opt(
         "--format",
         key="help.opt.chat_format",
-        click_type=click.Choice(CHAT_FORMATS, case_sensitive=False),
+        click_type=Words(CHAT_FORMATS, None),
     ),
 ]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,8 @@ import typer
 from click import exceptions as click_errors
 
 from offline_tracker import __version__
+from offline_tracker.cli.argv import first_after_globals as _first_after_globals
+from offline_tracker.cli.argv import hoist_globals, version_first
 from offline_tracker.i18n import t
 
 if TYPE_CHECKING:
@@ -122,55 +123,21 @@ def _command_word(args: list[str]) -> str | None:
     return word
 
 
-def _first_after_globals(args: list[str]) -> str | None:
-    i = 0
-    while i < len(args) and args[i].split("=", 1)[0] in GLOBAL_OPTIONS:
-        i += 1 if "=" in args[i] else 2
-    return args[i] if i < len(args) else None
-
-
 def fail(text: str, code: int) -> int:
     typer.echo(f"{t('error.prefix')}: {text}", err=True)
     return code
 
 
-GLOBAL_OPTIONS = ("--db", "--lang")
-
-
-def hoist_globals(args: list[str]) -> list[str]:
-    """Accept `ot list --db X` as well as `ot --db X list`: global options move to the front."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
-            front += args[i : i + 2]
-            i += 2
-            continue
-        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
-            front.append(arg)
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
-
-
-def _version_first(args: list[str]) -> bool:
-    """`ot [--db X] --version` prints and exits before any command is parsed: the command modules
-    need not be imported nor their options built (a fifth of its start-up, issue 7)."""
-    return _first_after_globals(args) == "--version"
-
-
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
     args = hoist_globals(args)
-    if not _version_first(args):
+    if not version_first(args):
         _register(_command_word(args))
+    from offline_tracker.cli import localize
+
+    localize.install()
     command = typer.main.get_command(app)
+    localize.localize(command)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)
     except Exception as exc:  # the last line of defence: never a traceback for a user
@@ -209,31 +176,30 @@ def _said(message: Message) -> str:
 
 
 def usage_message(exc: click_errors.UsageError) -> str:
-    """Click's usage errors in the reader's language for the common cases; others as click says."""
-    import click
+    """Click's usage errors in the reader's language, a parameter by its translated name."""
+    from offline_tracker.cli.localize import param_name
+    from offline_tracker.cli.words import Words
 
     param = getattr(exc, "param", None)
-    name = (param.opts[0] if param is not None and param.opts else getattr(param, "name", "")) or ""
     if isinstance(exc, click_errors.NoSuchOption):
-        return t("error.no_such_option", option=exc.option_name)
+        return t("error.no_such_option", option=exc.option_name) + _did_you_mean(exc)
     if isinstance(exc, click_errors.MissingParameter) and param is not None:
-        return t("error.missing", param=name or param.human_readable_name)
+        return t("error.missing", param=param_name(param))
     if isinstance(exc, click_errors.BadParameter) and param is not None:
-        if isinstance(param.type, click.Choice):
-            # click keeps the rejected value only in its (English) sentence: "'fax' is not one of"
-            typed = re.match(r"'(.*)' is not", exc.message)
-            return t(
-                "error.choice",
-                option=name,
-                value=typed.group(1) if typed else "?",
-                choices=", ".join(map(str, param.type.choices)),
-            )
-        return t("error.bad_value", option=name, detail=exc.format_message())
-    if exc.message.startswith("No such command"):
-        return t(
-            "error.no_such_command", detail=exc.message.split("'")[1] if "'" in exc.message else ""
-        )
+        if isinstance(param.type, Words):  # its sentence names the value and what is accepted
+            return exc.message
+        return t("error.bad_value", option=param_name(param), detail=exc.format_message())
+    name = getattr(exc, "command_name", None)  # click 8.4+: NoSuchCommand
+    if name is None and exc.message.startswith("No such command"):
+        name = exc.message.split("'")[1] if "'" in exc.message else ""
+    if name is not None:
+        return t("error.no_such_command", detail=name) + _did_you_mean(exc)
     return exc.format_message()
+
+
+def _did_you_mean(exc: click_errors.UsageError) -> str:
+    close = getattr(exc, "possibilities", None)
+    return t("error.did_you_mean", names=", ".join(close)) if close else ""
 
 
 def _command_path(exc: click_errors.UsageError) -> str:

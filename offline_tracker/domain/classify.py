@@ -226,8 +226,12 @@ def classify(
     comp_time: Sequence[CompTime] = (),
     include_ack: bool = False,
     rest_work: Mapping[date, int] | None = None,
+    timeline: Timeline | None = None,
 ) -> PeriodResult:
     """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
+
+    `timeline`: the day plans of exactly that period when the caller already has them (the
+    report pipeline shares one with the off-hours analysis).
 
     Time off in lieu is bound to its rest days (comp_offsets) over `rest_work` (rest-day seconds
     by date, for the twelve months before entries without `--for`), or, without it, over
@@ -238,7 +242,7 @@ def classify(
     calendars = calendars or CalendarSet()
     offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
     now_s = epoch(now)
-    timeline = Timeline(contracts, calendars, date_from, date_to)
+    timeline = timeline or Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)
     drafts = [DayDraft(plan) for plan in timeline.plans]
     segments = _accumulate(_pieces(timeline, union(intake.claimed), drafts))

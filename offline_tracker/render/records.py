@@ -84,7 +84,7 @@ def records(items: list[Record], tz: ZoneInfo, now: datetime) -> str:
             span(r, tz),
             hm(r.duration(now).total_seconds()),
             t(f"kind.{r.kind}") if r.kind else "",
-            r.channel or "",
+            t(f"report.channel.{r.channel}") if r.channel else "",
             _who(r),
             (r.text or "") + mark,
         )

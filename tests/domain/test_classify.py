@@ -177,7 +177,13 @@ def test_overlapping_records_count_once() -> None:
     result = run([call, reply], "2025-10-09")
     assert result.totals.outside_workday_s == 2 * H
     (overlap, limit) = result.flags
-    assert overlap.params == {"first": "call", "second": "reply", "seconds": 600}
+    assert overlap.params == {
+        "first": "call",
+        "second": "reply",
+        "records": "call,reply",
+        "count": 2,
+        "seconds": 600,
+    }
     assert limit.code == "overtime_over_1h_day"
     assert {s.record_ids for s in result.segments} == {("call",), ("call", "reply")}
 
