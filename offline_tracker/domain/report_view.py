@@ -16,7 +16,7 @@ from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.offhours import OffHours, WeekTotal, heatmap, off_hours, weekly_totals
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import CompTime, PeriodResult
+from offline_tracker.domain.results import CompTime, DayResult, PeriodResult
 from offline_tracker.domain.timeline import Timeline
 
 Heatmap = tuple[tuple[int, ...], ...]
@@ -32,6 +32,42 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class MonthTotal:
+    """The worked seconds of one calendar month of a period (`days` of it in the period)."""
+
+    first: date
+    days: int
+    days_off_hours: int
+    worked_s: int
+    inside_s: int
+    outside_workday_s: int
+    rest_day_s: int
+    statutory_holiday_s: int
+    late_night_s: int
+
+
+def monthly_totals(result: PeriodResult) -> tuple[MonthTotal, ...]:
+    """One row per calendar month the period touches (the days add up to the totals)."""
+    months: dict[date, list[DayResult]] = {}
+    for day in result.days:
+        months.setdefault(day.date.replace(day=1), []).append(day)
+    return tuple(
+        MonthTotal(
+            first=first,
+            days=len(days),
+            days_off_hours=sum(1 for d in days if d.off_schedule_s > 0),
+            worked_s=sum(d.worked_s for d in days),
+            inside_s=sum(d.inside_s for d in days),
+            outside_workday_s=sum(d.outside_workday_s for d in days),
+            rest_day_s=sum(d.rest_day_s for d in days),
+            statutory_holiday_s=sum(d.statutory_holiday_s for d in days),
+            late_night_s=sum(d.late_night_s for d in days),
+        )
+        for first, days in sorted(months.items())
+    )
+
+
+@dataclass(frozen=True)
 class ReportView:
     """A classified period with every figure a report shows (frozen: views only read it)."""
 
@@ -39,6 +75,7 @@ class ReportView:
     off_hours: OffHours
     heatmap: Heatmap  # off-hours seconds, weekday (Mon=0) x local hour (RULES E2)
     weeks: tuple[WeekTotal, ...]
+    months: tuple[MonthTotal, ...]
     history: ContractHistory
     zone: ZoneInfo
     provenance: Provenance
@@ -107,6 +144,7 @@ def build_view(
         off_hours=figures,
         heatmap=heatmap(result),
         weeks=weekly_totals(result, int(source.history.latest.week_start)),
+        months=monthly_totals(result),
         history=source.history,
         zone=ZoneInfo(result.timezone),
         provenance=Provenance(now, *head),

@@ -20,12 +20,11 @@ def message(msg: Message) -> str:
 
 
 def hm(seconds: float) -> str:
-    """A duration as 1h05m or 12m (seconds shown only when under a minute)."""
-    total = round(seconds)
-    if total < 60:
-        return f"{total}s"
-    h, m = divmod(total // 60, 60)
-    return f"{h}h{m:02d}m" if h else f"{m}m"
+    """A duration as 1h05m or 12m (seconds shown only when under a minute), in the reader's
+    language (formats/units.py: the terminal and the HTML report share it)."""
+    from offline_tracker.formats.units import duration
+
+    return duration(seconds, t)
 
 
 def span(record: Record, tz: ZoneInfo) -> str:
