@@ -152,12 +152,7 @@ def read_calendar(data: bytes) -> Calendar:
         prop = parse_line(line, number)
         if prop is not None and prop.name == "BEGIN":
             _open(stack, prop.value.strip().upper(), number)
-        for comp in stack:
-            if comp.name in _KEEP_TEXT:
-                comp.lines.append(line)
-                # A VTIMEZONE with its STANDARD/DAYLIGHT parts; a VEVENT without its VALARMs.
-                if prop is not None and (comp.name == "VTIMEZONE" or comp is stack[-1]):
-                    comp.feed.append(line)
+        _keep_text(stack, prop, line)
         if prop is None:
             cal.bad_lines.append(number)
         elif prop.name == "END":
@@ -167,6 +162,15 @@ def read_calendar(data: bytes) -> Calendar:
             if prop.name == "X-WR-TIMEZONE" and len(stack) == 1:
                 cal.wr_timezone = prop.value.strip()
     return cal
+
+
+def _keep_text(stack: list[Component], prop: Prop | None, line: str) -> None:
+    for comp in stack:
+        if comp.name in _KEEP_TEXT:
+            comp.lines.append(line)
+            # A VTIMEZONE with its STANDARD/DAYLIGHT parts; a VEVENT without its VALARMs.
+            if prop is not None and (comp.name == "VTIMEZONE" or comp is stack[-1]):
+                comp.feed.append(line)
 
 
 def _open(stack: list[Component], name: str, number: int) -> None:
