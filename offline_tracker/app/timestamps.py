@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from offline_tracker.domain import facts
-from offline_tracker.domain.errors import Failure, InputError, Message
+from offline_tracker.domain.errors import Failure, InputError, Message, os_reason
 from offline_tracker.i18n import t
 from offline_tracker.ledger.canonical import decode_body
 from offline_tracker.storage import queries
@@ -119,7 +119,7 @@ def _read(path: Path, key: str) -> bytes:
     try:
         return path.expanduser().read_bytes()
     except OSError as exc:
-        raise InputError(key, path=str(path), reason=exc.strerror or str(exc)) from exc
+        raise InputError(key, path=str(path), reason=os_reason(exc)) from exc
 
 
 def _certs(path: Path, data: bytes) -> list[Any]:

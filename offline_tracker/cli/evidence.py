@@ -96,11 +96,14 @@ def _export(
 ) -> None:
     from offline_tracker.app import evidence
 
-    with state(ctx).app() as app:
-        export = evidence.export_records(app, *period, include_voided, force)
-    _warn_unsound(export.unsound)
-    chunks = evidence.csv_bytes(export) if form == "csv" else evidence.json_bytes(export)
-    _write(chunks, output, len(export.rows), force)
+    # Written inside the read: the rows are streamed from it (issue 19).
+    with (
+        state(ctx).app() as app,
+        evidence.export_records(app, *period, include_voided, force) as export,
+    ):
+        _warn_unsound(export.unsound)
+        chunks = evidence.csv_bytes(export) if form == "csv" else evidence.json_bytes(export)
+        _write(chunks, output, len(export.rows), force)
 
 
 def export_xlsx(

@@ -16,7 +16,7 @@ from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.offhours import OffHours, WeekTotal, heatmap, off_hours, weekly_totals
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import CompTime, DayResult, PeriodResult
+from offline_tracker.domain.results import CategorySeconds, CompTime, DayResult, PeriodResult
 from offline_tracker.domain.timeline import Timeline
 
 Heatmap = tuple[tuple[int, ...], ...]
@@ -38,12 +38,7 @@ class MonthTotal:
     first: date
     days: int
     days_off_hours: int
-    worked_s: int
-    inside_s: int
-    outside_workday_s: int
-    rest_day_s: int
-    statutory_holiday_s: int
-    late_night_s: int
+    seconds: CategorySeconds
 
 
 def monthly_totals(result: PeriodResult) -> tuple[MonthTotal, ...]:
@@ -55,13 +50,8 @@ def monthly_totals(result: PeriodResult) -> tuple[MonthTotal, ...]:
         MonthTotal(
             first=first,
             days=len(days),
-            days_off_hours=sum(1 for d in days if d.off_schedule_s > 0),
-            worked_s=sum(d.worked_s for d in days),
-            inside_s=sum(d.inside_s for d in days),
-            outside_workday_s=sum(d.outside_workday_s for d in days),
-            rest_day_s=sum(d.rest_day_s for d in days),
-            statutory_holiday_s=sum(d.statutory_holiday_s for d in days),
-            late_night_s=sum(d.late_night_s for d in days),
+            days_off_hours=sum(1 for d in days if d.seconds.off_schedule > 0),
+            seconds=sum((d.seconds for d in days), CategorySeconds()),
         )
         for first, days in sorted(months.items())
     )

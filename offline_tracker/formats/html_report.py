@@ -11,14 +11,13 @@ from typing import Any, Final
 
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.report_view import ReportView
-from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.domain.results import CATEGORY_NAMES, DayResult, Flag, PeriodResult
 from offline_tracker.formats import html_pack, html_views
 from offline_tracker.formats.csv_out import COLUMNS, Row
 from offline_tracker.formats.units import count, duration, money
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 Tr = Callable[..., str]
-CATEGORIES: Final = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
 # RULES ids shown with their legal sources; P5/P6 only when such a system is in force.
 RULES: Final = ("C1", "C2", "C3", "C4", "C6", "C7", "P1", "P2", "P3", "P4", "P5", "P6")
 RULES_AFTER: Final = ("T1", "T3", "T4", "E1", "E2", "E3", "E4", "E5")
@@ -78,8 +77,8 @@ def _summary(page: HtmlPage, tr: Tr) -> str:
                 total=count(totals.days_in_period, "day", tr),
             ),
         ),
-        (tr("ev.sum.worked"), _hm(totals.worked_s, tr)),
-        *((tr(f"ev.cat.{c}"), _hm(getattr(totals, f"{c}_s"), tr)) for c in CATEGORIES),
+        (tr("ev.sum.worked"), _hm(totals.seconds.worked, tr)),
+        *((tr(f"ev.cat.{c}"), _hm(getattr(totals.seconds, c), tr)) for c in CATEGORY_NAMES),
         (tr("ev.sum.overtime"), _overtime(page, tr)),
         (
             tr("ev.sum.contacts"),
@@ -125,14 +124,14 @@ def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
 
 def _days(page: HtmlPage, tr: Tr, lang: str) -> str:
     headers = [tr("ev.col.date"), tr("ev.col.weekday"), tr("ev.col.day_type")]
-    headers += [tr(f"ev.col.{c}") for c in CATEGORIES]
+    headers += [tr(f"ev.col.{c}") for c in CATEGORY_NAMES]
     rows = [
         _day_row(d, tr, lang) if isinstance(d, DayResult) else html_views.empty_run(d, tr)
         for d in html_views.runs(page.view.result.days)
     ]
     totals = page.view.result.totals
     total = [escape(tr("ev.col.total")), "", ""]
-    total += [_hm(getattr(totals, f"{c}_s"), tr) for c in CATEGORIES]
+    total += [_hm(getattr(totals.seconds, c), tr) for c in CATEGORY_NAMES]
     classes = [""] * len(rows) + ["total"]
     return html_views.table(headers, [*rows, total], set(range(3, 8)), classes)
 
@@ -142,7 +141,7 @@ def _day_row(d: DayResult, tr: Tr, lang: str) -> list[str]:
         d.date.isoformat(),
         escape(tr(f"ev.weekday.{d.date.weekday()}")),
         escape(_day_type(d, tr, lang)),
-        *(_hm(getattr(d, f"{c}_s"), tr) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
+        *(_hm(getattr(d.seconds, c), tr) if getattr(d.seconds, c) else "–" for c in CATEGORY_NAMES),
     ]
 
 

@@ -9,11 +9,10 @@ from typing import Final
 
 from offline_tracker.domain.offhours import WeekTotal
 from offline_tracker.domain.report_view import MonthTotal
-from offline_tracker.domain.results import DayResult
+from offline_tracker.domain.results import CATEGORY_NAMES, DayResult
 from offline_tracker.formats.units import count, duration
 
 Tr = Callable[..., str]
-CATEGORIES: Final = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
 # The chart's drawing box in SVG units (scaled to the page width; 180 x 60 mm on A4).
 WIDTH: Final = 720
 HEIGHT: Final = 240
@@ -70,7 +69,7 @@ def runs(days: Sequence[DayResult]) -> list[DayResult | tuple[DayResult, DayResu
         empty.clear()
 
     for day in days:
-        if day.worked_s or day.late_night_s:
+        if day.seconds.worked or day.seconds.late_night:
             flush()
             out.append(day)
         else:
@@ -84,25 +83,25 @@ def empty_run(run: tuple[DayResult, DayResult, int], tr: Tr) -> list[str]:
     first, last, n = run
     dates = f"{first.date.isoformat()} – {last.date.isoformat()}"
     text = escape(tr("ev.days.empty_run", days=count(n, "day", tr)))
-    return [spanning(2, dates), spanning(1 + len(CATEGORIES), text)]
+    return [spanning(2, dates), spanning(1 + len(CATEGORY_NAMES), text)]
 
 
 def month_table(months: Sequence[MonthTotal], tr: Tr) -> str:
     """One row per calendar month: days with off-hours work and worked time per category."""
     headers = [tr("ev.col.month"), tr("ev.col.days_off_hours"), tr("ev.col.worked")]
-    headers += [tr(f"ev.col.{c}") for c in CATEGORIES]
+    headers += [tr(f"ev.col.{c}") for c in CATEGORY_NAMES]
     rows = [
         [
             m.first.strftime("%Y-%m"),
             escape(tr("ev.sum.days_value", days=m.days_off_hours, total=count(m.days, "day", tr))),
             *(
-                duration(getattr(m, f"{c}_s"), tr, zero_in_minutes=True)
-                for c in ("worked", *CATEGORIES)
+                duration(getattr(m.seconds, c), tr, zero_in_minutes=True)
+                for c in ("worked", *CATEGORY_NAMES)
             ),
         ]
         for m in months
     ]
-    return table(headers, rows, set(range(2, 3 + len(CATEGORIES))))
+    return table(headers, rows, set(range(2, 3 + len(CATEGORY_NAMES))))
 
 
 def _ticks(top: int) -> list[int]:

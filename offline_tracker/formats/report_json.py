@@ -7,11 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from offline_tracker.domain.report_view import ReportView
-from offline_tracker.domain.results import CompOffset, CycleResult, DayResult, Flag, PeriodResult
+from offline_tracker.domain.results import (
+    CATEGORIES,
+    CompOffset,
+    CycleResult,
+    DayResult,
+    Flag,
+    PeriodResult,
+)
 from offline_tracker.formats.records import minutes
 
 SCHEMA_VERSION = 2  # docs/report-schema.md; version 1's fields keep their names and meaning
-CATEGORIES = ("inside", "outside_workday", "rest_day", "statutory_holiday")
 # Pay kinds of the engine (domain/pay.py) under the category names of the schema.
 PAY_CATEGORY = {
     "workday": "outside_workday",
@@ -36,10 +42,10 @@ def report_dict(view: ReportView, describe: Callable[[Flag], str]) -> dict[str, 
             "timezone": result.timezone,
         },
         "totals": {
-            **{f"{c}_minutes": minutes(getattr(totals, f"{c}_s")) for c in CATEGORIES},
+            **{f"{c}_minutes": minutes(getattr(totals.seconds, c)) for c in CATEGORIES},
             "overtime_minutes": minutes(totals.overtime_s),
-            "late_night_minutes": minutes(totals.late_night_s),
-            "worked_minutes": minutes(totals.worked_s),
+            "late_night_minutes": minutes(totals.seconds.late_night),
+            "worked_minutes": minutes(totals.seconds.worked),
             "comp_time_applied_minutes": minutes(totals.comp_time_applied_s),
             "comp_time_unused_minutes": minutes(totals.comp_time_unused_s),
             "days_in_period": totals.days_in_period,
@@ -97,8 +103,8 @@ def _day(day: DayResult) -> dict[str, Any]:
         "source": day.source,
         "holiday_name": day.name_en,
         "holiday_name_zh": day.name_zh,
-        **{f"{c}_minutes": minutes(getattr(day, f"{c}_s")) for c in CATEGORIES},
-        "late_night_minutes": minutes(day.late_night_s),
+        **{f"{c}_minutes": minutes(getattr(day.seconds, c)) for c in CATEGORIES},
+        "late_night_minutes": minutes(day.seconds.late_night),
         "overtime_minutes": minutes(day.overtime_s),
         "rule_pack": day.rule_pack,
     }

@@ -9,9 +9,8 @@ from typing import Any
 
 from offline_tracker.domain.offhours import Count, OffHours, Pattern, Rest, WeekTotal
 from offline_tracker.domain.report_view import MonthTotal, ReportView
+from offline_tracker.domain.results import CATEGORIES
 from offline_tracker.formats.records import minutes
-
-CATEGORIES = ("inside", "outside_workday", "rest_day", "statutory_holiday")
 
 
 def _rest(rest: Rest | None, zone: tzinfo) -> dict[str, Any] | None:
@@ -68,9 +67,9 @@ def _month(month: MonthTotal) -> dict[str, Any]:
         "month": month.first.strftime("%Y-%m"),
         "days": month.days,
         "days_off_hours": month.days_off_hours,
-        "worked_minutes": minutes(month.worked_s),
-        **{f"{c}_minutes": minutes(getattr(month, f"{c}_s")) for c in CATEGORIES},
-        "late_night_minutes": minutes(month.late_night_s),
+        "worked_minutes": minutes(month.seconds.worked),
+        **{f"{c}_minutes": minutes(getattr(month.seconds, c)) for c in CATEGORIES},
+        "late_night_minutes": minutes(month.seconds.late_night),
     }
 
 

@@ -5,6 +5,7 @@ offhours, heatmap, terms_sections for `ot report`), text.py for what they share,
 one writer of `--json`. This module only re-exports their names.
 """
 
+from offline_tracker.domain.results import CATEGORY_NAMES
 from offline_tracker.render.jsonout import to_json, written_json
 from offline_tracker.render.records import (
     History,
@@ -32,7 +33,6 @@ from offline_tracker.render.terms import (
     versions_text,
 )
 from offline_tracker.render.text import (
-    CATEGORY_NAMES,
     SHOWN_BACK,
     breakdown,
     breakdown_dict,

@@ -125,11 +125,11 @@ def _day_row(day: DayResult, contacts: int) -> dict[str, str]:
         "date": day.date.isoformat(),
         "weekday": t(f"report.weekday.{day.date.weekday()}"),
         "day": day_label(day),
-        "inside": _cell(day.inside_s),
-        "outside": _cell(day.outside_workday_s),
-        "rest": _cell(day.rest_day_s),
-        "holiday": _cell(day.statutory_holiday_s),
-        "late": _cell(day.late_night_s),
+        "inside": _cell(day.seconds.inside),
+        "outside": _cell(day.seconds.outside_workday),
+        "rest": _cell(day.seconds.rest_day),
+        "holiday": _cell(day.seconds.statutory_holiday),
+        "late": _cell(day.seconds.late_night),
         "contacts": str(contacts) if contacts else "-",
     }
 
@@ -140,11 +140,11 @@ def _total_row(result: PeriodResult, figures: OffHours) -> dict[str, str]:
         "date": t("report.col.total"),
         "weekday": "",
         "day": "",
-        "inside": _cell(totals.inside_s),
-        "outside": _cell(totals.outside_workday_s),
-        "rest": _cell(totals.rest_day_s),
-        "holiday": _cell(totals.statutory_holiday_s),
-        "late": _cell(totals.late_night_s),
+        "inside": _cell(totals.seconds.inside),
+        "outside": _cell(totals.seconds.outside_workday),
+        "rest": _cell(totals.seconds.rest_day),
+        "holiday": _cell(totals.seconds.statutory_holiday),
+        "late": _cell(totals.seconds.late_night),
         "contacts": str(figures.contacts) if figures.contacts else "-",
     }
 
@@ -193,13 +193,13 @@ def _overtime_value(result: PeriodResult) -> str:
 
 def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
     totals = result.totals
-    off = totals.outside_workday_s + totals.rest_day_s + totals.statutory_holiday_s
+    off = totals.seconds.off_schedule
     rows = [
         (
             t("report.totals.worked"),
             t(
                 "report.totals.worked_value",
-                time=_time(totals.worked_s),
+                time=_time(totals.seconds.worked),
                 days=totals.days_worked,
                 total=count(totals.days_in_period, "day", t),
             ),
@@ -213,7 +213,7 @@ def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
                 total=count(totals.days_in_period, "day", t),
             ),
         ),
-        (t("report.totals.late_night"), _time(totals.late_night_s)),
+        (t("report.totals.late_night"), _time(totals.seconds.late_night)),
         (t("report.totals.overtime"), _overtime_value(result)),
     ]
     return rows + _more_totals(result)

@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.errors import Message
 from offline_tracker.domain.records import Record
+from offline_tracker.domain.results import CATEGORY_NAMES
 from offline_tracker.formats.records import minutes
-from offline_tracker.i18n import t
+from offline_tracker.i18n import os_text, t
 
 
 def message(msg: Message) -> str:
     """A message in the current language; a message among its values is put in it first."""
+    if msg.key == "os.reason":  # the system's reason: our words for it, or its own text
+        return os_text(str(msg.params.get("code", "")), str(msg.params.get("text", "")))
     params = {k: message(v) if isinstance(v, Message) else v for k, v in msg.params.items()}
     return t(msg.key, **params)
 
@@ -36,12 +39,9 @@ def span(record: Record, tz: ZoneInfo) -> str:
     return f"{start:%Y-%m-%d %H:%M} – {end_text}"
 
 
-CATEGORY_NAMES = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
-
-
 def breakdown_dict(value: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        f"{n}_minutes": minutes(getattr(value, n + "_s")) for n in CATEGORY_NAMES
+        f"{n}_minutes": minutes(getattr(value.seconds, n)) for n in CATEGORY_NAMES
     }
     data["provisional"] = bool(value.provisional)
     return data
@@ -63,9 +63,9 @@ def late_line(record: Record, tz: ZoneInfo) -> str:
 def breakdown(value: Any) -> str:
     """One line: how a record's time was classified (category: minutes)."""
     parts = [
-        f"{t('cat.' + name)} {hm(getattr(value, name + '_s'))}"
+        f"{t('cat.' + name)} {hm(getattr(value.seconds, name))}"
         for name in CATEGORY_NAMES
-        if getattr(value, name + "_s")
+        if getattr(value.seconds, name)
     ]
     text = t("out.classified", parts=", ".join(parts) or "0m")
     return f"{text} ({t('out.provisional')})" if value.provisional else text

@@ -152,7 +152,7 @@ def read_calendar(data: bytes) -> Calendar:
         prop = parse_line(line, number)
         if prop is not None and prop.name == "BEGIN":
             _open(stack, prop.value.strip().upper(), number)
-        _keep_text(stack, prop, line)
+        _keep(stack, line, prop)
         if prop is None:
             cal.bad_lines.append(number)
         elif prop.name == "END":
@@ -164,7 +164,8 @@ def read_calendar(data: bytes) -> Calendar:
     return cal
 
 
-def _keep_text(stack: list[Component], prop: Prop | None, line: str) -> None:
+def _keep(stack: list[Component], line: str, prop: Prop | None) -> None:
+    """The line's text in each open component that keeps it."""
     for comp in stack:
         if comp.name in _KEEP_TEXT:
             comp.lines.append(line)
