@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -29,9 +28,10 @@ def _show(ctx: typer.Context, period: Any, as_json: bool, include_ack: bool) -> 
 
 def _json(view: ReportView) -> str:
     from offline_tracker.formats.report_json import report_dict
+    from offline_tracker.render.jsonout import to_json
     from offline_tracker.render.report import flag_text
 
-    return json.dumps(report_dict(view, flag_text), ensure_ascii=False, indent=2)
+    return to_json(report_dict(view, flag_text))
 
 
 def _text(view: ReportView) -> str:
@@ -115,6 +115,8 @@ def trend(
     with state(ctx).app() as app:
         rows = reports.trend(app, weeks, date_from, date_to)
     if as_json:
+        from offline_tracker.render.jsonout import to_json
+
         data = [
             {
                 "week_start": r.first.isoformat(),
@@ -123,7 +125,7 @@ def trend(
             }
             for r in rows
         ]
-        typer.echo(json.dumps({"weeks": data}, ensure_ascii=False, indent=2))
+        typer.echo(to_json({"weeks": data}))
         return
     from offline_tracker.render.report import trend_text
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from offline_tracker.domain.errors import InputError
@@ -98,8 +98,15 @@ def test_one_instant_is_never_after_now_unless_allowed() -> None:
         ]
     ),
 )
+@example(minute_of_day=9 * 60, typed=Typed(at="09:00", minutes="600"))
 def test_no_span_ends_after_now_at_any_time_of_day(minute_of_day: int, typed: Typed) -> None:
-    """The headline use at every minute of a day: never refused, never ending in the future."""
+    """The headline use at every minute of a day: never ending in the future, and refused only
+    when the typed start is this very minute (nothing before now, as `--at now`)."""
     now = at("2025-10-08 00:00") + timedelta(minutes=minute_of_day)
+    if typed.at is not None and f"{now.astimezone(SH):%H:%M}" == typed.at:
+        with pytest.raises(InputError) as caught:
+            record_span(typed, None, now, SH)
+        assert caught.value.message.key == "error.nothing_before_now"
+        return
     span = record_span(typed, None, now, SH)
     assert span.start < span.end <= now
