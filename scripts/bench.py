@@ -4,6 +4,7 @@
     .venv/bin/python scripts/bench.py --big          # also the 1M-entry ledger
     .venv/bin/python scripts/bench.py --importtime   # top imports of `ot --version`
     .venv/bin/python scripts/bench.py --only version,help --runs 41
+    .venv/bin/python scripts/bench.py --only floor     # issue 19's ratios to the floor script
 
 Each command runs as a subprocess of the installed entry point (`.venv/bin/ot`) with a fixed
 OFFLINE_TRACKER_NOW, N times after a warm-up; the table gives the median, min and max wall time,
@@ -30,6 +31,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import bench_floor  # scripts/ is on sys.path when this file runs
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench"
@@ -348,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated words; run the cases whose name has one")
     parser.add_argument("--importtime", action="store_true", help="print the top imports")
     parser.add_argument("--top", type=int, default=25, help="how many imports to show")
+    parser.add_argument("--floor-runs", type=int, default=21, help="rounds of the ratio table")
     args = parser.parse_args(argv)
     if not OT.exists():
         parser.error(f"{OT} not found: run `make` first (pip install -e .)")
@@ -358,7 +362,15 @@ def main(argv: list[str] | None = None) -> int:
     CACHE.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ot-bench-", dir=CACHE) as tmp:
         rows = run_cases(cases(Path(tmp), args.big), Path(tmp), args)
-    print(table(rows))
+        if rows:
+            print(table(rows))
+        if not args.only or "floor" in args.only.split(","):
+            print(f"\n  against the floor script, {args.floor_runs} rounds ...", file=sys.stderr)
+            series = bench_floor.measure(
+                ensure_ledger("100k"), Path(tmp), env_for(None), args.floor_runs
+            )
+            print("\nIssue 19: against the floor (100k ledger, interleaved runs)\n")
+            print(bench_floor.table(series))
     print(f"\nafter: load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from offline_tracker.app import parallel, terms
+from offline_tracker.app import export_rows, parallel, terms
+from offline_tracker.app.export_rows import ExportRows, Reader, reader_of
 from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError, Refusal
+from offline_tracker.domain.timeline import day_start
 from offline_tracker.domain.timeparse import parse_date
 from offline_tracker.formats import csv_out
 from offline_tracker.i18n import language, t
-from offline_tracker.ledger.canonical import plain_loads
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Tx
 
 if TYPE_CHECKING:
     from offline_tracker.app.core import App
-    from offline_tracker.app.reports import Report
-    from offline_tracker.domain.breakdowns import RecordSpan, SpanClassifier
     from offline_tracker.domain.calendar import CalendarSet
     from offline_tracker.domain.contract import ContractHistory
     from offline_tracker.domain.results import Flag
@@ -89,34 +89,6 @@ def sound_ledger(app: App, force: bool) -> tuple[str, ...]:
 
 
 # -- record exports ----------------------------------------------------------------------------
-class ExportRows:
-    """The rows of an export, made one at a time as they are written (no 50k payloads in memory).
-
-    Each row is classified as it is made, over the timeline the classifier built for all of
-    them: a long export does that in two processes (`csv_bytes`).
-    """
-
-    def __init__(
-        self, raw: list[queries.RecordRow], spans: list[RecordSpan], classifier: SpanClassifier
-    ) -> None:
-        self._raw, self._spans, self._classifier = raw, spans, classifier
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def __iter__(self) -> Iterator[csv_out.Row]:
-        return self.part(0, len(self._raw))
-
-    def part(self, lo: int, hi: int) -> Iterator[csv_out.Row]:
-        """Rows [lo, hi) (the halves of a parallel export)."""
-        row, loads, figures = csv_out.export_row, plain_loads, self._classifier.figures
-        now = int(self._classifier.now.timestamp())
-        for (rid, start, end, _, data, digest, entered), span in zip(
-            self._raw[lo:hi], self._spans[lo:hi], strict=True
-        ):
-            yield row(rid, loads(data), (start, end), figures(span), digest, now, entered)
-
-
 @dataclass(frozen=True)
 class RecordExport:
     """The rows of one export and what they were read with (one read transaction)."""
@@ -142,8 +114,6 @@ def export_period(
     app: App, tx: Tx, date_from: str | None, date_to: str | None
 ) -> tuple[date, date]:
     """Defaults: from the first record's date (the whole ledger) to today."""
-    from offline_tracker.app.reports import MAX_DAYS
-
     zone, today = app.zone(tx), app.today(tx)
     if date_from:
         first = parse_date(date_from, today)
@@ -153,8 +123,8 @@ def export_period(
     last = parse_date(date_to, today) if date_to else max(today, first)
     if last < first:
         raise InputError("error.range_reversed", first=first, last=last)
-    if (last - first).days > MAX_DAYS:
-        raise InputError("error.range_too_long", days=MAX_DAYS)
+    # Any length (issue 19): the rows are streamed, and the classifier's timeline covers only
+    # the dates of the records found.
     return first, last
 
 
@@ -162,8 +132,7 @@ def _bounds(contracts: ContractHistory, first: date, last: date) -> tuple[dateti
     """The instants of the period: local midnights in the zone of the contract of each end (T1)."""
 
     def midnight(day: date) -> datetime:
-        zone = (contracts.get(day) or contracts.first).zone
-        return datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
+        return day_start(day, (contracts.get(day) or contracts.first).zone)
 
     return midnight(first), midnight(last + timedelta(days=1))
 
@@ -174,39 +143,39 @@ def classified_rows(
     terms_: tuple[ContractHistory, CalendarSet],
     now: datetime,
     include_voided: bool,
+    reopen: Reader | None = None,
 ) -> ExportRows:
-    """The records overlapping the period, each classified on its own (RULES T1-T4)."""
-    from offline_tracker.domain.breakdowns import RecordSpan, SpanClassifier
-
-    contracts, calendars = terms_
-    raw = queries.record_rows_between(tx, *_bounds(contracts, *period), include_voided)
-    spans = [RecordSpan(str(rid), start, end, voided) for rid, start, end, voided, *_ in raw]
-    # One shared timeline for all rows: classify_record per row would rebuild it 50k times.
-    return ExportRows(raw, spans, SpanClassifier(spans, contracts, now=now, calendars=calendars))
+    """The records overlapping the period, each classified on its own (RULES T1-T4), made a
+    page at a time as they are iterated, inside `tx` (app/export_rows.py)."""
+    bounds = _bounds(terms_[0], *period)
+    return export_rows.classified_rows(tx, bounds, terms_, now, include_voided, reopen)
 
 
 _VOIDED = csv_out.COLUMNS.index("voided")
 
 
+@contextmanager
 def export_records(
     app: App,
     date_from: str | None,
     date_to: str | None,
     include_voided: bool = False,
     force: bool = False,
-) -> RecordExport:
+) -> Iterator[RecordExport]:
     """Every record of the period after corrections, with its own classification and hash;
-    from a verified ledger (`force`: any ledger, marked)."""
+    from a verified ledger (`force`: any ledger, marked). The rows are read as they are
+    written: write them inside the `with` block, in the read transaction they come from."""
     unsound = sound_ledger(app, force)
     now = app.now()
     with app.db.read() as tx, collector_paused():
         period = export_period(app, tx, date_from, date_to)
         contracts = terms.history(tx)
-        rows = classified_rows(tx, period, (contracts, terms.calendars(tx)), now, include_voided)
+        terms_ = (contracts, terms.calendars(tx))
+        rows = classified_rows(tx, period, terms_, now, include_voided, reader_of(app.db))
         head = ledger.head(tx)
-    zone = (contracts.get(period[1]) or contracts.first).timezone
-    packs = _packs(contracts, *period)
-    return RecordExport(*period, rows, head, now, include_voided, zone, unsound, packs)
+        zone = (contracts.get(period[1]) or contracts.first).timezone
+        packs = _packs(contracts, *period)
+        yield RecordExport(*period, rows, head, now, include_voided, zone, unsound, packs)
 
 
 def export_meta(export: RecordExport) -> dict[str, Any]:
@@ -272,13 +241,6 @@ class Packed:
     unsound: tuple[str, ...] = ()  # the problems of a ledger packed anyway (`--force`)
 
 
-def _report(tx: Tx, period: tuple[date, date], now: datetime) -> Report:
-    """The pack's report, classified inside the pack's own read transaction."""
-    from offline_tracker.app.reports import classify_period
-
-    return classify_period(tx, period[0], period[1], now)
-
-
 def build_pack(
     app: App,
     date_from: str | None,
@@ -307,8 +269,8 @@ def build_pack(
     files = [
         ("records.csv", made.csv),
         ("report.html", made.html),
-        ("ledger/entries.jsonl", pack.entries_jsonl(entries)),
-        ("ledger/head.json", (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
+        (pack.ENTRIES, pack.entries_jsonl(entries)),
+        (pack.HEAD, (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
         *found,
         *stamps.files,
     ]
@@ -340,18 +302,17 @@ def pack_pages(
 ) -> PackPages:
     """records.csv and report.html of a pack, in the current language (`ot verify PACK` makes
     them again from the ledger to compare)."""
+    from offline_tracker.app.reports import classify_period
     from offline_tracker.formats import html_report
 
-    report = _report(tx, period, now)
-    made = classified_rows(tx, period, (report.contracts, report.calendars), now, True)
+    snap = terms.snapshot(tx)  # one snapshot for the report and the rows
+    view = classify_period(tx, period[0], period[1], now, snap=snap)
+    made = classified_rows(tx, period, (snap.history, snap.calendars), now, True)
     rows = list(made)  # the CSV, the report and the counts all read them
-    head = ledger.head(tx)
-    packs = _packs(report.contracts, *period)
-    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound, packs)
-    page = html_report.HtmlInput(
-        *(report.result, report.records, report.contracts, report.calendars, report.zone),
-        *(now, rows, _head(head), describe, unsound),
-    )
+    head = view.provenance.head_seq, view.provenance.head_hash
+    packs = _packs(snap.history, *period)
+    export = RecordExport(*period, rows, head, now, True, view.zone.key, unsound, packs)
+    page = html_report.HtmlPage(view, rows, _head(head), describe, unsound)
     html = html_report.render(page, t, language()).encode("utf-8")
     return PackPages(export, b"".join(csv_bytes(export)), html)
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 # Below this many items a fork (a few milliseconds) costs more than half the work saves.
 MINIMUM_ITEMS = 10_000
@@ -62,19 +63,38 @@ def fork(work: Callable[[], bytes], items: int) -> Child | None:
 
 
 def in_halves(make: Maker, count: int) -> Iterator[bytes]:
-    """The bytes of `make(0, count)`; `make(lo, hi)` gives those of items [lo, hi) in order."""
+    """The bytes of `make(0, count)`; `make(lo, hi)` gives those of items [lo, hi) in order.
+
+    The child writes its half into an unnamed temporary file as it makes it, and the parent
+    reads it back a chunk at a time: neither holds a half in memory (issue 19).
+    """
     half = count // 2
-    child = fork(lambda: b"".join(make(half, count)), count)
-    if child is None:
+    if count < MINIMUM_ITEMS or not can_fork():
         yield from make(0, count)
         return
-    with child:
-        yield from make(0, half)
-        made = child.result()
-    if made is None:
-        yield from make(half, count)
-    else:
-        yield made
+    with tempfile.TemporaryFile() as spool:
+        child = fork(lambda: _spooled(make(half, count), spool), count)
+        if child is None:  # pragma: no cover - can_fork said yes a moment ago
+            yield from make(0, count)
+            return
+        with child:
+            yield from make(0, half)
+            made = child.result()
+        if made is None:
+            yield from make(half, count)
+            return
+        spool.seek(0)
+        yield from iter(lambda: spool.read(_SPOOL_READ), b"")
+
+
+_SPOOL_READ = 1 << 20
+
+
+def _spooled(chunks: Iterable[bytes], spool: BinaryIO) -> bytes:
+    """Write `chunks` into `spool` (in the child); nothing goes through the pipe."""
+    spool.writelines(chunks)
+    spool.flush()
+    return b""
 
 
 def _child(work: Callable[[], bytes], read_end: int, write_end: int) -> NoReturn:

@@ -1,13 +1,18 @@
 """`ot report day|week|month|range|trend`: classify a period and print it (or its JSON)."""
 
+from __future__ import annotations
+
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
 from offline_tracker.i18n import t
+
+if TYPE_CHECKING:
+    from offline_tracker.domain.report_view import ReportView
 
 report_app = typer.Typer(help=t("help.cmd.report"), no_args_is_help=True)
 IncludeAck = Annotated[bool, typer.Option("--include-ack", help=t("help.opt.include_ack"))]
@@ -18,23 +23,21 @@ def _show(ctx: typer.Context, period: Any, as_json: bool, include_ack: bool) -> 
     from offline_tracker.app import reports
 
     with state(ctx).app() as app:
-        first, last = period(reports.today(app), reports.week_start(app))
-        result = reports.report(app, first, last, include_ack)
-    typer.echo(_json(result) if as_json else _text(result))
+        view = reports.view(app, period, include_ack)
+    typer.echo(_json(view) if as_json else _text(view))
 
 
-def _json(report: Any) -> str:
+def _json(view: ReportView) -> str:
     from offline_tracker.formats.report_json import report_dict
     from offline_tracker.render.report import flag_text
 
-    data = report_dict(report.result, flag_text)
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json.dumps(report_dict(view, flag_text), ensure_ascii=False, indent=2)
 
 
-def _text(report: Any) -> str:
+def _text(view: ReportView) -> str:
     from offline_tracker.render.report import report_text
 
-    return report_text(report)
+    return report_text(view)
 
 
 def day(
@@ -45,7 +48,7 @@ def day(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_date
 
-    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+    def period(today: Any, _week_start: int) -> tuple[Any, Any]:
         d = parse_date(when, today) if when else today
         return d, d
 
@@ -76,7 +79,7 @@ def month(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_month
 
-    _show(ctx, lambda today, ws: parse_month(when, today), as_json, include_ack)
+    _show(ctx, lambda today, _ws: parse_month(when, today), as_json, include_ack)
 
 
 def range_(
@@ -88,7 +91,7 @@ def range_(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_date
 
-    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+    def period(today: Any, _week_start: int) -> tuple[Any, Any]:
         return parse_date(date_from, today), parse_date(date_to, today)
 
     _show(ctx, period, as_json, include_ack)
@@ -96,13 +99,21 @@ def range_(
 
 def trend(
     ctx: typer.Context,
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help=t("help.opt.weeks"))] = 12,
+    weeks: Annotated[
+        int | None, typer.Option("--weeks", min=1, max=520, help=t("help.opt.weeks"))
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help=t("help.opt.trend_from"))
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help=t("help.opt.trend_to"))
+    ] = None,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app import reports
 
     with state(ctx).app() as app:
-        rows = reports.trend(app, weeks)
+        rows = reports.trend(app, weeks, date_from, date_to)
     if as_json:
         data = [
             {

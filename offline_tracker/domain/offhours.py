@@ -212,7 +212,7 @@ def _pattern(days: Iterable[DayResult], rest: bool) -> tuple[Pattern, ...]:
     for day in days:
         if (day.day_type != WORKDAY) == rest:
             total[day.date.weekday()] += 1
-            worked[day.date.weekday()] += day.off_schedule_s > 0
+            worked[day.date.weekday()] += day.seconds.off_schedule > 0
     return tuple(Pattern(w, worked[w], total[w]) for w in sorted(total))
 
 
@@ -222,9 +222,12 @@ def off_hours(
     contracts: ContractHistory,
     calendars: CalendarSet,
     now: datetime,
+    timeline: Timeline | None = None,
 ) -> OffHours:
-    """The off-hours figures of `result`'s period from the records behind it (acks included)."""
-    timeline = Timeline(contracts, calendars, result.period_from, result.period_to)
+    """The off-hours figures of `result`'s period from the records behind it (acks included);
+    `timeline`: the period's day plans when the caller has them already (one per report)."""
+    if timeline is None:
+        timeline = Timeline(contracts, calendars, result.period_from, result.period_to)
     now_s = epoch(now)
     live = [r for r in records if not r.voided]
     contacts = _contacts(live, timeline)
@@ -241,7 +244,7 @@ def off_hours(
         day_contacts=tuple((d.date, per_day[d.date]) for d in result.days),
         rest_days=len(rest_days),
         rest_days_interrupted=sum(
-            1 for d in rest_days if d.off_schedule_s > 0 or per_day[d.date] > 0
+            1 for d in rest_days if d.seconds.off_schedule > 0 or per_day[d.date] > 0
         ),
         longest_rest=_longest_rest(timeline, busy, now_s),
         shortest_night=_shortest_night(timeline, busy, now_s),
@@ -311,9 +314,9 @@ def weekly_totals(result: PeriodResult, week_start: int = 0) -> tuple[WeekTotal,
             first=first,
             last=first + timedelta(days=WEEKDAYS - 1),
             days=len(days),
-            off_hours_s=sum(d.off_schedule_s for d in days),
-            late_night_s=sum(d.late_night_s for d in days),
-            days_off_hours=sum(1 for d in days if d.off_schedule_s > 0),
+            off_hours_s=sum(d.seconds.off_schedule for d in days),
+            late_night_s=sum(d.seconds.late_night for d in days),
+            days_off_hours=sum(1 for d in days if d.seconds.off_schedule > 0),
         )
         for first, days in sorted(weeks.items())
     )

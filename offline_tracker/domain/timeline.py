@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from itertools import pairwise
 from math import floor
@@ -18,8 +18,7 @@ from offline_tracker.domain.schedule import MINUTES_PER_DAY, Shift
 
 INSIDE: Final = "inside"
 OUTSIDE_WORKDAY: Final = "outside_workday"
-CATEGORIES: Final = (INSIDE, OUTSIDE_WORKDAY, REST_DAY, STATUTORY)
-_DAY_CATEGORY: Final = {WORKDAY: OUTSIDE_WORKDAY, REST_DAY: REST_DAY, STATUTORY: STATUTORY}
+DAY_CATEGORY: Final = {WORKDAY: OUTSIDE_WORKDAY, REST_DAY: REST_DAY, STATUTORY: STATUTORY}
 
 Span = tuple[int, int]
 
@@ -33,6 +32,11 @@ def epoch(moment: datetime) -> int:
 
 def instant(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The first instant of a local date in UTC (a midnight skipped by DST resolves forward)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -183,7 +187,7 @@ def _partition(
         elif _inside(shifts, a):
             category = INSIDE
         else:
-            category = _DAY_CATEGORY[day_type]
+            category = DAY_CATEGORY[day_type]
         is_late = _inside(late, a)
         if pieces and pieces[-1].category == category and pieces[-1].late_night == is_late:
             pieces[-1] = Piece(pieces[-1].start, b, category, is_late)
@@ -230,6 +234,12 @@ def union(intervals: Sequence[Interval]) -> list[Stretch]:
             ids = tuple(sorted({i.record_id for i in active.values()}))
             out.append(Stretch(a, b, ids, any(i.emergency for i in active.values())))
     return out
+
+
+def union_seconds(spans: Iterable[tuple[int, int]]) -> int:
+    """Seconds covered by `spans` (POSIX seconds), overlaps counted once (RULES T3)."""
+    intervals = [Interval(a, b, "", False) for a, b in spans if b > a]
+    return sum(s.end - s.start for s in union(intervals))
 
 
 def cut(

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from html import escape
 from pathlib import Path
 from string import Template
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
-from offline_tracker.domain.calendar import CalendarSet
-from offline_tracker.domain.contract import Contract, ContractHistory
-from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import DayResult, Flag, PeriodResult
-from offline_tracker.formats import html_pack
+from offline_tracker.domain.contract import Contract
+from offline_tracker.domain.report_view import ReportView
+from offline_tracker.domain.results import CATEGORY_NAMES, DayResult, Flag, PeriodResult
+from offline_tracker.formats import html_pack, html_views
 from offline_tracker.formats.csv_out import COLUMNS, Row
+from offline_tracker.formats.units import count, duration, money
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 Tr = Callable[..., str]
-CATEGORIES: Final = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
 # RULES ids shown with their legal sources; P5/P6 only when such a system is in force.
 RULES: Final = ("C1", "C2", "C3", "C4", "C6", "C7", "P1", "P2", "P3", "P4", "P5", "P6")
 RULES_AFTER: Final = ("T1", "T3", "T4", "E1", "E2", "E3", "E4", "E5")
@@ -39,15 +36,10 @@ RECORD_COLUMNS: Final = (
 
 
 @dataclass(frozen=True)
-class HtmlInput:
-    """A classified period (the fields of app.Report), its export rows and the chain head."""
+class HtmlPage:
+    """The report of a pack: its ReportView, the export rows and the chain head."""
 
-    result: PeriodResult
-    records: Sequence[Record]
-    contracts: ContractHistory
-    calendars: CalendarSet
-    zone: ZoneInfo
-    now: datetime
+    view: ReportView
     rows: Sequence[Row]
     head: Mapping[str, Any]
     describe: Callable[[Flag], str]
@@ -62,33 +54,9 @@ def word(tr: Tr, key: str, raw: object) -> str:
     return str(raw) if text == key else text
 
 
-def hm(seconds: int) -> str:
-    """1h05m, 12m, 0m: the report's way of writing durations."""
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
-
-
-def _table(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[str]],
-    numeric: set[int],
-    classes: Sequence[str] = (),
-) -> str:
-    """Cells arrive escaped (they may hold markup of ours); headers are escaped here."""
-
-    def cls(name: str) -> str:
-        return f' class="{name}"' if name else ""
-
-    head = "".join(
-        f"<th{cls('n' * (i in numeric))}>{escape(h)}</th>" for i, h in enumerate(headers)
-    )
-    body = "\n".join(
-        f"<tr{cls(classes[r] if r < len(classes) else '')}>"
-        + "".join(f"<td{cls('n' * (i in numeric))}>{c}</td>" for i, c in enumerate(row))
-        + "</tr>"
-        for r, row in enumerate(rows)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+def _hm(seconds: int, tr: Tr) -> str:
+    """The terminal's way of writing durations (formats/units.py), 0m for nothing."""
+    return duration(seconds, tr, zero_in_minutes=True)
 
 
 def _pairs(items: Iterable[tuple[str, str]]) -> str:
@@ -96,19 +64,21 @@ def _pairs(items: Iterable[tuple[str, str]]) -> str:
     return f'<dl class="summary">{body}</dl>'
 
 
-def _summary(page: HtmlInput, tr: Tr) -> str:
-    from offline_tracker.domain.offhours import off_hours
-
-    result, totals = page.result, page.result.totals
-    figures = off_hours(result, page.records, page.contracts, page.calendars, page.now)
+def _summary(page: HtmlPage, tr: Tr) -> str:
+    result, totals = page.view.result, page.view.result.totals
+    figures = page.view.off_hours
     rows = [
         (tr("ev.sum.records"), str(result.record_count)),
         (
             tr("ev.sum.days_off_hours"),  # RULES E2: frequency
-            tr("ev.sum.days_value", days=totals.days_off_hours, total=totals.days_in_period),
+            tr(
+                "ev.sum.days_value",
+                days=totals.days_off_hours,
+                total=count(totals.days_in_period, "day", tr),
+            ),
         ),
-        (tr("ev.sum.worked"), hm(totals.worked_s)),
-        *((tr(f"ev.cat.{c}"), hm(getattr(totals, f"{c}_s"))) for c in CATEGORIES),
+        (tr("ev.sum.worked"), _hm(totals.seconds.worked, tr)),
+        *((tr(f"ev.cat.{c}"), _hm(getattr(totals.seconds, c), tr)) for c in CATEGORY_NAMES),
         (tr("ev.sum.overtime"), _overtime(page, tr)),
         (
             tr("ev.sum.contacts"),
@@ -116,7 +86,7 @@ def _summary(page: HtmlInput, tr: Tr) -> str:
         ),
         (  # RULES E1: acknowledgements are counted apart and not claimed
             tr("ev.sum.acks"),
-            tr("ev.sum.acks_value", count=result.ack_count, time=hm(result.ack_seconds)),
+            tr("ev.sum.acks_value", count=result.ack_count, time=_hm(result.ack_seconds, tr)),
         ),
         (tr("ev.sum.pay"), _pay(result, tr)),
         *html_pack.terms_rows(result, tr),
@@ -124,16 +94,16 @@ def _summary(page: HtmlInput, tr: Tr) -> str:
     return _pairs(rows)
 
 
-def _overtime(page: HtmlInput, tr: Tr) -> str:
-    totals = page.result.totals
+def _overtime(page: HtmlPage, tr: Tr) -> str:
+    totals = page.view.result.totals
     if not html_pack.all_cn(_contracts(page)):  # other packs have other rates: see the pay lines
-        return hm(totals.overtime_s)
+        return _hm(totals.overtime_s, tr)
     return tr(
         "ev.sum.overtime_value",
-        time=hm(totals.overtime_s),
-        o150=hm(totals.overtime_150_s),
-        o200=hm(totals.overtime_200_s),
-        o300=hm(totals.overtime_300_s),
+        time=_hm(totals.overtime_s, tr),
+        o150=_hm(totals.overtime_150_s, tr),
+        o200=_hm(totals.overtime_200_s, tr),
+        o300=_hm(totals.overtime_300_s, tr),
     )
 
 
@@ -143,7 +113,7 @@ def _pay(result: PeriodResult, tr: Tr) -> str:
         return tr("ev.sum.no_wage")
     if pay.total is None:
         return tr("ev.sum.pay_several")
-    return tr("ev.sum.pay_value", total=f"{pay.total:,.2f}", currency=pay.currency or "")
+    return money(pay.total, pay.currency, tr)
 
 
 def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
@@ -152,30 +122,39 @@ def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
     return text + " *" if day.provisional else text  # RULES C6
 
 
-def _days(page: HtmlInput, tr: Tr, lang: str) -> str:
+def _days(page: HtmlPage, tr: Tr, lang: str) -> str:
     headers = [tr("ev.col.date"), tr("ev.col.weekday"), tr("ev.col.day_type")]
-    headers += [tr(f"ev.col.{c}") for c in CATEGORIES]
+    headers += [tr(f"ev.col.{c}") for c in CATEGORY_NAMES]
     rows = [
-        [
-            d.date.isoformat(),
-            escape(tr(f"ev.weekday.{d.date.weekday()}")),
-            escape(_day_type(d, tr, lang)),
-            *(hm(getattr(d, f"{c}_s")) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
-        ]
-        for d in page.result.days
+        _day_row(d, tr, lang) if isinstance(d, DayResult) else html_views.empty_run(d, tr)
+        for d in html_views.runs(page.view.result.days)
     ]
-    totals = page.result.totals
+    totals = page.view.result.totals
     total = [escape(tr("ev.col.total")), "", ""]
-    total += [hm(getattr(totals, f"{c}_s")) for c in CATEGORIES]
+    total += [_hm(getattr(totals.seconds, c), tr) for c in CATEGORY_NAMES]
     classes = [""] * len(rows) + ["total"]
-    return _table(headers, [*rows, total], set(range(3, 8)), classes)
+    return html_views.table(headers, [*rows, total], set(range(3, 8)), classes)
 
 
-def _heatmap(page: HtmlInput, tr: Tr) -> str:
+def _day_row(d: DayResult, tr: Tr, lang: str) -> list[str]:
+    return [
+        d.date.isoformat(),
+        escape(tr(f"ev.weekday.{d.date.weekday()}")),
+        escape(_day_type(d, tr, lang)),
+        *(_hm(getattr(d.seconds, c), tr) if getattr(d.seconds, c) else "–" for c in CATEGORY_NAMES),
+    ]
+
+
+def _months(page: HtmlPage, tr: Tr) -> str:
+    if len(page.view.months) < 2 or len(page.view.result.days) <= 31:
+        return ""  # a month or less: the days table says it all
+    body = html_views.month_table(page.view.months, tr)
+    return f'\n<section id="months">\n<h2>{escape(tr("ev.h.months"))}</h2>\n{body}\n</section>'
+
+
+def _heatmap(page: HtmlPage, tr: Tr) -> str:
     """Off-hours minutes by weekday x local hour (RULES E2: periodicity)."""
-    from offline_tracker.domain.offhours import heatmap
-
-    grid = heatmap(page.result)
+    grid = page.view.heatmap
     peak = max((v for row in grid for v in row), default=0)
     head = "".join(f"<th>{h}</th>" for h in range(24))
     lines = [f'<table class="heat"><thead><tr><th class="day"></th>{head}</tr></thead><tbody>']
@@ -188,16 +167,16 @@ def _heatmap(page: HtmlInput, tr: Tr) -> str:
         label = escape(tr(f"ev.weekday.{weekday}"))
         lines.append(f'<tr><th class="day">{label}</th>{cells}</tr>')
     lines.append("</tbody></table>")
-    note = tr("ev.heatmap.note", zone=page.zone.key)
+    note = tr("ev.heatmap.note", zone=page.view.zone.key)
     return "\n".join(lines) + f"\n<p>{escape(note)}</p>"
 
 
-def _flags(page: HtmlInput, tr: Tr) -> str:
-    if not page.result.flags:
+def _flags(page: HtmlPage, tr: Tr) -> str:
+    if not page.view.result.flags:
         return f"<p>{escape(tr('ev.flags.none'))}</p>"
     items = "".join(
         f"<li>{escape(f.date.isoformat() + ': ' if f.date else '')}{escape(page.describe(f))}</li>"
-        for f in page.result.flags
+        for f in page.view.result.flags
     )
     return f'<ul class="flags">{items}</ul>'
 
@@ -229,20 +208,18 @@ def _record_cells(row: Row, tr: Tr) -> list[str]:
     ]
 
 
-def _records(page: HtmlInput, tr: Tr) -> str:
+def _records(page: HtmlPage, tr: Tr) -> str:
     if not page.rows:
         return f"<p>{escape(tr('ev.records.none'))}</p>"
     voided = COLUMNS.index("voided")
     headers = [tr(key) for key, _ in RECORD_COLUMNS]
     lines = [_record_cells(row, tr) for row in page.rows]
     classes = ["voided" if row[voided] else "" for row in page.rows]
-    return _table(headers, lines, {0, 2}, classes)
+    return html_views.table(headers, lines, {0, 2}, classes)
 
 
-def _contracts(page: HtmlInput) -> list[Contract]:
-    first, last = page.result.period_from, page.result.period_to
-    current = page.contracts.get(first) or page.contracts.first
-    return [current, *page.contracts.changes_between(first, last)]
+def _contracts(page: HtmlPage) -> list[Contract]:
+    return list(page.view.contracts)
 
 
 def _term(tr: Tr, key: str, value: object) -> str:
@@ -255,7 +232,7 @@ def _term(tr: Tr, key: str, value: object) -> str:
     return str(value)
 
 
-def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
+def _terms(page: HtmlPage, tr: Tr, lang: str) -> str:
     parts = []
     for contract in _contracts(page):
         data = contract.to_payload()
@@ -268,7 +245,9 @@ def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
             if v is not None and k not in hidden
         ]
         parts.append(_pairs(terms))
-    special = [d for d in page.result.days if d.source not in ("schedule", "weekend") or d.name_en]
+    special = [
+        d for d in page.view.result.days if d.source not in ("schedule", "weekend") or d.name_en
+    ]
     parts.append(f"<h3>{escape(tr('ev.terms.calendar'))}</h3>")
     if not special:
         parts.append(f"<p>{escape(tr('ev.terms.no_special'))}</p>")
@@ -282,11 +261,11 @@ def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
         ]
         for d in special
     ]
-    parts.append(_table(headers, rows, set()))
+    parts.append(html_views.table(headers, rows, set()))
     return "\n".join(parts)
 
 
-def _rules(page: HtmlInput, tr: Tr) -> str:
+def _rules(page: HtmlPage, tr: Tr) -> str:
     """The rules applied, with their sources: China's only under CN (RULES J7)."""
     contracts = _contracts(page)
     cn = [c for c in contracts if c.rule_pack == "CN"]
@@ -294,16 +273,17 @@ def _rules(page: HtmlInput, tr: Tr) -> str:
     wanted = [r for r in RULES if r not in ("P5", "P6")] if cn else []
     wanted += [r for r, s in (("P5", "comprehensive"), ("P6", "flexible")) if s in systems]
     after = RULES_AFTER if cn else html_pack.TIME_RULES
-    headers = [tr("ev.col.rule"), tr("ev.col.applied"), tr("ev.col.legal_source")]
+    # What was applied and its legal source: the statute, never our rule ids (issue 16).
+    headers = [tr("ev.col.applied"), tr("ev.col.legal_source")]
     rows = [
-        [rule, escape(tr(f"ev.rule.{rule}")), escape(tr(f"ev.rule.{rule}.source"))]
-        for rule in [*wanted, *after]
+        [escape(tr(f"ev.rule.{r}")), escape(tr(f"ev.rule.{r}.source"))] for r in [*wanted, *after]
     ]
+    rows = [row[1:] for row in html_pack.pack_rule_rows(contracts, tr)] + rows
     statute = f"<p>{escape(html_pack.statute_line(contracts, tr))}</p>\n"
-    return statute + _table(headers, [*html_pack.pack_rule_rows(contracts, tr), *rows], set())
+    return statute + html_views.table(headers, rows, set())
 
 
-def _integrity(page: HtmlInput, tr: Tr) -> str:
+def _integrity(page: HtmlPage, tr: Tr) -> str:
     head = page.head
     pairs = _pairs(
         [
@@ -315,7 +295,7 @@ def _integrity(page: HtmlInput, tr: Tr) -> str:
     return f"<p>{escape(tr('ev.integrity.text'))}</p>\n{pairs}"
 
 
-def _unsound(page: HtmlInput, tr: Tr) -> str:
+def _unsound(page: HtmlPage, tr: Tr) -> str:
     if not page.unsound:
         return ""
     items = "".join(f"<li>{escape(p)}</li>" for p in page.unsound[:20])
@@ -325,17 +305,17 @@ def _unsound(page: HtmlInput, tr: Tr) -> str:
     )
 
 
-def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
+def render(page: HtmlPage, tr: Tr, lang: str = "en") -> str:
     """The whole page; `tr(key, **params)` gives the labels in the report's language."""
     from offline_tracker import __version__
 
-    result = page.result
-    now = page.now.astimezone(page.zone)
+    result = page.view.result
+    now = page.view.now.astimezone(page.view.zone)
     tool = f"offline_tracker {__version__}"
     first, last = result.period_from.isoformat(), result.period_to.isoformat()
     texts = {
         "title": tr("ev.title", first=first, last=last),
-        "meta": tr("ev.meta", now=f"{now:%Y-%m-%d %H:%M}", zone=page.zone.key, tool=tool),
+        "meta": tr("ev.meta", now=f"{now:%Y-%m-%d %H:%M}", zone=page.view.zone.key, tool=tool),
         # RULES E3: a statutory maximum, and an estimate (Labour Law art. 44 only under CN)
         "estimate": tr("ev.estimate" if html_pack.all_cn(_contracts(page)) else "ev.estimate_pack"),
         "disclaimer": tr("ev.disclaimer"),
@@ -347,6 +327,8 @@ def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
         "css": (TEMPLATES / "report.css").read_text(encoding="utf-8"),
         "summary": _summary(page, tr),
         "days": _days(page, tr, lang),
+        "months": _months(page, tr),
+        "chart": html_views.week_chart(page.view.weeks, tr),
         "heatmap": _heatmap(page, tr),
         "flags": _flags(page, tr),
         "records": _records(page, tr),
@@ -362,6 +344,7 @@ def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
 _SECTIONS: Final = (
     "summary",
     "days",
+    "chart",
     "heatmap",
     "flags",
     "records",

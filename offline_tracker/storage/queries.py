@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from offline_tracker.domain.facts import parse_utc, record_from_payload
 from offline_tracker.domain.records import Record
@@ -301,41 +301,132 @@ def entries_of_kind(tx: Tx, kind: str) -> list[tuple[int, str]]:
 RecordRow = tuple[int, int, int | None, bool, str, str, str | None]
 
 
-def record_rows_between(
+class RecordRange(NamedTuple):
+    """The records overlapping [lo, hi) (POSIX seconds) that `records_between` returns, as an
+    export reads them: in pages, in (start_utc, id) order, then the sessions still running
+    that began before the look-back (`lookback`: the earliest start a closed record of the
+    period can have)."""
+
+    lo: int
+    hi: int
+    lookback: int
+    include_voided: bool
+
+
+def record_range(
     tx: Tx, start: datetime, end: datetime, include_voided: bool = False
-) -> list[RecordRow]:
+) -> RecordRange:
+    lo, hi = int(start.timestamp()), int(end.timestamp())
+    return RecordRange(lo, hi, lo - max_span(tx) - 1, include_voided)
+
+
+_EXPORT_SELECT = (
+    f"SELECT r.id, r.start_utc, r.end_utc, r.voided, r.data, l.hash, {entered_sql('r')} "
+    "FROM records r LEFT JOIN ledger l ON l.seq = r.id "
+)
+# Every bound on start_utc is one `>=` and one `<` (a second lower bound would leave SQLite
+# free to search the index by the wrong one): the key of a page lifts `floor`.
+_MAIN = (
+    "WHERE r.start_utc < :hi AND r.start_utc >= :floor AND (r.end_utc IS NULL OR r.end_utc > :lo)"
+)
+_TAIL = "WHERE r.end_utc IS NULL AND r.start_utc < :lookback AND r.start_utc >= :floor"
+_AFTER = " AND (r.start_utc > :floor OR r.id > :after_id)"  # with floor = the key's start
+_BEFORE = " AND (r.start_utc < :before_s OR r.id < :before_id)"  # with hi = its start + 1
+_EARLIEST = -(2**62)
+
+
+def _range_params(span: RecordRange, tail: bool = False) -> tuple[str, dict[str, Any]]:
+    voided = "" if span.include_voided else " AND r.voided = :false"
+    floor = _EARLIEST if tail else span.lookback
+    params = {"hi": span.hi, "lo": span.lo, "lookback": span.lookback, "floor": floor}
+    return voided, {**params, "false": False}
+
+
+def range_extent(tx: Tx, span: RecordRange, now: int) -> tuple[int, int, int]:
+    """(rows, earliest start, latest end or start) of the range; a running session ends `now`
+    (but never before its start): what the classifier's timeline must cover. (0, 0, 0): none."""
+    count, first, last = 0, None, None
+    for where, tail in ((_MAIN, False), (_TAIL, True)):
+        voided, params = _range_params(span, tail)
+        n, lo, hi = tx.one(
+            "SELECT count(*), min(r.start_utc), "
+            "max(CASE WHEN r.end_utc IS NOT NULL THEN r.end_utc "
+            "WHEN r.start_utc > :now THEN r.start_utc ELSE :now END) "
+            f"FROM records r {where}{voided}",
+            {**params, "now": now},
+        ) or (0, None, None)
+        if n:
+            count += int(n)
+            first = int(lo) if first is None else min(first, int(lo))
+            last = int(hi) if last is None else max(last, int(hi))
+    return (count, first or 0, last or 0) if count else (0, 0, 0)
+
+
+def range_key(tx: Tx, span: RecordRange, position: int) -> tuple[int, int] | None:
+    """The (start_utc, id) of the row at `position` of the range's first part (None: past it)."""
+    voided, params = _range_params(span)
+    row = tx.one(
+        f"SELECT r.start_utc, r.id FROM records r {_MAIN}{voided} "
+        "ORDER BY r.start_utc, r.id LIMIT 1 OFFSET :n",
+        {**params, "n": position},
+    )
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def range_rows(
+    tx: Tx,
+    span: RecordRange,
+    split: tuple[int, int] | None = None,
+    first_half: bool = True,
+) -> Iterator[RecordRow]:
     """(id, start_utc, end_utc, voided, data, hash of the creating entry, when the end was
-    entered) of the records that `records_between` returns, undecoded.
+    entered) of the range's records, undecoded, a page at a time (memory does not grow with
+    the rows). With `split`: the rows before that key (`first_half`), or from it to the end.
 
     Bulk exports read these: decoding 50k payloads into Record values costs more than the
     export itself. The hash comes by the primary keys (a record's id is its entry's seq).
     """
-    lo, hi = int(start.timestamp()), int(end.timestamp())
-    lookback = lo - max_span(tx) - 1
-    voided = "" if include_voided else "AND r.voided = :false"
-    select = (
-        f"SELECT r.id, r.start_utc, r.end_utc, r.voided, r.data, l.hash, {entered_sql('r')} "
-        "FROM records r LEFT JOIN ledger l ON l.seq = r.id "
-    )
-    rows = tx.all(
-        select + "WHERE r.start_utc < :hi AND r.start_utc >= :lookback "
-        f"AND (r.end_utc IS NULL OR r.end_utc > :lo) {voided} ORDER BY r.start_utc, r.id",
-        {"hi": hi, "lo": lo, "lookback": lookback, "false": False},
-    )
-    rows += tx.all(
-        select + f"WHERE r.end_utc IS NULL AND r.start_utc < :lookback {voided} "
-        "ORDER BY r.start_utc, r.id",
-        {"lookback": lookback, "false": False},
-    )
-    return [
-        (
-            int(i),
-            int(s),
-            int(e) if e is not None else None,
-            bool(v),
-            str(d),
-            str(h or ""),
-            str(n) if n is not None and e is not None else None,
+    voided, params = _range_params(span)
+    if split is None:
+        yield from _pages(tx, _MAIN + voided, params)
+    elif first_half:
+        params.update(hi=min(span.hi, split[0] + 1), before_s=split[0], before_id=split[1])
+        yield from _pages(tx, _MAIN + voided + _BEFORE, params)
+        return
+    else:
+        yield from _pages(tx, _MAIN + voided, params, (split[0], split[1] - 1))
+    voided, params = _range_params(span, tail=True)
+    yield from _pages(tx, _TAIL + voided, params)
+
+
+PAGE = 2000  # rows a page of range_rows: a few MB at most
+
+
+def _pages(
+    tx: Tx, where: str, params: dict[str, Any], after: tuple[int, int] | None = None
+) -> Iterator[RecordRow]:
+    """Keyset pages in (start_utc, id) order, from after the key `after` (start, id): a
+    server's driver buffers a whole result, so pages keep the memory flat on both."""
+    page = PAGE
+    while True:
+        keyed = dict(params, page=page)
+        if after is not None:
+            keyed.update(floor=max(params["floor"], after[0]), after_id=after[1])
+        rows = tx.all(
+            f"{_EXPORT_SELECT}{where}{_AFTER if after else ''} ORDER BY r.start_utc, r.id "
+            "LIMIT :page",
+            keyed,
         )
-        for i, s, e, v, d, h, n in rows
-    ]
+        for i, s, e, v, d, h, n in rows:
+            yield (
+                int(i),
+                int(s),
+                int(e) if e is not None else None,
+                bool(v),
+                str(d),
+                str(h or ""),
+                str(n) if n is not None and e is not None else None,
+            )
+        if len(rows) < page:
+            return
+        after = (int(rows[-1][1]), int(rows[-1][0]))

@@ -17,7 +17,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 
 @pytest.fixture
-def filled(ledger: Ot, tmp_path: Path) -> Ot:
+def filled(ledger: Ot) -> Ot:
     """Records 3-8 over two months (7 voids 5, 8 amends 4): workday, rest day, holidays."""
     for args in [
         ("log", "Boss wants the slides", "--at", "2025-10-07 23:40", "--minutes", "40",

@@ -124,7 +124,8 @@ def test_a_simulated_clock_is_refused_on_a_real_ledger(tmp_path: Path) -> None:
     assert real("log", "fine", "--minutes", "5", env=REAL_CLOCK).code == 0
 
 
-def test_verify_reports_a_clock_set_back_with_the_entry_numbers(tmp_path: Path, walks: str) -> None:
+@pytest.mark.usefixtures("walks")
+def test_verify_reports_a_clock_set_back_with_the_entry_numbers(tmp_path: Path) -> None:
     ot = Ot(tmp_path / "l.sqlite", now="2025-10-08T09:30:00+08:00")
     ot.init()  # entries 1 and 2
     ot.now = "2025-10-08T09:20:00+08:00"  # ten minutes back: entry 3
@@ -261,11 +262,11 @@ def test_many_clock_steps_back_are_summed_up_in_text(tmp_path: Path) -> None:
     )
     text = ot("verify").out
     assert text.count("was recorded at") == 12 and "more entries" not in text
-    from offline_tracker import render
+    from offline_tracker.render import text as shared
 
-    render.SHOWN_BACK, saved = 5, render.SHOWN_BACK
+    shared.SHOWN_BACK, saved = 5, shared.SHOWN_BACK
     try:
         text = ot("verify").out
     finally:
-        render.SHOWN_BACK = saved
+        shared.SHOWN_BACK = saved
     assert text.count("was recorded at") == 5 and "and 7 more entries" in text

@@ -7,7 +7,7 @@ import importlib
 
 import typer
 
-from offline_tracker.cli import root
+from offline_tracker.cli import argv, root
 
 
 def _names(app: typer.Typer) -> set[str]:
@@ -29,4 +29,4 @@ def test_the_command_word_skips_global_options() -> None:
     assert root._command_word(["--db", "x.sqlite", "--lang=zh", "log", "hi"]) == "log"
     assert root._command_word(["--db", "x.sqlite", "--help"]) is None
     assert root._command_word([]) is None
-    assert root._version_first(["--lang", "zh", "--version"])
+    assert argv.version_first(["--lang", "zh", "--version"])

@@ -151,17 +151,8 @@ def read_calendar(data: bytes) -> Calendar:
     for number, line in lines:
         prop = parse_line(line, number)
         if prop is not None and prop.name == "BEGIN":
-            if len(stack) == MAX_DEPTH:
-                raise ImportFormatError(
-                    "format.ics_depth", depth=MAX_DEPTH, line=number, accepted=ACCEPTED
-                )
-            stack.append(Component(prop.value.strip().upper(), number))
-        for comp in stack:
-            if comp.name in _KEEP_TEXT:
-                comp.lines.append(line)
-                # A VTIMEZONE with its STANDARD/DAYLIGHT parts; a VEVENT without its VALARMs.
-                if prop is not None and (comp.name == "VTIMEZONE" or comp is stack[-1]):
-                    comp.feed.append(line)
+            _open(stack, prop.value.strip().upper(), number)
+        _keep(stack, line, prop)
         if prop is None:
             cal.bad_lines.append(number)
         elif prop.name == "END":
@@ -171,6 +162,22 @@ def read_calendar(data: bytes) -> Calendar:
             if prop.name == "X-WR-TIMEZONE" and len(stack) == 1:
                 cal.wr_timezone = prop.value.strip()
     return cal
+
+
+def _keep(stack: list[Component], line: str, prop: Prop | None) -> None:
+    """The line's text in each open component that keeps it."""
+    for comp in stack:
+        if comp.name in _KEEP_TEXT:
+            comp.lines.append(line)
+            # A VTIMEZONE with its STANDARD/DAYLIGHT parts; a VEVENT without its VALARMs.
+            if prop is not None and (comp.name == "VTIMEZONE" or comp is stack[-1]):
+                comp.feed.append(line)
+
+
+def _open(stack: list[Component], name: str, number: int) -> None:
+    if len(stack) == MAX_DEPTH:
+        raise ImportFormatError("format.ics_depth", depth=MAX_DEPTH, line=number, accepted=ACCEPTED)
+    stack.append(Component(name, number))
 
 
 def _close(stack: list[Component], name: str, cal: Calendar) -> None:

@@ -1,0 +1,37 @@
+"""What a command imports in a fresh process (issue 19: import only what the command uses)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXED_NOW, Ot
+
+_SHOW = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('MODULES', *sorted(sys.modules), file=sys.stderr))\n"
+    "sys.argv = ['ot', *sys.argv[1:]]\n"
+    "from offline_tracker.cli import main\n"
+    "main()\n"
+)
+
+
+def loaded(*args: str, db: Path) -> tuple[str, set[str]]:
+    """(stdout, the modules loaded) of `ot ARGS` in a new interpreter."""
+    env = {**os.environ, "OFFLINE_TRACKER_DB": str(db), "OFFLINE_TRACKER_NOW": FIXED_NOW}
+    env.update(OFFLINE_TRACKER_LANG="en", NO_COLOR="1")
+    proc = subprocess.run(
+        [sys.executable, "-c", _SHOW, *args], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES "))
+    return proc.stdout, set(line.split()[1:])
+
+
+def test_version_answers_before_typer_and_click_are_imported(tmp_path: Path) -> None:
+    out, modules = loaded("--db", str(tmp_path / "x.sqlite"), "--version", db=tmp_path / "l")
+    assert not {"typer", "click", "offline_tracker.i18n"} & modules
+    typed = Ot(tmp_path / "l.sqlite")("--lang", "zh", "--version")
+    assert typed.code == 0 and out == typed.out  # what the typer option prints, word for word
