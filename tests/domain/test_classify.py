@@ -50,7 +50,7 @@ def test_p4_worked_example(start: str, field: str, amount: Decimal) -> None:
     # RULES P4: monthly 10000 -> hourly 57.47; one overtime hour 86.21 / 114.94 / 172.41.
     begin = at(start)
     result = run([rec(begin, begin.replace(hour=begin.hour + 1))], start[:10], contracts=WAGE)
-    assert getattr(result.days[0], field) == H  # the hour is in the category it is paid as
+    assert getattr(result.days[0].seconds, field) == H  # the hour is in the category it is paid as
     assert result.pay is not None
     assert result.pay.hourly == Decimal("57.47")
     (line,) = result.pay.lines
