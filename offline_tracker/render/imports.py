@@ -25,20 +25,26 @@ def _preview_text(report: Any, item: Any) -> list[str]:
     lines = [f"+ {span(rec, report.zone)}  {length}  {rec.text}".rstrip()]
     lines.append(f"    {rec.source_id}")
     if item.items:
-        lines.append("    " + _burst_text(rec, item.items))
+        lines.append("    " + _burst_text(rec, item.items, report.source))
     if item.breakdown is not None:
         lines.append("    " + breakdown(item.breakdown))
     return lines
 
 
-def _burst_text(rec: Any, count: int) -> str:
-    """A chat burst: who, which way, whether only acknowledged (RULES E1), how many messages."""
+# What the items of a previewed record are: messages, unless these.
+_ITEM_KEYS = {"activitywatch": "out.import_burst_windows", "call": "out.import_burst_calls"}
+
+
+def _burst_text(rec: Any, count: int, source: str) -> str:
+    """A chat burst: who, which way, whether only acknowledged (RULES E1), how many messages
+    (or calls, or window events)."""
     parts = [rec.counterpart or "-"]
     if rec.direction:
         parts.append(t(f"direction.{rec.direction}"))
     if rec.kind:
         parts.append(t(f"kind.{rec.kind}"))
-    return t("out.import_burst", who=" · ".join(parts), count=count)
+    key = _ITEM_KEYS.get(source) or _ITEM_KEYS.get(rec.kind or "", "out.import_burst")
+    return t(key, who=" · ".join(parts), count=count)
 
 
 def import_text(report: Any) -> str:

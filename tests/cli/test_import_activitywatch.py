@@ -74,3 +74,24 @@ def test_not_an_export_is_one_line_exit_2(ledger: Ot, tmp_path: Path) -> None:
     result = ledger("import", "activitywatch", str(path))
     assert result.code == 2 and "ActivityWatch export" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_away_time_inside_one_window_event_leaves_two_sessions(ledger: Ot, tmp_path: Path) -> None:
+    # One 30-minute WeChat window, away for 5 minutes in its middle: both halves are kept (each
+    # with its own source id), and the window event is named by both.
+    path = tmp_path / "aw.json"
+    windows = [("2025-10-01T13:00:00", 1800, "WeChat.exe", "项目群")]
+    path.write_bytes(c.activitywatch_json(windows, [("2025-10-01T13:10:00", 300, "afk")]))
+    shown = ledger("import", "activitywatch", str(path), "--dry-run").out
+    assert "(1 window event(s))" in shown and "message(s))" not in shown
+    summary = ledger("import", "activitywatch", str(path), "--json").json()
+    assert (summary["added"], summary["skipped"], summary["problems"]) == (2, 0, [])
+    sessions = _sessions(ledger)
+    assert [(s["start"][11:16], s["end"][11:16]) for s in sessions] == [
+        ("21:00", "21:10"),
+        ("21:15", "21:30"),
+    ]
+    first, second = (s["source_id"] for s in sessions)
+    assert second == first + "+900s"
+    again = ledger("import", "activitywatch", str(path), "--json").json()
+    assert (again["added"], again["duplicate"]) == (0, 2)

@@ -261,6 +261,14 @@ def test_calls_answered_placed_and_missed(ledger: Ot, tmp_path: Path) -> None:
     assert (again["added"], again["duplicate"]) == (0, 3)
 
 
+def test_a_call_preview_counts_calls_not_messages(ledger: Ot, tmp_path: Path) -> None:
+    path = _write(tmp_path, "calls-20251008.xml", c.calls_xml(CALLS))
+    shown = _run(ledger, "phone", path, "--chat", "王经理", "--dry-run").out
+    assert "(1 call(s))" in shown and "message(s)" not in shown
+    zh = _run(ledger, "phone", path, "--chat", "王经理", "--dry-run", lang="zh").out
+    assert "（1 次通话）" in zh
+
+
 def test_sms_bursts_per_contact(ledger: Ot, tmp_path: Path) -> None:
     items = [
         ("13800001111", "2025-10-02 22:30:00", 1, "方案发我", "王经理"),

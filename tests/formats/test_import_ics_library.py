@@ -74,6 +74,17 @@ def test_the_cap_is_reached_quickly_far_from_the_series() -> None:
     assert problem.severity == "skipped" and problem.code == "row.ics_cap"
 
 
+def test_a_cancelled_series_is_not_expanded() -> None:
+    lines = ("DTSTART:20250101T000000Z", "DURATION:PT1M", "RRULE:FREQ=MINUTELY", "STATUS:CANCELLED")
+    options = ImportOptions(window_from=at("2025-01-01 00:00"), window_to=at("2026-01-01 00:00"))
+    began = time.monotonic()
+    result = parse_ics(ics(*event(*lines)), options)
+    assert time.monotonic() - began < 5
+    assert result.records == () and [p.message.key for p in result.problems] == [
+        "row.ics_cancelled"
+    ]
+
+
 def _weekly(*lines: str, edit: tuple[str, ...] = ()) -> bytes:
     return ics(*lines, *event(*edit, uid="w")) if edit else ics(*lines)
 

@@ -57,6 +57,13 @@ class Piece(NamedTuple):
     app: str
     channel: str
     number: int
+    cut: int = 0  # seconds into its window event where an AFK span cut this piece off
+
+
+def _piece_id(piece: Piece) -> str:
+    # A session that starts where AFK time cut a window event is told apart from the one that
+    # starts at the event itself (same bucket and timestamp) by the seconds into the event.
+    return f"aw:{piece.key}" + (f"+{piece.cut}s" if piece.cut else "")
 
 
 def _instant(value: object) -> datetime:
@@ -145,12 +152,16 @@ def _present(pieces: Sequence[Piece], away: Sequence[tuple[datetime, datetime]])
         i = bisect_right(ends, start)
         while i < len(away) and away[i][0] < piece.end:
             if away[i][0] > start:
-                kept.append(piece._replace(start=start, end=away[i][0]))
+                kept.append(_cut(piece, start, away[i][0]))
             start = max(start, away[i][1])
             i += 1
         if start < piece.end:
-            kept.append(piece._replace(start=start))
+            kept.append(_cut(piece, start, piece.end))
     return kept
+
+
+def _cut(piece: Piece, start: datetime, end: datetime) -> Piece:
+    return piece._replace(start=start, end=end, cut=int((start - piece.start).total_seconds()))
 
 
 def _session(group: Sequence[Piece], zone: str) -> ImportedRecord:
@@ -162,7 +173,7 @@ def _session(group: Sequence[Piece], zone: str) -> ImportedRecord:
         channels[piece.channel] += length
     apps = ", ".join(app for app, _ in seconds.most_common(3))
     return ImportedRecord(
-        f"aw:{group[0].key}",
+        _piece_id(group[0]),
         "session",
         to_utc(group[0].start),
         to_utc(max(p.end for p in group) + timedelta(microseconds=999_999)),

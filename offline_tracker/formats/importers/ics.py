@@ -42,7 +42,7 @@ from offline_tracker.formats.importers.ics_library import (
 
 # A guard against rules that would expand for ever (FREQ=MINUTELY and no window).
 MAX_INSTANCES = 5000
-_RECURRING = frozenset({"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"})
+_RECURRING = frozenset({"RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID"})
 
 
 class Skip(RowError):
@@ -235,21 +235,26 @@ def _instances(parts: list[_Part], ctx: _Context) -> Iterator[Occurrence]:
 def _expand(parts: list[_Part], series: _Series, ctx: _Context) -> list[ImportedRecord]:
     lo, hi = ctx.options.window_from, ctx.options.window_to
     records: list[ImportedRecord] = []
+    if all(p.skip is not None for p in parts):
+        return records  # a cancelled series: nothing to expand (MINUTELY for a year is slow)
+    seen = 0  # instances in the window, kept or not: the cap bounds the work, too
     for occ in _instances(parts, ctx):
         if not isinstance(occ.start, datetime):
             continue  # a DATE RDATE of a timed series: no times
         start = ctx.local(occ.start)
         if hi is not None and start >= hi:
             break
-        part, key = series.source(occ, start, ctx)
-        inside = (lo is None or start >= lo) and (hi is None or start < hi)
-        if part is None or part.skip or key in series.removed or not inside:
+        if lo is not None and start < lo:
             continue
-        if len(records) == MAX_INSTANCES:
+        if seen == MAX_INSTANCES:
             ctx.skip(
                 parts[0].comp.line, "row.ics_cap", name=_name(parts[0].comp), count=MAX_INSTANCES
             )
             break
+        seen += 1
+        part, key = series.source(occ, start, ctx)
+        if part is None or part.skip or key in series.removed:
+            continue
         records.append(_record(part, start, series.length(occ, start, part, ctx), key, ctx))
     return records
 
