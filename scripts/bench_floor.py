@@ -48,13 +48,15 @@ def _ot(words: Callable[[int], list[str]]) -> Callable[[int, Path], list[str]]:
 
 
 TIMED = (
-    Timed("floor script", lambda i, db: [sys.executable, str(SCRIPTS / "floor.py"), str(db)], True),
-    Timed("python -c pass", lambda i, db: [sys.executable, "-c", "pass"]),
+    Timed(
+        "floor script", lambda _i, db: [sys.executable, str(SCRIPTS / "floor.py"), str(db)], True
+    ),
+    Timed("python -c pass", lambda _i, _db: [sys.executable, "-c", "pass"]),
     Timed("ot log", _ot(log_args), True),
     Timed("ot add", _ot(add_args), True),
-    Timed("ot --version", _ot(lambda i: ["--version"])),
-    Timed("ot report week", _ot(lambda i: ["report", "week"])),
-    Timed("ot report week --json", _ot(lambda i: ["report", "week", "--json"])),
+    Timed("ot --version", _ot(lambda _i: ["--version"])),
+    Timed("ot report week", _ot(lambda _i: ["report", "week"])),
+    Timed("ot report week --json", _ot(lambda _i: ["report", "week", "--json"])),
 )
 
 

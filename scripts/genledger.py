@@ -217,7 +217,7 @@ def one_day(plan: Plan, day: date, count: int) -> list[Fact]:
     return out
 
 
-def terms_facts(plan: Plan, first: date, last: date) -> Iterator[tuple[date, Fact]]:
+def terms_facts(first: date, last: date) -> Iterator[tuple[date, Fact]]:
     """Two contract changes, a company holiday and a swapped day a year, time off in lieu."""
     from offline_tracker.domain.contract import contract_from_options
 
@@ -251,7 +251,7 @@ def generate(entries: int, years: int, seed: int, end: date, start_seq: int) -> 
     first = first_day(end, years)
     plan = Plan(random.Random(seed), start_seq, statutory_days(range(first.year, end.year + 1)))
     days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
-    extra = {d: f for d, f in terms_facts(plan, first, end)} if entries > 50 else {}
+    extra = {d: f for d, f in terms_facts(first, end)} if entries > 50 else {}
     counts = allocate(days, max(0, entries - len(extra)), plan)
     for day, count in zip(days, counts, strict=True):
         if day in extra:

@@ -224,7 +224,7 @@ def corruption_case(folder: Path, kind: str) -> Row:
     return Row(f"corruption: {kind}", ok, detail, time.perf_counter() - start)
 
 
-def corruption(folder: Path, args: argparse.Namespace) -> list[Row]:
+def corruption(folder: Path, _args: argparse.Namespace) -> list[Row]:
     kinds = ("garbage", "truncated", "smashed pages", "emptied", "broken chain")
     return [corruption_case(folder, kind) for kind in kinds]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import Any
 from offline_tracker.domain.errors import Failure, InputError, Refusal
 from offline_tracker.i18n import t
 from offline_tracker.storage.db import hot_journal
-from offline_tracker.storage.schema import BACKUP_DIR_NAME, backup_sqlite
+from offline_tracker.storage.files import CopyError, LedgerInUse, copy_ledger, release, single_file
+from offline_tracker.storage.schema import BACKUP_DIR_NAME
 
 # A restore must be the only user of the ledger: wait this long for others to let go.
 _LOCK_WAIT_S = 2.0
@@ -68,16 +68,15 @@ def _copy(source: Path, dest: Path, read_only: bool = False) -> None:
     cannot read is "not a ledger".
     """
     try:
-        backup_sqlite(source, dest, read_only)
-    except sqlite3.DatabaseError as exc:
-        name = getattr(exc, "sqlite_errorname", "") or ""
-        if name.startswith("SQLITE_FULL"):
+        copy_ledger(source, dest, read_only)
+    except CopyError as exc:
+        if exc.why == "disk_full":
             raise Refusal("error.copy_disk_full", path=str(dest)) from exc
-        if name.startswith("SQLITE_READONLY_ROLLBACK"):
+        if exc.why == "hot_journal":
             raise Refusal("error.hot_journal", path=str(source)) from exc
-        if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
-            raise Refusal("error.copy_failed", path=str(dest), reason=str(exc)) from exc
-        raise Failure(t("error.not_a_ledger", path=str(source), reason=str(exc))) from exc
+        if exc.why == "io":
+            raise Refusal("error.copy_failed", path=str(dest), reason=exc.reason) from exc
+        raise Failure(t("error.not_a_ledger", path=str(source), reason=exc.reason)) from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise Refusal("error.copy_disk_full", path=str(dest)) from exc
@@ -126,7 +125,7 @@ def restore(location: str, backup_file: Path, now: datetime, yes: bool = False) 
         replaced, uncompared = _replaced(target, staged)
         if (replaced or uncompared) and not yes:
             return FileCheck(backup_file, verification, None, replaced, uncompared, True)
-        _single_file(staged)
+        single_file(staged)
         kept = _set_aside(target, f"{target.stem}-{stamp}-before-restore.sqlite")
         os.replace(staged, target)
     finally:
@@ -158,21 +157,15 @@ def _replaced(target: Path, staged: Path) -> tuple[tuple[tuple[int, str, str], .
     return tuple(lost), None
 
 
-def _single_file(path: Path) -> None:
-    """Leave the staged copy as one self-contained file (no WAL to carry over)."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        conn.close()
-
-
 def _set_aside(target: Path, name: str) -> Path | None:
     """Keep the current file as a backup; stale -wal/-shm must go, or SQLite would replay them
     into the restored file."""
     if not target.exists():
         return None
-    healthy = _release(target)
+    try:
+        healthy = release(target, _LOCK_WAIT_S)
+    except LedgerInUse as exc:
+        raise Failure(t("error.ledger_in_use", path=str(target))) from exc
     kept = target.parent / BACKUP_DIR_NAME / name
     kept.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -183,25 +176,3 @@ def _set_aside(target: Path, name: str) -> Path | None:
             shutil.copyfile(sidecar, kept.with_name(kept.name + "-wal"))  # unreadable: keep all
         sidecar.unlink(missing_ok=True)
     return kept
-
-
-def _release(target: Path) -> bool:
-    """Fold the WAL into the file; refused while another program has the ledger open.
-
-    Returns False when the file cannot be read as a database (it is then kept byte for byte).
-    """
-    try:
-        conn = sqlite3.connect(target, timeout=_LOCK_WAIT_S)
-    except sqlite3.DatabaseError:
-        return False
-    try:
-        conn.execute("PRAGMA journal_mode = DELETE")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise Failure(t("error.ledger_in_use", path=str(target))) from exc
-        return False
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        conn.close()
-    return True

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from offline_tracker.app.amend import amended_times, changed_fields
 from offline_tracker.domain import facts, spans
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.records import Record, record_text
-from offline_tracker.domain.timeparse import parse_date, parse_duration, zone
+from offline_tracker.domain.timeparse import parse_date, zone
 from offline_tracker.ledger.canonical import SIMULATED, Stamp, decode_body
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, StorageError, Tx
@@ -193,19 +194,23 @@ class App:
     def list_records(
         self, date_from: str | None, date_to: str | None, include_voided: bool = False
     ) -> tuple[list[Record], ZoneInfo]:
+        from offline_tracker.domain.timeline import day_start
+
         with self.db.read() as tx:
             tz, today = self.zone(tx), self.today(tx)
             first = parse_date(date_from, today) if date_from else today - timedelta(days=6)
             last = parse_date(date_to, today) if date_to else today
             if last < first:
                 raise InputError("error.range_reversed", first=first, last=last)
-            start, end = _day_start(first, tz), _day_start(last + timedelta(days=1), tz)
+            start, end = day_start(first, tz), day_start(last + timedelta(days=1), tz)
             return queries.records_between(tx, start, end, include_voided, entered=True), tz
 
     def status(self) -> Status:
+        from offline_tracker.domain.timeline import day_start
+
         with self.db.read() as tx:
             tz, today, now = self.zone(tx), self.today(tx), self.now()
-            start, end = _day_start(today, tz), _day_start(today + timedelta(days=1), tz)
+            start, end = day_start(today, tz), day_start(today + timedelta(days=1), tz)
             records = queries.records_between(tx, start, end)
             seconds = _union_seconds(records, start, min(end, now), now)
             return Status(tz, tuple(queries.running(tx)), today, seconds, len(records))
@@ -282,41 +287,13 @@ class App:
         self, current: Record, inp: RecordInput, tz: ZoneInfo, now: datetime
     ) -> tuple[dict[str, Any], tuple[Message, ...]]:
         """The fields an amendment changes; its times obey the rules of domain/spans too."""
-        if inp.until is not None and inp.minutes is not None:
-            raise InputError("error.until_and_minutes")
-        start = current.start
-        notes: tuple[Message, ...] = ()
-        if inp.at is not None:
-            moved = spans.instant(inp.at, now, tz, allow_future=True)
-            start, notes = moved.start, moved.notes
-        end, typed_end = current.end, False
-        if inp.until is not None:
-            until = spans.instant(inp.until, now, tz, allow_future=True)
-            end, typed_end, notes = until.start, True, notes + until.notes
-        elif inp.minutes is not None:
-            end = start + parse_duration(inp.minutes)
-        elif inp.at is not None and current.end is not None:
-            end = start + (current.end - current.start)  # moving a record keeps its length
-        if end is not None:
-            span = spans.bounded(start, end, typed_end, now, tz, inp.allow_future, notes)
-            end, notes = span.end, span.notes
-        elif start > now and not inp.allow_future:
-            raise InputError("error.future", when=_local(start, tz), now=_local(now, tz))
+        start, end, notes = amended_times(current, inp, tz, now)
         changes: dict[str, Any] = {}
         if start != current.start:
             changes["start"] = facts.iso_utc(start)
         if end != current.end and end is not None:
             changes["end"] = facts.iso_utc(end)
-        if inp.text is not None:
-            changes["text"] = record_text(inp.text)
-        for name in facts.META_FIELDS:
-            value = changes.pop("text", None) if name == "text" else getattr(inp, name)
-            if value is not None and value != getattr(current, name):
-                changes[name] = value
-        if inp.tags:
-            changes["tags"] = list(dict.fromkeys(inp.tags))
-        if inp.emergency is not None and inp.emergency != current.emergency:
-            changes["emergency"] = inp.emergency
+        changes |= changed_fields(current, inp)
         if inp.attach:
             changes["attachments"] = [self._store_attachment(p) for p in inp.attach]
         return changes, notes
@@ -386,11 +363,6 @@ def _check_simulated(db: Database) -> None:
         raise InputError("error.simulated_clock")
 
 
-def _day_start(day: date, tz: ZoneInfo) -> datetime:
-    """The first instant of a local date (a midnight skipped by DST resolves forward)."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
-
-
 _local = spans.local_text
 
 
@@ -407,11 +379,12 @@ def _reason(text: str) -> str:
 
 def _union_seconds(records: list[Record], lo: datetime, hi: datetime, now: datetime) -> int:
     """Seconds covered by the records inside [lo, hi), overlaps counted once (RULES T3)."""
-    pieces = sorted((max(r.start, lo), min(r.end_or(now), hi)) for r in records if not r.is_ack)
-    total, cursor = 0, lo
-    for start, end in pieces:
-        start = max(start, cursor)
-        if end > start:
-            total += int((end - start).total_seconds())
-            cursor = end
-    return total
+    from offline_tracker.domain import timeline
+
+    a, b = timeline.epoch(lo), timeline.epoch(hi)
+    spans = (
+        (max(timeline.epoch(r.start), a), min(timeline.epoch(r.end_or(now)), b))
+        for r in records
+        if not r.is_ack
+    )
+    return timeline.union_seconds(spans)

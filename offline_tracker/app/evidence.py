@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from offline_tracker.app.export_rows import ExportRows, Reader, reader_of
 from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError, Refusal
+from offline_tracker.domain.timeline import day_start
 from offline_tracker.domain.timeparse import parse_date
 from offline_tracker.formats import csv_out
 from offline_tracker.i18n import language, t
@@ -23,7 +24,6 @@ from offline_tracker.storage.db import Tx
 
 if TYPE_CHECKING:
     from offline_tracker.app.core import App
-    from offline_tracker.app.reports import Report
     from offline_tracker.domain.calendar import CalendarSet
     from offline_tracker.domain.contract import ContractHistory
     from offline_tracker.domain.results import Flag
@@ -132,8 +132,7 @@ def _bounds(contracts: ContractHistory, first: date, last: date) -> tuple[dateti
     """The instants of the period: local midnights in the zone of the contract of each end (T1)."""
 
     def midnight(day: date) -> datetime:
-        zone = (contracts.get(day) or contracts.first).zone
-        return datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
+        return day_start(day, (contracts.get(day) or contracts.first).zone)
 
     return midnight(first), midnight(last + timedelta(days=1))
 
@@ -242,13 +241,6 @@ class Packed:
     unsound: tuple[str, ...] = ()  # the problems of a ledger packed anyway (`--force`)
 
 
-def _report(tx: Tx, period: tuple[date, date], now: datetime) -> Report:
-    """The pack's report, classified inside the pack's own read transaction."""
-    from offline_tracker.app.reports import classify_period
-
-    return classify_period(tx, period[0], period[1], now)
-
-
 def build_pack(
     app: App,
     date_from: str | None,
@@ -310,18 +302,17 @@ def pack_pages(
 ) -> PackPages:
     """records.csv and report.html of a pack, in the current language (`ot verify PACK` makes
     them again from the ledger to compare)."""
+    from offline_tracker.app.reports import classify_period
     from offline_tracker.formats import html_report
 
-    report = _report(tx, period, now)
-    made = classified_rows(tx, period, (report.contracts, report.calendars), now, True)
+    snap = terms.snapshot(tx)  # one snapshot for the report and the rows
+    view = classify_period(tx, period[0], period[1], now, snap=snap)
+    made = classified_rows(tx, period, (snap.history, snap.calendars), now, True)
     rows = list(made)  # the CSV, the report and the counts all read them
-    head = ledger.head(tx)
-    packs = _packs(report.contracts, *period)
-    export = RecordExport(*period, rows, head, now, True, report.zone.key, unsound, packs)
-    page = html_report.HtmlInput(
-        *(report.result, report.records, report.contracts, report.calendars, report.zone),
-        *(now, rows, _head(head), describe, unsound),
-    )
+    head = view.provenance.head_seq, view.provenance.head_hash
+    packs = _packs(snap.history, *period)
+    export = RecordExport(*period, rows, head, now, True, view.zone.key, unsound, packs)
+    page = html_report.HtmlPage(view, rows, _head(head), describe, unsound)
     html = html_report.render(page, t, language()).encode("utf-8")
     return PackPages(export, b"".join(csv_bytes(export)), html)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.errors import Failure, InputError
+from offline_tracker.domain.timeline import day_start
 from offline_tracker.domain.timeparse import parse_date, parse_duration, zone
 from offline_tracker.formats import importers
 from offline_tracker.formats.importers import ImportFormatError, ImportOptions
@@ -155,7 +156,7 @@ def _window(req: ImportRequest, tz: ZoneInfo, today: date) -> tuple[datetime, da
     last = parse_date(req.date_to, today) if req.date_to else today
     if last < first:
         raise InputError("error.range_reversed", first=first, last=last)
-    return _day_start(first, tz), _day_start(last + timedelta(days=1), tz)
+    return day_start(first, tz), day_start(last + timedelta(days=1), tz)
 
 
 def _year_before(day: date) -> date:
@@ -163,10 +164,6 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
-
-
-def _day_start(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
 
 
 def _whole_minutes(text: str) -> int:

@@ -15,6 +15,8 @@ from offline_tracker.storage import queries
 from offline_tracker.storage.db import Tx
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from offline_tracker.app.core import App
     from offline_tracker.domain.calendar import CalendarSet, DayInfo, OfficialSchedule
     from offline_tracker.domain.contract import Contract, ContractHistory
@@ -27,6 +29,33 @@ DAY_TYPES = {"workday": "workday", "rest-day": "rest_day", "statutory-holiday": 
 class ContractVersion:
     seq: int
     contract: Contract
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The terms of one transaction, read once: four statements whatever the period."""
+
+    history: ContractHistory
+    calendars: CalendarSet
+    comp_time: tuple[CompTime, ...]
+    newest: Contract  # the version written last: WHEN text is read in its zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.newest.zone
+
+    def day(self, day: date) -> DayInfo:
+        """The day's type and source under the contract in force that day."""
+        contract = self.history.get(day) or self.history.first
+        return self.calendars.get(contract.jurisdiction, contract.schedule.workdays).day(day)
+
+
+def snapshot(tx: Tx) -> Terms:
+    """Contracts, calendars and time off in lieu of the ledger as `tx` sees it."""
+    from offline_tracker.domain.contract import Contract, ContractHistory
+
+    versions = tuple(Contract.from_payload(d) for _, d in queries.fact_rows(tx, "contracts"))
+    return Terms(ContractHistory(versions), calendars(tx), comp_time(tx), versions[-1])
 
 
 def history(tx: Tx) -> ContractHistory:
@@ -128,22 +157,18 @@ def set_day(app: App, when: str, as_: str, hours: str | None, note: str | None) 
 
 
 def day_info(tx: Tx, day: date) -> DayInfo:
-    terms = history(tx)
-    contract = terms.get(day) or terms.first
-    calendar = calendars(tx).get(contract.jurisdiction, contract.schedule.workdays)
-    return calendar.day(day)
+    return snapshot(tx).day(day)
 
 
 def month_days(app: App, year: int | None, month: int | None) -> list[DayInfo]:
-    """Every day of a month (or of a year when `month` is None), with its type and source."""
+    """Every day of a month (or of a year when `month` is None), with its type and source:
+    one snapshot of the terms, so a year costs the statements of a day."""
     with app.db.read() as tx:
-        today = app.today(tx)
-        year = year or today.year
-        first = date(year, month or 1, 1)
-        last = date(year + 1, 1, 1) if month in (None, 12) else date(year, month + 1, 1)
-        return [
-            day_info(tx, date.fromordinal(o)) for o in range(first.toordinal(), last.toordinal())
-        ]
+        terms = snapshot(tx)
+    year = year or app.now().astimezone(terms.zone).date().year
+    first = date(year, month or 1, 1)
+    last = date(year + 1, 1, 1) if month in (None, 12) else date(year, month + 1, 1)
+    return [terms.day(date.fromordinal(o)) for o in range(first.toordinal(), last.toordinal())]
 
 
 def import_schedule(app: App, path: Path) -> OfficialSchedule:
@@ -199,9 +224,10 @@ def _check_day_length(tx: Tx, entry: CompTime) -> None:
     from offline_tracker.domain.comptime import day_length_s
     from offline_tracker.domain.timeline import Timeline
 
-    plan = Timeline(history(tx), calendars(tx), entry.date, entry.date).plans[0]
+    terms = snapshot(tx)
+    plan = Timeline(terms.history, terms.calendars, entry.date, entry.date).plans[0]
     length = day_length_s(plan)
-    before = sum(c.seconds for c in comp_time(tx) if c.date == entry.date)
+    before = sum(c.seconds for c in terms.comp_time if c.date == entry.date)
     if before + entry.seconds > length:
         raise InputError(
             "error.comp_time_over_day",

@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from offline_tracker.app import evidence
+from offline_tracker.app import evidence, terms
 from offline_tracker.app.integrity import collector_paused
 from offline_tracker.domain import facts
 from offline_tracker.i18n import language, t
-from offline_tracker.storage import ledger
 
 if TYPE_CHECKING:
     from offline_tracker.app.core import App
-    from offline_tracker.app.reports import Report
+    from offline_tracker.domain.report_view import ReportView
     from offline_tracker.formats.xlsx_out import Workbook
     from offline_tracker.storage.db import Tx
 
@@ -36,34 +35,32 @@ def export_xlsx(
     now = app.now()
     with app.db.read() as tx, collector_paused():
         period = evidence.export_period(app, tx, date_from, date_to)
-        report = classify_period(tx, *period, now)
-        terms_ = (report.contracts, report.calendars)
+        snap = terms.snapshot(tx)  # one snapshot for the report, the rows and the claim
+        view = classify_period(tx, *period, now, snap=snap)
+        terms_ = (snap.history, snap.calendars)
         rows = evidence.classified_rows(tx, period, terms_, now, include_voided=True)
         amended = frozenset(int(f.data["record"]) for f in facts_of(tx, facts.RECORD_AMEND))
-        head = ledger.head(tx)
-        export = evidence.RecordExport(*period, rows, head, now, True, report.zone.key, unsound)
-        book = _workbook(tx, export, report, amended)
+        head = view.provenance.head_seq, view.provenance.head_hash
+        export = evidence.RecordExport(*period, rows, head, now, True, view.zone.key, unsound)
+        book = _workbook(tx, export, view, amended)
         # Rows are made as they are written: inside the snapshot they were read from.
         write_private(out, lambda f: xlsx_out.write(f, book, t), overwrite=force)
     return export
 
 
 def _workbook(
-    tx: Tx, export: evidence.RecordExport, report: Report, amended: frozenset[int]
+    tx: Tx, export: evidence.RecordExport, report: ReportView, amended: frozenset[int]
 ) -> Workbook:
     from offline_tracker.domain.claim import monthly_claim
     from offline_tracker.formats.xlsx_out import Workbook
 
     result = report.result
-    contracts = report.contracts
-    versions = [contracts.get(export.first) or contracts.first]
-    versions += contracts.changes_between(export.first, export.last)
-    divisors = sorted({c.wage_divisor for c in versions if c.monthly_wage is not None})
+    divisors = sorted({c.wage_divisor for c in report.contracts if c.monthly_wage is not None})
     return Workbook(
         rows=export.rows,
         amended=amended,
         days=result.days,
-        claim=monthly_claim(result, report.contracts),
+        claim=monthly_claim(result, report.history),
         period=(export.first, export.last),
         about=_about(tx, export),
         divisors=divisors,

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
+from offline_tracker.cli.words import Words
 from offline_tracker.domain.records import CHANNELS
 from offline_tracker.i18n import t
 
@@ -45,7 +45,7 @@ Source = Annotated[
     typer.Argument(
         metavar="SOURCE",
         help=t("help.arg.import_source"),
-        click_type=click.Choice(SOURCES, case_sensitive=False),
+        click_type=Words(SOURCES, "source"),
     ),
 ]
 PathArg = Annotated[Path, typer.Argument(metavar="PATH", help=t("help.arg.import_path"))]
@@ -70,7 +70,7 @@ Channel = Annotated[
     _opt(
         "--channel",
         key="help.opt.import_channel",
-        click_type=click.Choice(CHANNELS, case_sensitive=False),
+        click_type=Words(CHANNELS, "report.channel"),
     ),
 ]
 WindowFrom = Annotated[str | None, _opt("--from", key="help.opt.window_from", metavar="DATE")]
@@ -82,7 +82,7 @@ Tail = Annotated[str | None, _opt("--tail", key="help.opt.tail", metavar="DURATI
 Ack = Annotated[list[str] | None, _opt("--ack", key="help.opt.ack", metavar="WORD")]
 Preset = Annotated[
     str | None,
-    _opt("--preset", key="help.opt.preset", click_type=click.Choice(("toggl", "clockify"))),
+    _opt("--preset", key="help.opt.preset", click_type=Words(("toggl", "clockify"), None)),
 ]
 Where = Annotated[list[str] | None, _opt("--where", key="help.opt.where", metavar="COLUMN=VALUE")]
 AppName = Annotated[list[str] | None, _opt("--app", key="help.opt.aw_app", metavar="NAME")]
@@ -92,7 +92,7 @@ ChatFormat = Annotated[
     _opt(
         "--format",
         key="help.opt.chat_format",
-        click_type=click.Choice(CHAT_FORMATS, case_sensitive=False),
+        click_type=Words(CHAT_FORMATS, None),
     ),
 ]
 
@@ -200,7 +200,7 @@ def _preview_text(report: ImportReport, item: Preview) -> list[str]:
 
     rec = item.record
     length = render.hm(rec.duration(rec.start).total_seconds()) if rec.end else ""
-    lines = [f"+ {render.span(rec, report.zone, report.now)}  {length}  {rec.text}".rstrip()]
+    lines = [f"+ {render.span(rec, report.zone)}  {length}  {rec.text}".rstrip()]
     lines.append(f"    {rec.source_id}")
     if item.items:
         lines.append("    " + _burst_text(rec, item.items))

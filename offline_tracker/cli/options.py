@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
+from offline_tracker.cli.words import Words
 from offline_tracker.domain.records import CHANNELS, DIRECTIONS, KINDS, ROLES
 from offline_tracker.i18n import t
 
@@ -18,9 +18,10 @@ def _opt(*names: str, key: str, **kwargs: Any) -> Any:
     return typer.Option(*names, help=t(key), **kwargs)
 
 
-def _choice(*names: str, key: str, values: tuple[str, ...]) -> Any:
-    """A closed vocabulary: an unknown value is a usage error that lists what is accepted."""
-    return _opt(*names, key=key, click_type=click.Choice(values, case_sensitive=False))
+def _choice(*names: str, key: str, values: tuple[str, ...], words: str) -> Any:
+    """A closed vocabulary, typed as codes or names (`wechat`, `微信`; messages `<words>.*`):
+    an unknown value is a usage error that lists what is accepted."""
+    return _opt(*names, key=key, click_type=Words(values, words))
 
 
 At = Annotated[str | None, _opt("--at", key="help.opt.at", metavar="WHEN")]
@@ -28,16 +29,20 @@ StopAt = Annotated[str | None, _opt("--at", key="help.opt.stop_at", metavar="WHE
 Until = Annotated[str | None, _opt("--until", key="help.opt.until", metavar="WHEN")]
 Minutes = Annotated[str | None, _opt("--minutes", "-m", key="help.opt.minutes", metavar="N")]
 ChannelOpt = Annotated[
-    str | None, _choice("--channel", "-c", key="help.opt.channel", values=CHANNELS)
+    str | None,
+    _choice("--channel", "-c", key="help.opt.channel", values=CHANNELS, words="report.channel"),
 ]
 Counterpart = Annotated[
     str | None, _opt("--counterpart", "--who", key="help.opt.counterpart", metavar="NAME")
 ]
-RoleOpt = Annotated[str | None, _choice("--role", key="help.opt.role", values=ROLES)]
+RoleOpt = Annotated[str | None, _choice("--role", key="help.opt.role", values=ROLES, words="role")]
 DirectionOpt = Annotated[
-    str | None, _choice("--direction", key="help.opt.direction", values=DIRECTIONS)
+    str | None,
+    _choice("--direction", key="help.opt.direction", values=DIRECTIONS, words="direction"),
 ]
-KindOpt = Annotated[str | None, _choice("--kind", "-k", key="help.opt.kind", values=KINDS)]
+KindOpt = Annotated[
+    str | None, _choice("--kind", "-k", key="help.opt.kind", values=KINDS, words="kind")
+]
 Tags = Annotated[list[str] | None, _opt("--tag", "-t", key="help.opt.tag", metavar="TAG")]
 Attach = Annotated[
     list[Path] | None,
@@ -57,11 +62,21 @@ Schedule = Annotated[str | None, _opt("--schedule", key="help.opt.schedule", met
 Jurisdiction = Annotated[str | None, _opt("--jurisdiction", key="help.opt.jurisdiction")]
 System = Annotated[
     str | None,
-    _choice("--system", key="help.opt.system", values=("standard", "comprehensive", "flexible")),
+    _choice(
+        "--system",
+        key="help.opt.system",
+        values=("standard", "comprehensive", "flexible"),
+        words="report.system",
+    ),
 ]
 Cycle = Annotated[
     str | None,
-    _choice("--cycle", key="help.opt.cycle", values=("week", "month", "quarter", "year")),
+    _choice(
+        "--cycle",
+        key="help.opt.cycle",
+        values=("week", "month", "quarter", "year"),
+        words="report.cycle",
+    ),
 ]
 Approved = Annotated[bool | None, _opt("--approved/--not-approved", key="help.opt.approved")]
 Wage = Annotated[str | None, _opt("--monthly-wage", key="help.opt.wage", metavar="AMOUNT")]

@@ -18,23 +18,21 @@ def _show(ctx: typer.Context, period: Any, as_json: bool, include_ack: bool) -> 
     from offline_tracker.app import reports
 
     with state(ctx).app() as app:
-        first, last = period(reports.today(app), reports.week_start(app))
-        result = reports.report(app, first, last, include_ack)
-    typer.echo(_json(result) if as_json else _text(result))
+        view = reports.view(app, period, include_ack)
+    typer.echo(_json(view) if as_json else _text(view))
 
 
-def _json(report: Any) -> str:
+def _json(view: Any) -> str:
     from offline_tracker.formats.report_json import report_dict
     from offline_tracker.render.report import flag_text
 
-    data = report_dict(report.result, flag_text)
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json.dumps(report_dict(view, flag_text), ensure_ascii=False, indent=2)
 
 
-def _text(report: Any) -> str:
+def _text(view: Any) -> str:
     from offline_tracker.render.report import report_text
 
-    return report_text(report)
+    return report_text(view)
 
 
 def day(
@@ -45,7 +43,7 @@ def day(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_date
 
-    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+    def period(today: Any, _week_start: int) -> tuple[Any, Any]:
         d = parse_date(when, today) if when else today
         return d, d
 
@@ -76,7 +74,7 @@ def month(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_month
 
-    _show(ctx, lambda today, ws: parse_month(when, today), as_json, include_ack)
+    _show(ctx, lambda today, _ws: parse_month(when, today), as_json, include_ack)
 
 
 def range_(
@@ -88,7 +86,7 @@ def range_(
 ) -> None:
     from offline_tracker.domain.timeparse import parse_date
 
-    def period(today: Any, week_start: int) -> tuple[Any, Any]:
+    def period(today: Any, _week_start: int) -> tuple[Any, Any]:
         return parse_date(date_from, today), parse_date(date_to, today)
 
     _show(ctx, period, as_json, include_ack)

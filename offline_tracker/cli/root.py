@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,7 +57,7 @@ def root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help=t("help.opt.db"))] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=t("help.opt.lang"))] = None,
-    version: Annotated[
+    _version_flag: Annotated[
         bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help=t("help.opt.version")),
     ] = None,
@@ -131,34 +130,41 @@ def fail(text: str, code: int) -> int:
 
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
-    from offline_tracker.domain.errors import Failure, InputError, Refusal
-
     args = hoist_globals(args)
     if not version_first(args):
         _register(_command_word(args))
+    from offline_tracker.cli import localize
+
+    localize.install()
     command = typer.main.get_command(app)
+    localize.localize(command)
     try:
         result = command.main(args=args, prog_name="ot", standalone_mode=False)
-    except (typer.Exit, click_errors.Exit) as exc:
+    except Exception as exc:  # the last line of defence: never a traceback for a user
+        return _failed(exc)
+    return result if isinstance(result, int) else 0
+
+
+def _failed(exc: Exception) -> int:
+    """The exit code of a command that raised, after saying why in one line."""
+    from offline_tracker.domain.errors import Failure, InputError, Refusal
+
+    if isinstance(exc, typer.Exit | click_errors.Exit):
         return int(exc.exit_code or 0)
-    except click_errors.UsageError as exc:
+    if isinstance(exc, click_errors.UsageError):
         hint = f" ({t('error.see_help', command=_command_path(exc))})"
         return fail(usage_message(exc) + hint, 2)
-    except (typer.Abort, click_errors.Abort):
+    if isinstance(exc, typer.Abort | click_errors.Abort):
         return fail(t("error.aborted"), 1)
-    except InputError as exc:
-        return fail(_said(exc.message), 2)
-    except Refusal as exc:
-        return fail(_said(exc.message), 1)
-    except Failure as exc:
+    if isinstance(exc, InputError | Refusal):
+        return fail(_said(exc.message), 2 if isinstance(exc, InputError) else 1)
+    if isinstance(exc, Failure):
         return fail(str(exc), 1)
-    except OSError as exc:
+    if isinstance(exc, OSError):
         return fail(t("error.os", reason=exc.strerror or str(exc), path=exc.filename or ""), 1)
-    except Exception as exc:  # the last line of defence: never a traceback for a user
-        if os.environ.get("OFFLINE_TRACKER_DEBUG"):
-            raise
-        return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
-    return result if isinstance(result, int) else 0
+    if os.environ.get("OFFLINE_TRACKER_DEBUG"):
+        raise exc
+    return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
 
 
 def _said(message: Message) -> str:
@@ -170,31 +176,30 @@ def _said(message: Message) -> str:
 
 
 def usage_message(exc: click_errors.UsageError) -> str:
-    """Click's usage errors in the reader's language for the common cases; others as click says."""
-    import click
+    """Click's usage errors in the reader's language, a parameter by its translated name."""
+    from offline_tracker.cli.localize import param_name
+    from offline_tracker.cli.words import Words
 
     param = getattr(exc, "param", None)
-    name = (param.opts[0] if param is not None and param.opts else getattr(param, "name", "")) or ""
     if isinstance(exc, click_errors.NoSuchOption):
-        return t("error.no_such_option", option=exc.option_name)
+        return t("error.no_such_option", option=exc.option_name) + _did_you_mean(exc)
     if isinstance(exc, click_errors.MissingParameter) and param is not None:
-        return t("error.missing", param=name or param.human_readable_name)
+        return t("error.missing", param=param_name(param))
     if isinstance(exc, click_errors.BadParameter) and param is not None:
-        if isinstance(param.type, click.Choice):
-            # click keeps the rejected value only in its (English) sentence: "'fax' is not one of"
-            typed = re.match(r"'(.*)' is not", exc.message)
-            return t(
-                "error.choice",
-                option=name,
-                value=typed.group(1) if typed else "?",
-                choices=", ".join(map(str, param.type.choices)),
-            )
-        return t("error.bad_value", option=name, detail=exc.format_message())
-    if exc.message.startswith("No such command"):
-        return t(
-            "error.no_such_command", detail=exc.message.split("'")[1] if "'" in exc.message else ""
-        )
+        if isinstance(param.type, Words):  # its sentence names the value and what is accepted
+            return exc.message
+        return t("error.bad_value", option=param_name(param), detail=exc.format_message())
+    name = getattr(exc, "command_name", None)  # click 8.4+: NoSuchCommand
+    if name is None and exc.message.startswith("No such command"):
+        name = exc.message.split("'")[1] if "'" in exc.message else ""
+    if name is not None:
+        return t("error.no_such_command", detail=name) + _did_you_mean(exc)
     return exc.format_message()
+
+
+def _did_you_mean(exc: click_errors.UsageError) -> str:
+    close = getattr(exc, "possibilities", None)
+    return t("error.did_you_mean", names=", ".join(close)) if close else ""
 
 
 def _command_path(exc: click_errors.UsageError) -> str:

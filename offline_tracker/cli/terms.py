@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
+from offline_tracker.cli.words import Words
 from offline_tracker.i18n import t
 
 contract_app = typer.Typer(help=t("help.cmd.contract"), no_args_is_help=True)
@@ -75,7 +75,7 @@ def calendar_set(
         typer.Option(
             "--as",
             help=t("help.opt.day_type"),
-            click_type=click.Choice(["workday", "rest-day", "statutory-holiday"]),
+            click_type=Words(("workday", "rest-day", "statutory-holiday"), "report.daytype"),
         ),
     ],
     hours: Annotated[str | None, typer.Option("--hours", help=t("help.opt.hours"))] = None,

@@ -140,24 +140,7 @@ def _parse_day_line(line: str, number: int) -> list[OfficialDay]:
 
 def parse_official_schedule(text: str) -> OfficialSchedule:
     """Read the official schedule file format of docs/calendar.md."""
-    headers: dict[str, str] = {}
-    days: dict[date, OfficialDay] = {}
-    lines: dict[date, int] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        key, sep, value = line.partition(":")
-        if sep and key.strip().lower() in _HEADERS and not _DAY_LINE.match(line):
-            headers[key.strip().lower()] = value.strip()
-            continue
-        for day in _parse_day_line(line, number):
-            if day.date in days:
-                raise OfficialScheduleError(
-                    "calendar.listed_twice", line=number, day=day.date.isoformat()
-                )
-            days[day.date] = day
-            lines[day.date] = number
+    headers, days, lines = _schedule_lines(text)
     if "jurisdiction" not in headers:
         raise OfficialScheduleError("calendar.missing_jurisdiction")
     if "year" not in headers:
@@ -178,6 +161,31 @@ def parse_official_schedule(text: str) -> OfficialSchedule:
         tuple(days[d] for d in sorted(days)),
         headers.get("source") or None,
     )
+
+
+def _schedule_lines(
+    text: str,
+) -> tuple[dict[str, str], dict[date, OfficialDay], dict[date, int]]:
+    """The headers, the days, and the line each day was listed on; a day twice is refused."""
+    headers: dict[str, str] = {}
+    days: dict[date, OfficialDay] = {}
+    lines: dict[date, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in _HEADERS and not _DAY_LINE.match(line):
+            headers[key.strip().lower()] = value.strip()
+            continue
+        for day in _parse_day_line(line, number):
+            if day.date in days:
+                raise OfficialScheduleError(
+                    "calendar.listed_twice", line=number, day=day.date.isoformat()
+                )
+            days[day.date] = day
+            lines[day.date] = number
+    return headers, days, lines
 
 
 def _split_jurisdiction(jurisdiction: str) -> tuple[str, str | None]:

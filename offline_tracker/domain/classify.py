@@ -8,18 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from offline_tracker.domain import checks
 from offline_tracker.domain.calendar import REST_DAY, STATUTORY, CalendarSet
-from offline_tracker.domain.comptime import (
-    apply_offsets,
-    offsettable,
-    pooled_window,
-    resolve_comp_time,
-)
 from offline_tracker.domain.contract import ContractHistory
-from offline_tracker.domain.cycles import COMPREHENSIVE, cycle_overtime
-from offline_tracker.domain.pack_checks import pack_flags
-from offline_tracker.domain.pack_pay import pack_buckets
 from offline_tracker.domain.pay import Bucket, DayDraft, cn_bucket, compute_pay, day_buckets
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import (
@@ -199,6 +189,9 @@ def _checks(
     drafts: Sequence[DayDraft],
     now: int,
 ) -> list[Flag]:
+    from offline_tracker.domain import checks
+    from offline_tracker.domain.pack_checks import pack_flags
+
     # RULES J7: China's limits and rest checks run on China's days only; other packs their own.
     cn = [(d, p) for d, p in zip(days, timeline.plans, strict=True) if d.rule_pack == "CN"]
     cn_days, cn_plans = [d for d, _ in cn], [p for _, p in cn]
@@ -226,25 +219,34 @@ def classify(
     comp_time: Sequence[CompTime] = (),
     include_ack: bool = False,
     rest_work: Mapping[date, int] | None = None,
+    timeline: Timeline | None = None,
 ) -> PeriodResult:
     """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
+
+    `timeline`: the day plans of exactly that period when the caller already has them (the
+    report pipeline shares one with the off-hours analysis).
 
     Time off in lieu is bound to its rest days (comp_offsets) over `rest_work` (rest-day seconds
     by date, for the twelve months before entries without `--for`), or, without it, over
     `records`: then pass those months' records for a period-independent answer.
     """
+    # Imported here: `ot log` classifies one record (classify_record) and needs none of them.
+    from offline_tracker.domain.comptime import apply_offsets
+    from offline_tracker.domain.cycles import COMPREHENSIVE, cycle_overtime
+    from offline_tracker.domain.pack_pay import pack_buckets
+
     if date_to < date_from:
         raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
     calendars = calendars or CalendarSet()
     offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
     now_s = epoch(now)
-    timeline = Timeline(contracts, calendars, date_from, date_to)
+    timeline = timeline or Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)
     drafts = [DayDraft(plan) for plan in timeline.plans]
     segments = _accumulate(_pieces(timeline, union(intake.claimed), drafts))
     applied, unused, comp_flags, shown = apply_offsets(drafts, offsets)
     buckets = [bucket for draft in drafts for bucket in day_buckets(draft)]
-    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars, date_from, date_to)
+    extra, cycles, cycle_flags = cycle_overtime(drafts, calendars)
     buckets += [cn_bucket(COMPREHENSIVE, c.seconds, c.contract) for c in extra]
     pack_pay, week_flags = pack_buckets(drafts)
     buckets += pack_pay
@@ -283,6 +285,8 @@ def comp_offsets(
     Entries without `--for` look for rest-day work in the twelve months before them; that
     stretch is classified once, without time off and without acknowledgements.
     """
+    from offline_tracker.domain.comptime import pooled_window, resolve_comp_time
+
     today = now.astimezone(contracts.latest.zone).date()
     window = pooled_window(entries)
     if window is None:
@@ -331,6 +335,8 @@ def rest_seconds_of_spans(
 
 
 def _rest_seconds(timeline: Timeline, claimed: Sequence[Interval]) -> dict[date, int]:
+    from offline_tracker.domain.comptime import offsettable
+
     drafts = [DayDraft(plan) for plan in timeline.plans]
     _accumulate(_pieces(timeline, union(claimed), drafts))
     return offsettable([_day_result(d) for d in drafts])

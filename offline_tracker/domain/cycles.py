@@ -75,7 +75,7 @@ def _worked_s(members: Sequence[DayDraft]) -> int:
 
 
 def cycle_overtime(
-    drafts: Sequence[DayDraft], calendars: CalendarSet, first: date, last: date
+    drafts: Sequence[DayDraft], calendars: CalendarSet
 ) -> tuple[list[CycleOvertime], list[CycleResult], list[Flag]]:
     """Hours above the cycle's statutory standard are overtime at 150 % (P5).
 

@@ -222,9 +222,12 @@ def off_hours(
     contracts: ContractHistory,
     calendars: CalendarSet,
     now: datetime,
+    timeline: Timeline | None = None,
 ) -> OffHours:
-    """The off-hours figures of `result`'s period from the records behind it (acks included)."""
-    timeline = Timeline(contracts, calendars, result.period_from, result.period_to)
+    """The off-hours figures of `result`'s period from the records behind it (acks included);
+    `timeline`: the period's day plans when the caller has them already (one per report)."""
+    if timeline is None:
+        timeline = Timeline(contracts, calendars, result.period_from, result.period_to)
     now_s = epoch(now)
     live = [r for r in records if not r.voided]
     contacts = _contacts(live, timeline)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from itertools import pairwise
 from math import floor
@@ -33,6 +33,11 @@ def epoch(moment: datetime) -> int:
 
 def instant(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The first instant of a local date in UTC (a midnight skipped by DST resolves forward)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -230,6 +235,12 @@ def union(intervals: Sequence[Interval]) -> list[Stretch]:
             ids = tuple(sorted({i.record_id for i in active.values()}))
             out.append(Stretch(a, b, ids, any(i.emergency for i in active.values())))
     return out
+
+
+def union_seconds(spans: Iterable[tuple[int, int]]) -> int:
+    """Seconds covered by `spans` (POSIX seconds), overlaps counted once (RULES T3)."""
+    intervals = [Interval(a, b, "", False) for a, b in spans if b > a]
+    return sum(s.end - s.start for s in union(intervals))
 
 
 def cut(

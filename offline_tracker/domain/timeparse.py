@@ -135,7 +135,7 @@ def _second(dt: datetime) -> datetime:
     return dt.astimezone(UTC).replace(microsecond=0)
 
 
-def _parse_ago(raw: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
+def _parse_ago(raw: str, now: datetime, _tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
     match = _AGO_RE.match(raw)
     if not match:
         return None

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from html import escape
 from pathlib import Path
 from string import Template
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
-from offline_tracker.domain.calendar import CalendarSet
-from offline_tracker.domain.contract import Contract, ContractHistory
-from offline_tracker.domain.records import Record
+from offline_tracker.domain.contract import Contract
+from offline_tracker.domain.report_view import ReportView
 from offline_tracker.domain.results import DayResult, Flag, PeriodResult
 from offline_tracker.formats import html_pack
 from offline_tracker.formats.csv_out import COLUMNS, Row
@@ -39,15 +36,10 @@ RECORD_COLUMNS: Final = (
 
 
 @dataclass(frozen=True)
-class HtmlInput:
-    """A classified period (the fields of app.Report), its export rows and the chain head."""
+class HtmlPage:
+    """The report of a pack: its ReportView, the export rows and the chain head."""
 
-    result: PeriodResult
-    records: Sequence[Record]
-    contracts: ContractHistory
-    calendars: CalendarSet
-    zone: ZoneInfo
-    now: datetime
+    view: ReportView
     rows: Sequence[Row]
     head: Mapping[str, Any]
     describe: Callable[[Flag], str]
@@ -96,11 +88,9 @@ def _pairs(items: Iterable[tuple[str, str]]) -> str:
     return f'<dl class="summary">{body}</dl>'
 
 
-def _summary(page: HtmlInput, tr: Tr) -> str:
-    from offline_tracker.domain.offhours import off_hours
-
-    result, totals = page.result, page.result.totals
-    figures = off_hours(result, page.records, page.contracts, page.calendars, page.now)
+def _summary(page: HtmlPage, tr: Tr) -> str:
+    result, totals = page.view.result, page.view.result.totals
+    figures = page.view.off_hours
     rows = [
         (tr("ev.sum.records"), str(result.record_count)),
         (
@@ -124,8 +114,8 @@ def _summary(page: HtmlInput, tr: Tr) -> str:
     return _pairs(rows)
 
 
-def _overtime(page: HtmlInput, tr: Tr) -> str:
-    totals = page.result.totals
+def _overtime(page: HtmlPage, tr: Tr) -> str:
+    totals = page.view.result.totals
     if not html_pack.all_cn(_contracts(page)):  # other packs have other rates: see the pay lines
         return hm(totals.overtime_s)
     return tr(
@@ -152,7 +142,7 @@ def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
     return text + " *" if day.provisional else text  # RULES C6
 
 
-def _days(page: HtmlInput, tr: Tr, lang: str) -> str:
+def _days(page: HtmlPage, tr: Tr, lang: str) -> str:
     headers = [tr("ev.col.date"), tr("ev.col.weekday"), tr("ev.col.day_type")]
     headers += [tr(f"ev.col.{c}") for c in CATEGORIES]
     rows = [
@@ -162,20 +152,18 @@ def _days(page: HtmlInput, tr: Tr, lang: str) -> str:
             escape(_day_type(d, tr, lang)),
             *(hm(getattr(d, f"{c}_s")) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
         ]
-        for d in page.result.days
+        for d in page.view.result.days
     ]
-    totals = page.result.totals
+    totals = page.view.result.totals
     total = [escape(tr("ev.col.total")), "", ""]
     total += [hm(getattr(totals, f"{c}_s")) for c in CATEGORIES]
     classes = [""] * len(rows) + ["total"]
     return _table(headers, [*rows, total], set(range(3, 8)), classes)
 
 
-def _heatmap(page: HtmlInput, tr: Tr) -> str:
+def _heatmap(page: HtmlPage, tr: Tr) -> str:
     """Off-hours minutes by weekday x local hour (RULES E2: periodicity)."""
-    from offline_tracker.domain.offhours import heatmap
-
-    grid = heatmap(page.result)
+    grid = page.view.heatmap
     peak = max((v for row in grid for v in row), default=0)
     head = "".join(f"<th>{h}</th>" for h in range(24))
     lines = [f'<table class="heat"><thead><tr><th class="day"></th>{head}</tr></thead><tbody>']
@@ -188,16 +176,16 @@ def _heatmap(page: HtmlInput, tr: Tr) -> str:
         label = escape(tr(f"ev.weekday.{weekday}"))
         lines.append(f'<tr><th class="day">{label}</th>{cells}</tr>')
     lines.append("</tbody></table>")
-    note = tr("ev.heatmap.note", zone=page.zone.key)
+    note = tr("ev.heatmap.note", zone=page.view.zone.key)
     return "\n".join(lines) + f"\n<p>{escape(note)}</p>"
 
 
-def _flags(page: HtmlInput, tr: Tr) -> str:
-    if not page.result.flags:
+def _flags(page: HtmlPage, tr: Tr) -> str:
+    if not page.view.result.flags:
         return f"<p>{escape(tr('ev.flags.none'))}</p>"
     items = "".join(
         f"<li>{escape(f.date.isoformat() + ': ' if f.date else '')}{escape(page.describe(f))}</li>"
-        for f in page.result.flags
+        for f in page.view.result.flags
     )
     return f'<ul class="flags">{items}</ul>'
 
@@ -229,7 +217,7 @@ def _record_cells(row: Row, tr: Tr) -> list[str]:
     ]
 
 
-def _records(page: HtmlInput, tr: Tr) -> str:
+def _records(page: HtmlPage, tr: Tr) -> str:
     if not page.rows:
         return f"<p>{escape(tr('ev.records.none'))}</p>"
     voided = COLUMNS.index("voided")
@@ -239,10 +227,8 @@ def _records(page: HtmlInput, tr: Tr) -> str:
     return _table(headers, lines, {0, 2}, classes)
 
 
-def _contracts(page: HtmlInput) -> list[Contract]:
-    first, last = page.result.period_from, page.result.period_to
-    current = page.contracts.get(first) or page.contracts.first
-    return [current, *page.contracts.changes_between(first, last)]
+def _contracts(page: HtmlPage) -> list[Contract]:
+    return list(page.view.contracts)
 
 
 def _term(tr: Tr, key: str, value: object) -> str:
@@ -255,7 +241,7 @@ def _term(tr: Tr, key: str, value: object) -> str:
     return str(value)
 
 
-def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
+def _terms(page: HtmlPage, tr: Tr, lang: str) -> str:
     parts = []
     for contract in _contracts(page):
         data = contract.to_payload()
@@ -268,7 +254,9 @@ def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
             if v is not None and k not in hidden
         ]
         parts.append(_pairs(terms))
-    special = [d for d in page.result.days if d.source not in ("schedule", "weekend") or d.name_en]
+    special = [
+        d for d in page.view.result.days if d.source not in ("schedule", "weekend") or d.name_en
+    ]
     parts.append(f"<h3>{escape(tr('ev.terms.calendar'))}</h3>")
     if not special:
         parts.append(f"<p>{escape(tr('ev.terms.no_special'))}</p>")
@@ -286,7 +274,7 @@ def _terms(page: HtmlInput, tr: Tr, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _rules(page: HtmlInput, tr: Tr) -> str:
+def _rules(page: HtmlPage, tr: Tr) -> str:
     """The rules applied, with their sources: China's only under CN (RULES J7)."""
     contracts = _contracts(page)
     cn = [c for c in contracts if c.rule_pack == "CN"]
@@ -303,7 +291,7 @@ def _rules(page: HtmlInput, tr: Tr) -> str:
     return statute + _table(headers, [*html_pack.pack_rule_rows(contracts, tr), *rows], set())
 
 
-def _integrity(page: HtmlInput, tr: Tr) -> str:
+def _integrity(page: HtmlPage, tr: Tr) -> str:
     head = page.head
     pairs = _pairs(
         [
@@ -315,7 +303,7 @@ def _integrity(page: HtmlInput, tr: Tr) -> str:
     return f"<p>{escape(tr('ev.integrity.text'))}</p>\n{pairs}"
 
 
-def _unsound(page: HtmlInput, tr: Tr) -> str:
+def _unsound(page: HtmlPage, tr: Tr) -> str:
     if not page.unsound:
         return ""
     items = "".join(f"<li>{escape(p)}</li>" for p in page.unsound[:20])
@@ -325,17 +313,17 @@ def _unsound(page: HtmlInput, tr: Tr) -> str:
     )
 
 
-def render(page: HtmlInput, tr: Tr, lang: str = "en") -> str:
+def render(page: HtmlPage, tr: Tr, lang: str = "en") -> str:
     """The whole page; `tr(key, **params)` gives the labels in the report's language."""
     from offline_tracker import __version__
 
-    result = page.result
-    now = page.now.astimezone(page.zone)
+    result = page.view.result
+    now = page.view.now.astimezone(page.view.zone)
     tool = f"offline_tracker {__version__}"
     first, last = result.period_from.isoformat(), result.period_to.isoformat()
     texts = {
         "title": tr("ev.title", first=first, last=last),
-        "meta": tr("ev.meta", now=f"{now:%Y-%m-%d %H:%M}", zone=page.zone.key, tool=tool),
+        "meta": tr("ev.meta", now=f"{now:%Y-%m-%d %H:%M}", zone=page.view.zone.key, tool=tool),
         # RULES E3: a statutory maximum, and an estimate (Labour Law art. 44 only under CN)
         "estimate": tr("ev.estimate" if html_pack.all_cn(_contracts(page)) else "ev.estimate_pack"),
         "disclaimer": tr("ev.disclaimer"),

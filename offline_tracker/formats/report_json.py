@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from offline_tracker.domain.report_view import ReportView
 from offline_tracker.domain.results import CompOffset, CycleResult, DayResult, Flag, PeriodResult
 from offline_tracker.formats.records import minutes
 
@@ -19,8 +20,9 @@ PAY_CATEGORY = {
 }
 
 
-def report_dict(result: PeriodResult, describe: Callable[[Flag], str]) -> dict[str, Any]:
+def report_dict(view: ReportView, describe: Callable[[Flag], str]) -> dict[str, Any]:
     """`describe` turns a flag into a sentence in the reader's language."""
+    result = view.result
     totals = result.totals
     return {
         "period": {

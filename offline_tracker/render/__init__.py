@@ -33,7 +33,7 @@ def hm(seconds: float) -> str:
     return f"{h}h{m:02d}m" if h else f"{m}m"
 
 
-def span(record: Record, tz: ZoneInfo, now: datetime) -> str:
+def span(record: Record, tz: ZoneInfo) -> str:
     start = record.start.astimezone(tz)
     if record.end is None:
         return f"{start:%Y-%m-%d %H:%M} – {t('out.running')}"
@@ -50,7 +50,7 @@ def saved(result: Any, verb: str) -> str:
         t(
             f"out.{verb}",
             id=record.id,
-            span=span(record, tz, record.start),
+            span=span(record, tz),
             duration=hm(record.duration(record.start).total_seconds()) if record.end else "",
         )
     ]
@@ -163,10 +163,10 @@ def records(items: list[Record], tz: ZoneInfo, now: datetime) -> str:
             mark += f" ({t('out.late_mark')} {entered})"
         table.add_row(
             r.id,
-            span(r, tz, now),
+            span(r, tz),
             hm(r.duration(now).total_seconds()),
             t(f"kind.{r.kind}") if r.kind else "",
-            r.channel or "",
+            t(f"report.channel.{r.channel}") if r.channel else "",
             _who(r),
             (r.text or "") + mark,
         )
@@ -242,7 +242,7 @@ def history(
     now: datetime,
 ) -> str:
     lines = [
-        f"{t('col.id')} {record.id}: {span(record, tz, now)}  "
+        f"{t('col.id')} {record.id}: {span(record, tz)}  "
         f"{hm(record.duration(now).total_seconds())}",
         f"  {record.text}",
     ]

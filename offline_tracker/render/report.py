@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final, Protocol
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from offline_tracker.domain.calendar import CalendarSet
-from offline_tracker.domain.contract import Contract, ContractHistory
-from offline_tracker.domain.offhours import OffHours, heatmap, off_hours
-from offline_tracker.domain.records import Record
+from offline_tracker.domain.contract import Contract
+from offline_tracker.domain.offhours import OffHours
+from offline_tracker.domain.report_view import Heatmap, ReportView
 from offline_tracker.domain.results import DayResult, Flag, PeriodResult
 from offline_tracker.i18n import language, t
 from offline_tracker.render import _render, console, hm
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
+from offline_tracker.render.ids import id_ranges
 from offline_tracker.render.offhours import grid, offhours_section
 from offline_tracker.render.terms_sections import (
     comp_section,
@@ -24,7 +23,7 @@ from offline_tracker.render.terms_sections import (
     pack_lines,
 )
 
-__all__ = ["ReportLike", "empty_text", "heatmap_text", "report_text", "trend_text"]
+__all__ = ["empty_text", "heatmap_text", "report_text", "trend_text"]
 
 # Below WIDE the late-night and contacts columns go (the sections below carry both figures);
 # below NARROW the weekday goes too, so the day type keeps room to fold.
@@ -61,23 +60,6 @@ _PARAM_PREFIX: Final = {
 }
 
 
-class ReportLike(Protocol):
-    """What app.Report carries (render may not import app, so this names its shape)."""
-
-    @property
-    def result(self) -> PeriodResult: ...
-    @property
-    def records(self) -> Sequence[Record]: ...
-    @property
-    def contracts(self) -> ContractHistory: ...
-    @property
-    def calendars(self) -> CalendarSet: ...
-    @property
-    def zone(self) -> ZoneInfo: ...
-    @property
-    def now(self) -> datetime: ...
-
-
 def _time(seconds: int) -> str:
     return hm(seconds) if seconds else "0m"
 
@@ -103,7 +85,7 @@ def _system(contract: Contract) -> str:
     return t("report.system.not_approved", system=name)  # RULES P5, P6
 
 
-def header_lines(report: ReportLike, contract: Contract) -> list[str]:
+def header_lines(report: ReportView, contract: Contract) -> list[str]:
     result = report.result
     now = report.now.astimezone(report.zone)
     return [
@@ -291,6 +273,8 @@ def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
 def _param(key: str, value: str | int) -> str:
     if isinstance(value, int) and "seconds" in key:
         return _time(value)
+    if key == "records":
+        return id_ranges(str(value))
     prefix = _PARAM_PREFIX.get(key)
     if prefix is not None:
         word = t(f"{prefix}{value}")
@@ -310,7 +294,7 @@ def flag_text(flag: Flag) -> str:
         return t(key)
 
 
-# Past this many overlapping pairs the text report says how many there are instead of listing
+# Past this many overlap groups the text report says how many there are instead of listing
 # them (a year of messages logged during sessions gives thousands); `--json` lists every one.
 OVERLAPS_LISTED = 20
 
@@ -333,16 +317,11 @@ def provisional_section(result: PeriodResult) -> list[Any]:
     return [_text(t("report.provisional", days=result.provisional_days))]  # RULES C6
 
 
-def heatmap_section(result: PeriodResult, zone: ZoneInfo, width: int) -> list[Any]:
+def heatmap_section(matrix: Heatmap, zone: ZoneInfo, width: int) -> list[Any]:
     return [
         _text(t("report.heatmap.title", zone=str(zone)), "bold"),
-        _text(heatmap_text(heatmap(result), width=width)),
+        _text(heatmap_text(matrix, width=width)),
     ]
-
-
-def _contract(report: ReportLike) -> Contract:
-    found = report.contracts.get(report.result.period_to)
-    return found if found is not None else report.contracts.first
 
 
 def _finish(blocks: Sequence[Sequence[Any]], width: int) -> str:
@@ -360,15 +339,15 @@ def _legend(result: PeriodResult) -> list[Any]:
     return []
 
 
-def report_text(report: ReportLike, *, width: int | None = None) -> str:
+def report_text(report: ReportView, *, width: int | None = None) -> str:
     """The whole human report of `report.result`'s period, at most `width` cells wide."""
     width = width or int(console().width)
-    result, contract = report.result, _contract(report)
+    result, contract = report.result, report.contract
     head = [_text(line) for line in header_lines(report, contract)]
     # The app hands over records from a margin around the period: ask the engine what fell in it.
     if not result.record_count and not result.ack_count:
         return _finish([head, [_text(empty_text())], provisional_section(result)], width)
-    figures = off_hours(result, report.records, report.contracts, report.calendars, report.now)
+    figures = report.off_hours
     blocks: list[Sequence[Any]] = [
         head,
         [day_table(result, figures, width), *_legend(result)],
@@ -380,7 +359,7 @@ def report_text(report: ReportLike, *, width: int | None = None) -> str:
         flags_section([f for f in result.flags if f.code != "no_rule_pack"]),
         provisional_section(result),
         offhours_section(figures, report.zone),
-        heatmap_section(result, report.zone, width),
+        heatmap_section(report.heatmap, report.zone, width),
         [_text(t("report.disclaimer"))],
     ]
     return _finish(blocks, width)

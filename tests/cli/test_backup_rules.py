@@ -38,7 +38,7 @@ def test_a_backup_appears_at_its_name_only_when_complete(
     assert logged("backup", str(target)).code == 0
     assert seen == [False] and target.is_file()
 
-    def killed(src: str, dst: str) -> None:
+    def killed(_src: str, _dst: str) -> None:
         raise KeyboardInterrupt  # the user pressed Ctrl-C just before the copy was complete
 
     monkeypatch.setattr(schema.os, "replace", killed)
@@ -50,14 +50,14 @@ def test_a_backup_appears_at_its_name_only_when_complete(
 def test_a_full_disk_during_a_backup_names_the_disk(
     logged: Ot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(*args: object, **kw: object) -> None:
+    def full(*_args: object, **_kw: object) -> None:
         exc = sqlite3.OperationalError("database or disk is full")
         exc.sqlite_errorname = "SQLITE_FULL"  # type: ignore[attr-defined]
         raise exc
 
-    from offline_tracker.app import backups
+    from offline_tracker.storage import files
 
-    monkeypatch.setattr(backups, "backup_sqlite", full)
+    monkeypatch.setattr(files, "backup_sqlite", full)
     target = tmp_path / "usb.sqlite"
     result = logged("backup", str(target))
     assert result.code == 1

@@ -54,7 +54,7 @@ def test_errors_are_one_line_with_usage_exit_code(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "ot init" in missing.stderr
 
 
-def test_module_entry_point(tmp_path: Path) -> None:
+def test_module_entry_point() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "offline_tracker", "--version"],
         capture_output=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,7 +60,7 @@ def test_json_is_written_before_the_rows_end() -> None:
 
 @pytest.mark.skipif(not parallel.can_fork(), reason="needs Linux and two processors")
 def test_the_child_makes_its_half_from_its_own_connection(
-    logged: Ot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    logged: Ot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The parent makes only the first half: the second comes from the child's file."""
     alone = logged("export", "csv", "--include-voided").out
@@ -79,7 +78,7 @@ def test_the_child_makes_its_half_from_its_own_connection(
     assert calls == [(0, 4)]  # eight rows: the child made rows 4-7
 
 
-def test_a_child_that_sees_another_ledger_head_refuses(logged: Ot, tmp_path: Path) -> None:
+def test_a_child_that_sees_another_ledger_head_refuses(logged: Ot) -> None:
     """The ledger grew between the parent's read and the child's: the parent redoes the half."""
     from offline_tracker.app import terms
     from offline_tracker.app.evidence import classified_rows

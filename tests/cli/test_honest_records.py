@@ -124,7 +124,8 @@ def test_a_simulated_clock_is_refused_on_a_real_ledger(tmp_path: Path) -> None:
     assert real("log", "fine", "--minutes", "5", env=REAL_CLOCK).code == 0
 
 
-def test_verify_reports_a_clock_set_back_with_the_entry_numbers(tmp_path: Path, walks: str) -> None:
+@pytest.mark.usefixtures("walks")
+def test_verify_reports_a_clock_set_back_with_the_entry_numbers(tmp_path: Path) -> None:
     ot = Ot(tmp_path / "l.sqlite", now="2025-10-08T09:30:00+08:00")
     ot.init()  # entries 1 and 2
     ot.now = "2025-10-08T09:20:00+08:00"  # ten minutes back: entry 3

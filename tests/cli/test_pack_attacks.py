@@ -129,7 +129,7 @@ def test_a_header_that_declares_too_much_is_refused_without_reading(
     _zip_with(path, [("big.bin", bytes(2 << 20))])
     monkeypatch.setattr(pack, "MEMBER_LIMIT", 1 << 20)
     read: list[object] = []
-    monkeypatch.setattr(pack, "_stream", lambda *a, **k: read.append(a) or (None, None, 0))
+    monkeypatch.setattr(pack, "_stream", lambda *a, **_k: read.append(a) or (None, None, 0))
     assert _problems(ot, path)[0].startswith("big.bin: inflates past the size limit")
     assert read == []
 

@@ -136,12 +136,13 @@ def test_a_missing_projection_row_is_found(corrected: Ot) -> None:
     assert len(problems) == 1 and "record 3" in problems[0], problems
 
 
+@pytest.mark.usefixtures("walks")
 def test_the_parent_checks_the_half_a_failed_child_did_not(
-    corrected: Ot, walks: str, monkeypatch: pytest.MonkeyPatch
+    corrected: Ot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from offline_tracker.app import integrity
 
-    def fails(*args: object) -> None:
+    def fails(*_args: object) -> None:
         raise RuntimeError("the child's disk went away")
 
     monkeypatch.setattr(integrity._Half, "check_file", fails)

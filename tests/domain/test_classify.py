@@ -50,6 +50,7 @@ def test_p4_worked_example(start: str, field: str, amount: Decimal) -> None:
     # RULES P4: monthly 10000 -> hourly 57.47; one overtime hour 86.21 / 114.94 / 172.41.
     begin = at(start)
     result = run([rec(begin, begin.replace(hour=begin.hour + 1))], start[:10], contracts=WAGE)
+    assert getattr(result.days[0], field) == H  # the hour is in the category it is paid as
     assert result.pay is not None
     assert result.pay.hourly == Decimal("57.47")
     (line,) = result.pay.lines
@@ -176,7 +177,13 @@ def test_overlapping_records_count_once() -> None:
     result = run([call, reply], "2025-10-09")
     assert result.totals.outside_workday_s == 2 * H
     (overlap, limit) = result.flags
-    assert overlap.params == {"first": "call", "second": "reply", "seconds": 600}
+    assert overlap.params == {
+        "first": "call",
+        "second": "reply",
+        "records": "call,reply",
+        "count": 2,
+        "seconds": 600,
+    }
     assert limit.code == "overtime_over_1h_day"
     assert {s.record_ids for s in result.segments} == {("call",), ("call", "reply")}
 

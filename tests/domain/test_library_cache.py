@@ -51,7 +51,7 @@ def test_cached_answers_give_the_same_days_without_the_library(
     assert cache.data  # the answers were kept
     _forget()
 
-    def no_library(*args: object, **kwargs: object) -> None:
+    def no_library(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the library was asked again")
 
     monkeypatch.setattr(calendar, "_library", no_library)

@@ -312,7 +312,7 @@ def test_heatmap_in_a_half_hour_zone() -> None:
 
 def test_heatmap_uses_the_zone_given_for_each_day() -> None:
     result, _ = figures([rec("2025-10-14 19:00", "2025-10-14 20:00")])
-    utc = heatmap(result, lambda d: ZoneInfo("UTC"))
+    utc = heatmap(result, lambda _d: ZoneInfo("UTC"))
     assert cells(utc) == {(1, 11): H}  # 19:00 in Shanghai is 11:00 UTC
 
 

@@ -175,6 +175,6 @@ def activitywatch_json(
             "events": events(afk, lambda r: {"status": r[2]}),  # type: ignore[arg-type]
         },
         "aw-watcher-web-chrome": {"id": "w", "type": "web.tab.current", "hostname": "pc",
-                                  "events": events([("2025-10-01T13:00:00", 5)], lambda r: {})},
+                                  "events": events([("2025-10-01T13:00:00", 5)], lambda _r: {})},
     }  # fmt: skip
     return json.dumps({"buckets": buckets}, ensure_ascii=False).encode("utf-8")

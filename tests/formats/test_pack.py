@@ -85,7 +85,7 @@ def test_the_zip_is_private(made: Path) -> None:
         assert {i.external_attr >> 16 for i in archive.infolist()} == {0o600}
 
 
-def test_sha256sums_works_with_sha256sum(made: Path, tmp_path: Path) -> None:
+def test_sha256sums_works_with_sha256sum(made: Path) -> None:
     with zipfile.ZipFile(made) as archive:
         sums = archive.read(pack.SUMS).decode()
         for line in sums.splitlines():
@@ -185,7 +185,7 @@ def test_readme_fills_every_field(lang: str) -> None:
 def test_write_private_leaves_nothing_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
 
-    def broken(out: object) -> None:
+    def broken(_out: object) -> None:
         raise OSError("disk full")
 
     with pytest.raises(Refusal) as caught:

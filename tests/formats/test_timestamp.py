@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from offline_tracker.clock import system_now
 from offline_tracker.formats import timestamp
 from tests.tsa import Authority
 
@@ -46,7 +47,7 @@ def test_a_good_reply_reads_and_checks(tsa: Authority, tmp_path: Path) -> None:
     assert token.imprint == HEAD and token.imprint_algorithm == "sha256"
     assert token.nonce == 12345678901234567890 and token.accuracy == timedelta(seconds=1)
     assert token.policy == "1.2.3.4.1" and checked.trusted
-    assert abs(token.gen_time - datetime.now(UTC)) < timedelta(minutes=5)
+    assert abs(token.gen_time - system_now()) < timedelta(minutes=5)
     assert token.latest() == token.gen_time + timedelta(seconds=1)
     assert not timestamp.check(raw).trusted  # the signature alone: no trust root
 
@@ -90,7 +91,7 @@ def _cert(eku: bool | None, days: tuple[int, int] = (-1, 1)) -> x509.Certificate
     """A self-signed certificate; `eku`: critical (True), not critical (False), absent (None)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Made TSA")])
-    now = datetime.now(UTC)
+    now = system_now()
     builder = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -114,6 +115,6 @@ def test_the_signer_must_be_a_time_stamping_certificate_valid_then(
     eku: bool | None, days: tuple[int, int], code: str
 ) -> None:
     with pytest.raises(timestamp.TokenError) as caught:
-        timestamp._check_signer(_cert(eku, days), datetime.now(UTC))
+        timestamp._check_signer(_cert(eku, days), system_now())
     assert caught.value.code == code
-    timestamp._check_signer(_cert(True), datetime.now(UTC))  # the one that passes
+    timestamp._check_signer(_cert(True), system_now())  # the one that passes

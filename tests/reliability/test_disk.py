@@ -84,7 +84,7 @@ def test_full_disk_while_copying_an_attachment(
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"x" * 10_000)
 
-    def disk_full(fd: int) -> None:  # the copy was written, flushing it to disk fails
+    def disk_full(_fd: int) -> None:  # the copy was written, flushing it to disk fails
         raise OSError(errno.ENOSPC, "No space left on device")
 
     before = _entries(ledger)

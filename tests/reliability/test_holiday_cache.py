@@ -46,7 +46,7 @@ def _fake_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (package / "__init__.py").write_text("x = 1\n")
     (package / "version.py").write_text('__version__ = "0.85"\n')
     spec = ModuleSpec("holidays", None, origin=str(package / "__init__.py"))
-    monkeypatch.setattr(holiday_cache, "find_spec", lambda name: spec)
+    monkeypatch.setattr(holiday_cache, "find_spec", lambda _name: spec)
     return package
 
 
@@ -67,7 +67,7 @@ def test_a_new_library_starts_a_new_file_and_removes_the_old(
 
 
 def test_no_library_no_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(holiday_cache, "find_spec", lambda name: None)
+    monkeypatch.setattr(holiday_cache, "find_spec", lambda _name: None)
     assert library_cache(tmp_path) is None
 
 

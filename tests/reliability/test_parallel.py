@@ -82,7 +82,7 @@ def test_a_killed_child_is_replaced_by_the_parent() -> None:
 
 @forks
 def test_an_error_in_both_halves_reaches_the_caller() -> None:
-    def make(lo: int, hi: int) -> Iterator[bytes]:
+    def make(_lo: int, _hi: int) -> Iterator[bytes]:
         raise ValueError("bad row")
 
     with pytest.raises(ValueError, match="bad row"):

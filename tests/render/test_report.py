@@ -10,7 +10,6 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,11 +19,11 @@ from rich.cells import cell_len
 
 from offline_tracker import i18n
 from offline_tracker.domain.calendar import CalendarSet
-from offline_tracker.domain.classify import classify
 from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.offhours import HOURS, WEEKDAYS, WeekTotal
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import Flag, PeriodResult
+from offline_tracker.domain.report_view import ReportInput, ReportView, build_view
+from offline_tracker.domain.results import Flag
 from offline_tracker.render.report import (
     empty_text,
     flag_text,
@@ -41,16 +40,16 @@ NOW = at("2025-10-08 09:30")  # tests/conftest.py FIXED_NOW
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@dataclass(frozen=True)
-class Report:
-    """The shape of app.Report, built here without a database."""
-
-    result: PeriodResult
-    records: tuple[Record, ...]
-    contracts: ContractHistory
-    calendars: CalendarSet
-    zone: ZoneInfo
-    now: datetime
+def view_of(
+    records: tuple[Record, ...],
+    contracts: ContractHistory,
+    first: str,
+    last: str,
+    now: datetime = NOW,
+) -> ReportView:
+    """The app's ReportView of a period, built here without a database."""
+    source = ReportInput(records, contracts, CalendarSet())
+    return build_view(source, day(first), day(last), now)
 
 
 def event(rid: str, when: str, minutes: int, **fields: object) -> Record:
@@ -74,18 +73,9 @@ WEEK = (
 )
 
 
-def week_report(records: tuple[Record, ...] = WEEK, wage: str | None = "10000") -> Report:
+def week_report(records: tuple[Record, ...] = WEEK, wage: str | None = "10000") -> ReportView:
     contracts = history(contract(wage=wage) if wage else contract())
-    calendars = CalendarSet()
-    result = classify(
-        records,
-        contracts,
-        date_from=day("2025-09-29"),
-        date_to=day("2025-10-05"),
-        now=NOW,
-        calendars=calendars,
-    )
-    return Report(result, records, contracts, calendars, SHANGHAI, NOW)
+    return view_of(records, contracts, "2025-09-29", "2025-10-05")
 
 
 @pytest.fixture(autouse=True)
@@ -208,13 +198,10 @@ def test_flag_text_shows_durations_and_translated_words() -> None:
 
 
 def test_provisional_days_are_marked_and_explained() -> None:
-    contracts, calendars = history(), CalendarSet()
     records = (event("1", "2027-01-02 10:00", 60),)
     now = at("2027-01-06 09:00")
-    result = classify(
-        records, contracts, date_from=day("2027-01-01"), date_to=day("2027-01-05"), now=now
-    )
-    text = report_text(Report(result, records, contracts, calendars, SHANGHAI, now), width=100)
+    view = view_of(records, history(), "2027-01-01", "2027-01-05", now)
+    text = report_text(view, width=100)
     assert "rest day *" in text and "* provisional day type" in text
     assert "4 days of this period fall in a year without a published holiday schedule" in text
 
@@ -318,16 +305,31 @@ def test_trend_without_off_hours_time_says_what_to_log() -> None:
     assert trend_text((), width=80) == empty_text()
 
 
-def test_many_overlaps_are_counted_not_listed() -> None:
-    """RULES T3: overlaps are reported; past OVERLAPS_LISTED pairs, as one line (--json: all)."""
+def test_overlaps_are_one_finding_per_group_naming_its_records() -> None:
+    """RULES T3: one finding per group of overlapping records (issue 19), its ids shortened."""
     session = event("100", "2025-09-30 19:00", 180, kind="meeting")
     messages = tuple(event(str(200 + n), "2025-09-30 19:30", 5 + n) for n in range(7))
     report = week_report((*WEEK, session, *messages))
-    overlaps = [f for f in report.result.flags if f.code == "overlap"]
-    assert len(overlaps) > 20  # every pair is still a flag (the JSON report lists them)
-    text = report_text(report, width=100)
-    assert f"Overlapping records: {len(overlaps)} pairs over 1 day(s)" in text
-    assert "Records 5 and 6 overlap" not in text
-    assert "outside the schedule on a workday" in text  # other findings are still listed
+    (overlap,) = [f for f in report.result.flags if f.code == "overlap"]
+    assert overlap.params["records"] == "5,100,200,201,202,203,204,205,206,6"
+    text = report_text(report, width=120)
+    assert "10 records overlap (5, 100, 200–206, 6) for 2h30m in all" in text
     few = report_text(week_report(), width=100)
-    assert "Records 5 and 6 overlap for 20m" in few and "Overlapping records" not in few
+    assert "2 records overlap (5, 6) for 20m in all" in few and "Overlapping records" not in few
+
+
+def test_many_overlap_groups_are_counted_not_listed() -> None:
+    """Past OVERLAPS_LISTED groups, one line says how many (--json lists every group)."""
+    start = at("2025-10-03 00:00")
+    pairs = tuple(
+        event(f"{k}{n}", (start + timedelta(hours=n)).strftime("%Y-%m-%d %H:%M"), 30 + 10 * k)
+        for n in range(21)
+        for k in (1, 2)
+    )
+    report = week_report((*WEEK, *pairs))
+    overlaps = [f for f in report.result.flags if f.code == "overlap"]
+    assert len(overlaps) == 22  # the 21 pairs and records 5 and 6
+    text = report_text(report, width=100)
+    assert "Overlapping records: 22 groups over 2 day(s)" in text
+    assert "records overlap" not in text
+    assert "outside the schedule on a workday" in text  # other findings are still listed

@@ -84,7 +84,12 @@ def test_week_report_reads_only_indexed_ranges_and_never_the_ledger(
         statements.clear()
         result = reports.report(app, date(2025, 10, 6), date(2025, 10, 12)).result
     assert result.record_count == 3
-    assert not reads_of("FROM ledger", statements), "a report must not replay the ledger"
+    # The report names the ledger head it was made from (the last row of the primary key,
+    # read backwards and stopped after one row);
+    # anything else read from the ledger would be a replay.
+    ledger_reads = reads_of("FROM ledger", statements)
+    head = [(s, p) for s, p in ledger_reads if s.endswith("ORDER BY seq DESC LIMIT 1")]
+    assert len(head) <= 1 and ledger_reads == head, "a report must not replay the ledger"
     records = reads_of("FROM records", statements)
     assert records
     allowed = ("SEARCH records USING", "USE TEMP B-TREE")  # an index search, a sort of its rows

@@ -150,11 +150,7 @@ def read_calendar(data: bytes) -> Calendar:
     for number, line in lines:
         prop = parse_line(line, number)
         if prop is not None and prop.name == "BEGIN":
-            if len(stack) == MAX_DEPTH:
-                raise ImportFormatError(
-                    "format.ics_depth", depth=MAX_DEPTH, line=number, accepted=ACCEPTED
-                )
-            stack.append(Component(prop.value.strip().upper(), number))
+            _open(stack, prop.value.strip().upper(), number)
         for comp in stack:
             if comp.name in _KEEP_TEXT:
                 comp.lines.append(line)
@@ -167,6 +163,12 @@ def read_calendar(data: bytes) -> Calendar:
             if prop.name == "X-WR-TIMEZONE" and len(stack) == 1:
                 cal.wr_timezone = prop.value.strip()
     return cal
+
+
+def _open(stack: list[Component], name: str, number: int) -> None:
+    if len(stack) == MAX_DEPTH:
+        raise ImportFormatError("format.ics_depth", depth=MAX_DEPTH, line=number, accepted=ACCEPTED)
+    stack.append(Component(name, number))
 
 
 def _close(stack: list[Component], name: str, cal: Calendar) -> None:
