@@ -76,3 +76,47 @@ def test_explicit_language_wins_and_unknown_is_refused(monkeypatch: pytest.Monke
 
 def test_messages_render_in_both_languages() -> None:
     assert t("error.future", lang="en") != t("error.future", lang="zh")
+
+
+def _clear_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OFFLINE_TRACKER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("language", "lang_var", "expected"),
+    [("zh_CN:en", "en_US.UTF-8", "zh"), ("fr:en_GB", "zh_CN.UTF-8", "en"), ("fr", "zh_CN", "zh")],
+)
+def test_language_list_is_read_first(
+    monkeypatch: pytest.MonkeyPatch, language: str, lang_var: str, expected: str
+) -> None:
+    """LANGUAGE is gettext's priority list: its first language we have wins over LANG."""
+    _clear_locale(monkeypatch)
+    monkeypatch.setenv("LANGUAGE", language)
+    monkeypatch.setenv("LANG", lang_var)
+    assert detect_language() == expected
+
+
+def test_windows_ui_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from offline_tracker import i18n
+
+    assert i18n.windows_ui_locale(0x0804) == "zh_CN"
+    assert i18n.windows_ui_locale(0x0404) == "zh_TW"
+    assert i18n.windows_ui_locale(0x0409) == "en_US"
+    assert i18n.windows_ui_locale(0x7FFF) is None
+    _clear_locale(monkeypatch)
+    monkeypatch.setattr(i18n, "windows_ui_locale", lambda: "zh_CN")
+    assert detect_language() == "zh"
+    monkeypatch.setattr(i18n, "windows_ui_locale", lambda: None)
+    assert detect_language() == "en"
+
+
+@pytest.mark.parametrize("value", ["zh_TW.UTF-8", "zh_HK", "zh-Hant", "zh_MO.Big5"])
+def test_traditional_chinese_is_noticed(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from offline_tracker.i18n import traditional_request
+
+    _clear_locale(monkeypatch)
+    monkeypatch.setenv("LANG", value)
+    assert detect_language() == "zh" and traditional_request() == value
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert traditional_request() is None

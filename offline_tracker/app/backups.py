@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from offline_tracker.domain.errors import Failure, InputError, Refusal
+from offline_tracker.domain.errors import Failure, InputError, Refusal, os_reason
 from offline_tracker.i18n import t
 from offline_tracker.storage.db import hot_journal
 from offline_tracker.storage.files import CopyError, LedgerInUse, copy_ledger, release, single_file
@@ -80,7 +80,7 @@ def _copy(source: Path, dest: Path, read_only: bool = False) -> None:
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise Refusal("error.copy_disk_full", path=str(dest)) from exc
-        raise Refusal("error.copy_failed", path=str(dest), reason=exc.strerror or exc) from exc
+        raise Refusal("error.copy_failed", path=str(dest), reason=os_reason(exc)) from exc
 
 
 def backup(location: str, dest: Path | None, now: datetime, parents: bool = False) -> FileCheck:

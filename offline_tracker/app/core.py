@@ -264,6 +264,7 @@ class App:
             seq=appended.seq,
             entry_hash=appended.hash,
             entered=self.now() if record.end is not None else None,
+            attachments=tuple(a["sha256"] for a in payload["attachments"]),  # as `ot show` has them
         )
         return Saved(saved, notes, self._breakdown(tx, saved), appended)
 
@@ -301,7 +302,7 @@ class App:
     def _breakdown(self, tx: Tx, record: Record) -> Any:
         """How one record's minutes classify under the contract in force (shown after a write)."""
         from offline_tracker.app import terms
-        from offline_tracker.domain.classify import classify_record
+        from offline_tracker.domain.breakdowns import classify_record
 
         if record.end is None:
             return None
@@ -325,7 +326,7 @@ def open_app(
     if isinstance(db, SQLiteDatabase) and db.path is not None:
         if not db.path.exists():
             if not create:
-                raise StorageError(f"no ledger at {db.path}; create one with 'ot init'")
+                raise StorageError("storage.no_ledger", path=str(db.path))
             create_private_file(db.path)
         data_dir = db.path.parent
     else:

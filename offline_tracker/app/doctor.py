@@ -58,6 +58,11 @@ class DatabaseState:
     newer: bool = False  # a schema newer than this program knows: upgrade, nothing is wrong
 
     @property
+    def known_revision(self) -> str:
+        """The newest schema revision this program knows."""
+        return KNOWN_REVISION
+
+    @property
     def sound(self) -> bool:
         return self.exists and self.readable and not self.integrity and self.schema is not None
 
@@ -101,13 +106,23 @@ class Diagnosis:
         return [p for p in v.problems if p.key in keys] if v is not None else []
 
     @property
+    def chain_problems(self) -> list[Message]:
+        """What makes the ledger itself untrustworthy (a backup is the way out)."""
+        return self._problems(*LEDGER_KEYS)
+
+    @property
+    def table_problems(self) -> list[Message]:
+        """Projections that differ from a replay of the ledger (`ot db rebuild` mends them)."""
+        return self._problems(*PROJECTION_KEYS)
+
+    @property
     def chain_ok(self) -> bool:
         """The chain verifies, and the file and its schema are what the program made."""
-        return self.verification is not None and not self._problems(*LEDGER_KEYS)
+        return self.verification is not None and not self.chain_problems
 
     @property
     def projections_ok(self) -> bool:
-        return self.verification is not None and not self._problems(*PROJECTION_KEYS)
+        return self.verification is not None and not self.table_problems
 
     @property
     def damaged(self) -> bool:

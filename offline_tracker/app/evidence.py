@@ -269,8 +269,8 @@ def build_pack(
     files = [
         ("records.csv", made.csv),
         ("report.html", made.html),
-        ("ledger/entries.jsonl", pack.entries_jsonl(entries)),
-        ("ledger/head.json", (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
+        (pack.ENTRIES, pack.entries_jsonl(entries)),
+        (pack.HEAD, (json.dumps(_head(head), indent=2) + "\n").encode("utf-8")),
         *found,
         *stamps.files,
     ]

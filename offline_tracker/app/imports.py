@@ -223,7 +223,7 @@ def _known(plan: Plan, rec: ImportedRecord, current: Record | None, running: set
 def _previews(tx: Tx, plan: Plan, now: datetime, progress: Progress | None) -> list[Preview]:
     """How each record of a dry run would classify (as App._breakdown does after a write)."""
     from offline_tracker.app import terms
-    from offline_tracker.domain.classify import classify_record
+    from offline_tracker.domain.breakdowns import classify_record
 
     history, calendars = terms.history(tx), terms.calendars(tx)
     previews = []

@@ -94,12 +94,22 @@ def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return lo, datetime.combine(last, datetime.min.time(), UTC) + _MARGIN
 
 
-def trend(app: App, weeks: int) -> tuple[WeekTotal, ...]:
-    """Off-hours seconds in each of the last `weeks` weeks, this one included (one pass)."""
-    from offline_tracker.domain.timeparse import week_of
+def trend(
+    app: App, weeks: int | None, date_from: str | None = None, date_to: str | None = None
+) -> tuple[WeekTotal, ...]:
+    """Off-hours seconds per week: of the last `weeks` weeks (default 12), this one included,
+    or of `date_from..date_to` (a past employment: a week it cuts counts only its days)."""
+    from offline_tracker.domain.timeparse import parse_date, week_of
+
+    if date_to is not None and date_from is None:
+        raise InputError("error.trend_to_without_from")
+    if weeks is not None and date_from is not None:
+        raise InputError("error.trend_weeks_and_range")
 
     def period(today: date, start: int) -> tuple[date, date]:
+        if date_from is not None:
+            return parse_date(date_from, today), parse_date(date_to, today) if date_to else today
         this_week = week_of(today, start)
-        return this_week[0] - timedelta(days=7 * (weeks - 1)), this_week[1]
+        return this_week[0] - timedelta(days=7 * ((weeks or 12) - 1)), this_week[1]
 
     return view(app, period).weeks

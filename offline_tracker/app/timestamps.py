@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from offline_tracker.domain import facts
-from offline_tracker.domain.errors import Failure, InputError, Message
+from offline_tracker.domain.errors import Failure, InputError, Message, os_reason
 from offline_tracker.i18n import t
 from offline_tracker.ledger.canonical import decode_body
 from offline_tracker.storage import queries
@@ -119,7 +119,7 @@ def _read(path: Path, key: str) -> bytes:
     try:
         return path.expanduser().read_bytes()
     except OSError as exc:
-        raise InputError(key, path=str(path), reason=exc.strerror or str(exc)) from exc
+        raise InputError(key, path=str(path), reason=os_reason(exc)) from exc
 
 
 def _certs(path: Path, data: bytes) -> list[Any]:
@@ -273,6 +273,13 @@ def _recheck(raw: bytes, roots: Sequence[Any], seq: int) -> Checked | Message:
 class Listed:
     anchor: Fact
     tokens: tuple[tuple[Fact, tuple[Message, ...]], ...]  # each with the problems found now
+
+    @property
+    def digest(self) -> str:
+        """The short digest a third party holds (`OT1-<seq>-<hash prefix>`)."""
+        from offline_tracker.app.evidence import anchor_digest
+
+        return anchor_digest(self.anchor.data["head_seq"], self.anchor.data["head_hash"])
 
 
 def list_anchors(app: App) -> list[Listed]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import shlex
-from typing import Any
 
 import typer
 
@@ -16,12 +14,13 @@ from offline_tracker.i18n import t
 def doctor(ctx: typer.Context, as_json: o.Json = False) -> None:
     from offline_tracker.app.doctor import advice, diagnose
     from offline_tracker.clock import system_now
+    from offline_tracker.render.doctor import doctor_json, doctor_text
 
     location = state(ctx).location
     # Never through state(ctx).app(): that would migrate, and could create, the file it examines.
     diag = diagnose(location, system_now)
     tips = advice(diag, system_now(), _restore(location))
-    typer.echo(_json(diag, tips) if as_json else _text(diag, tips))
+    typer.echo(doctor_json(diag, tips) if as_json else doctor_text(diag, tips))
     if not diag.ok:
         raise typer.Exit(1)
 
@@ -39,147 +38,6 @@ def _restore(location: str) -> str | None:
     if location == str(default_data_dir() / DB_FILE):
         return "ot restore"
     return f"ot --db {shlex.quote(location)} restore"
-
-
-def _json(diag: Any, tips: list[Any]) -> str:
-    from offline_tracker import render
-
-    db, best = diag.database, diag.restore_from
-    data = {
-        "ok": diag.ok,
-        "database": {
-            "location": db.location,
-            "exists": db.exists,
-            "size": db.size,
-            "readable": db.readable,
-            "integrity": list(db.integrity),
-            "schema": db.schema,
-            "error": db.error,
-        },
-        "ledger": _ledger_json(diag),
-        "attachments": {
-            "checked": diag.attachments_checked,
-            "problems": [_attachment_json(a) for a in diag.attachment_problems],
-        },
-        "backups": [_backup_json(b) for b in diag.backups],
-        "restore": {"path": str(best.path)} if best else None,
-        "advice": [render.message(m) for m in tips],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def _ledger_json(diag: Any) -> dict[str, Any]:
-    from offline_tracker import render
-
-    v = diag.verification
-    return {
-        "checked": v is not None,
-        "entries": v.count if v else None,
-        "head": v.head_hash if v else None,
-        "chain_ok": diag.chain_ok,
-        "projections_ok": diag.projections_ok,
-        "problems": [render.message(p) for p in v.problems] if v else [],
-        "warnings": render.findings_json(v.warnings) if v else [],
-    }
-
-
-def _attachment_json(a: Any) -> dict[str, Any]:
-    return {
-        "sha256": a.sha256,
-        "name": a.name,
-        "seq": a.seq,
-        "problem": a.problem,
-        "path": str(a.path),
-    }
-
-
-def _backup_json(b: Any) -> dict[str, Any]:
-    return {
-        "path": str(b.path),
-        "modified": b.modified.isoformat(),
-        "readable": b.readable,
-        "entries": b.entries,
-        "chain_ok": b.chain_ok,
-        "head": b.head,
-        "intact": b.intact,
-        "error": b.error,
-    }
-
-
-def _text(diag: Any, tips: list[Any]) -> str:
-    from offline_tracker import render
-
-    lines = [_database_line(diag.database), *_ledger_lines(diag), *_backup_lines(diag)]
-    if tips:
-        lines.append(t("doctor.todo"))
-        lines += [f"  - {render.message(m)}" for m in tips]
-    lines.append(t("doctor.all_well") if diag.ok else t("doctor.problems_found"))
-    return "\n".join(lines)
-
-
-def _database_line(db: Any) -> str:
-    where = db.location
-    if not db.exists:
-        return t("doctor.db_missing", location=where)
-    if not db.readable:
-        return t("doctor.db_unreadable", location=where, error=db.error)
-    if db.integrity:
-        return t(
-            "doctor.db_integrity", location=where, count=len(db.integrity), first=db.integrity[0]
-        )
-    if db.schema is None:
-        return t("doctor.db_not_ledger", location=where)
-    if db.newer:
-        from offline_tracker.app.doctor import KNOWN_REVISION
-
-        return t("doctor.db_newer", location=where, schema=db.schema, known=KNOWN_REVISION)
-    size = f"{db.size:,}" if db.size is not None else "-"
-    return t("doctor.db_ok", location=where, size=size, schema=db.schema)
-
-
-def _ledger_lines(diag: Any) -> list[str]:
-    from offline_tracker import render
-    from offline_tracker.app.doctor import LEDGER_KEYS
-    from offline_tracker.app.integrity import PROJECTION_KEYS
-
-    v = diag.verification
-    if v is None:
-        error = diag.database.error if diag.database.readable else None
-        return [t("doctor.chain_unchecked") + (f": {error}" if error else "")]
-    lines = []
-    chain = [p for p in v.problems if p.key in LEDGER_KEYS]
-    if chain:
-        lines.append(t("doctor.chain_failed", count=len(chain)))
-        lines += [f"    {render.message(p)}" for p in chain[:20]]
-    else:
-        lines.append(t("doctor.chain_ok", count=v.count, head=v.head_hash[:16]))
-    tables = [p for p in v.problems if p.key in PROJECTION_KEYS]
-    if not chain:
-        key = "doctor.tables_failed" if tables else "doctor.tables_ok"
-        lines.append(t(key, count=len(tables)))
-    if diag.chain_ok and diag.projections_ok:
-        bad = len(diag.attachment_problems)
-        key = "doctor.attachments_failed" if bad else "doctor.attachments_ok"
-        lines.append(t(key, count=diag.attachments_checked, bad=bad))
-    return lines + [f"  {line}" for line in render.warnings(v.warnings)]
-
-
-def _backup_lines(diag: Any) -> list[str]:
-    if not diag.database.is_file:
-        return [t("doctor.backups_server")]
-    if not diag.backups:
-        return [t("doctor.backups_none")]
-    lines = [t("doctor.backups", count=len(diag.backups))]
-    for b in diag.backups:
-        when = b.modified.strftime("%Y-%m-%d %H:%M UTC")
-        if b.intact:
-            detail = t("doctor.backup_intact", entries=b.entries, head=(b.head or "")[:16])
-        elif b.readable and b.error is None:
-            detail = t("doctor.backup_broken", entries=b.entries)
-        else:
-            detail = t("doctor.backup_unreadable", error=b.error)
-        lines.append(f"  {when}  {b.path}  {detail}")
-    return lines
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,6 @@ cli/anchors.py)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -163,13 +162,14 @@ def backup(
     parents: Annotated[bool, typer.Option("--parents", help=t("help.opt.backup_parents"))] = False,
     as_json: o.Json = False,
 ) -> None:
+    from offline_tracker import render
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
     location = state(ctx).location
     copy = backups.backup(location, path, system_now(), parents)
     if as_json:
-        _checked_json(copy, "backup")
+        _echo_checked(render.checked_json(copy, "backup"), copy)
         return
     if not _echo_check(copy, "out.backup_ok", "out.backup_failed"):
         raise typer.Exit(1)
@@ -185,18 +185,18 @@ def restore(
     yes: Annotated[bool, typer.Option("--yes", help=t("help.opt.restore_yes"))] = False,
     as_json: o.Json = False,
 ) -> None:
+    from offline_tracker import render
     from offline_tracker.app import backups
     from offline_tracker.clock import system_now
 
     done = backups.restore(state(ctx).location, path, system_now(), yes)
     if as_json:
-        replaced = [{"seq": seq, "at": at, "kind": kind} for seq, at, kind in done.replaced]
-        extra = {"replaced": replaced, "needs_yes": done.needs_yes, "kept": done.kept}
-        _checked_json(done, "restore", **extra)
+        _echo_checked(render.restore_json(done), done)
         if done.needs_yes:
             raise Refusal("error.restore_needs_yes")
         return
-    _echo_replaced(done)
+    for line in render.replaced_lines(done):
+        typer.echo(line, err=True)
     if done.needs_yes:
         raise Refusal("error.restore_needs_yes")
     if not _echo_check(done, "out.restored", "out.restore_refused"):
@@ -205,56 +205,25 @@ def restore(
         typer.echo(t("out.restore_kept", kept=done.kept))
 
 
-def _checked_json(check: Any, action: str, **extra: Any) -> None:
-    """`--json` of backup and restore: the copy, whether it verified, and its head."""
-    from offline_tracker import render
-
-    found = check.verification
-    data = {
-        "action": action,
-        "path": str(check.path),
-        "ok": bool(check.ok),
-        "entries": found.count if found is not None else None,
-        "head": found.head_hash if found is not None else None,
-        "problems": [render.message(p) for p in found.problems] if found is not None else [],
-        **{k: str(v) if isinstance(v, Path) else v for k, v in extra.items()},
-    }
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    if not check.ok and not extra.get("needs_yes"):
+def _echo_checked(text: str, check: Any) -> None:
+    """`--json` of backup and restore; exit 1 when the copy did not verify."""
+    typer.echo(text)
+    if not check.ok and not check.needs_yes:
         raise typer.Exit(1)
-
-
-def _echo_replaced(done: Any) -> None:
-    """What a restore replaces (or would): listed before anything else is said."""
-    if done.uncompared is not None:
-        typer.echo(t("out.restore_unreadable", reason=done.uncompared), err=True)
-    if not done.replaced:
-        return
-    first = done.replaced[0][0]
-    typer.echo(t("out.restore_loses", count=len(done.replaced), first=first), err=True)
-    for seq, at, kind in done.replaced[:20]:
-        typer.echo(t("out.restore_entry", seq=seq, at=at, kind=kind), err=True)
-    if len(done.replaced) > 20:
-        typer.echo(t("out.restore_more", count=len(done.replaced) - 20), err=True)
 
 
 def _echo_check(check: Any, ok_key: str, failed_key: str) -> bool:
     from offline_tracker import render
 
-    found = check.verification
-    if check.ok:
-        typer.echo(t(ok_key, path=check.path, count=found.count, head=found.head_hash))
-        return True
-    typer.echo(t(failed_key, path=check.path, count=len(found.problems)), err=True)
-    for problem in found.problems:
-        typer.echo(f"  {render.message(problem)}", err=True)
-    return False
+    typer.echo("\n".join(render.check_lines(check, ok_key, failed_key)), err=not check.ok)
+    return bool(check.ok)
 
 
 def verify_pack(
     ctx: typer.Context, pack: Path, as_json: bool, anchors: list[str] | None = None
 ) -> None:
     """`ot verify PACK`: the pack's files against its manifest, its entries against the ledger."""
+    from offline_tracker import render
     from offline_tracker.app.backups import sqlite_file
     from offline_tracker.app.pack_check import verify_pack as check
     from offline_tracker.render.report import flag_text
@@ -266,41 +235,9 @@ def verify_pack(
     has_ledger = server or sqlite_file(st.location).is_file()
     _language(ctx)
     result = check(pack, st.app if has_ledger else None, flag_text)
-    typer.echo(_pack_json(result) if as_json else _pack_text(result))
+    typer.echo(render.pack_json(result) if as_json else render.pack_text(result))
     if not result.ok:
         raise typer.Exit(1)
-
-
-def _pack_json(result: Any) -> str:
-    from offline_tracker import render
-
-    data = {
-        "ok": result.ok,
-        "files": result.check.files,
-        "entries": len(result.check.entries),
-        "head": (result.check.manifest or {}).get("chain_head"),
-        "ledger_checked": result.ledger_checked,
-        "problems": [render.message(p) for p in result.problems],
-        "notes": [render.message(n) for n in result.notes],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def _pack_text(result: Any) -> str:
-    from offline_tracker import render
-
-    if not result.ok:
-        lines = [t("out.pack_failed", count=len(result.problems))]
-        return "\n".join(lines + [f"  {render.message(p)}" for p in result.problems])
-    head = (result.check.manifest or {}).get("chain_head") or {}
-    counts = {"files": result.check.files, "entries": len(result.check.entries)}
-    return "\n".join(
-        [
-            t("out.pack_ok", seq=head.get("seq"), **counts),
-            t("out.pack_ledger_ok" if result.ledger_checked else "out.pack_no_ledger"),
-            *(f"  {render.message(n)}" for n in result.notes),
-        ]
-    )
 
 
 EXPORTS: dict[str, Callable[..., None]] = {

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -14,9 +13,6 @@ from offline_tracker.cli.root import state
 from offline_tracker.cli.words import Words
 from offline_tracker.domain.records import CHANNELS
 from offline_tracker.i18n import t
-
-if TYPE_CHECKING:
-    from offline_tracker.app.imports import ImportReport, Preview
 
 # formats.importers.SOURCES, repeated so that `ot --help` does not import the parsers (a test
 # keeps the two equal).
@@ -127,6 +123,7 @@ def import_(
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app.imports import ImportRequest, run_import
+    from offline_tracker.render.imports import import_json, import_text
 
     req = ImportRequest(
         source=source, path=path, dry_run=dry_run, strict=strict, me=tuple(me or ()),
@@ -142,7 +139,7 @@ def import_(
         return
     with state(ctx).app() as app, _Bar(enabled=not as_json) as bar:
         report = run_import(app, req, progress=bar)
-    typer.echo(report_json(report) if as_json else report_text(report))
+    typer.echo(import_json(report) if as_json else import_text(report))
     if report.failed:
         failed = t("error.import_strict", count=report.rejected)
         typer.echo(f"{t('error.prefix')}: {failed}", err=True)
@@ -151,7 +148,7 @@ def import_(
 
 def _list_chats(ctx: typer.Context, req: Any, as_json: bool) -> None:
     from offline_tracker.app.chats import list_chats
-    from offline_tracker.cli.chats import chats_json, chats_text
+    from offline_tracker.render.imports import chats_json, chats_text
 
     with state(ctx).app() as app:
         rows = list_chats(app, req)
@@ -186,125 +183,6 @@ class _Bar:
             self.progress.start()
             self.task = self.progress.add_task(t("out.import_progress"), total=total)
         self.progress.update(self.task, completed=done)
-
-
-# -- output ---------------------------------------------------------------------------------------
-def _problem_text(report: ImportReport, line: int | None, severity: str, message: str) -> str:
-    where = t(f"import.at.{report.unit}", n=line) if line is not None else ""
-    label = t(f"import.severity.{severity}")
-    return t("out.import_problem", where=where, severity=label, text=message).strip()
-
-
-def _preview_text(report: ImportReport, item: Preview) -> list[str]:
-    from offline_tracker import render
-
-    rec = item.record
-    length = render.hm(rec.duration(rec.start).total_seconds()) if rec.end else ""
-    lines = [f"+ {render.span(rec, report.zone)}  {length}  {rec.text}".rstrip()]
-    lines.append(f"    {rec.source_id}")
-    if item.items:
-        lines.append("    " + _burst_text(rec, item.items))
-    if item.breakdown is not None:
-        lines.append("    " + render.breakdown(item.breakdown))
-    return lines
-
-
-def _burst_text(rec: Any, count: int) -> str:
-    """A chat burst: who, which way, whether only acknowledged (RULES E1), how many messages."""
-    parts = [rec.counterpart or "-"]
-    if rec.direction:
-        parts.append(t(f"direction.{rec.direction}"))
-    if rec.kind:
-        parts.append(t(f"kind.{rec.kind}"))
-    return t("out.import_burst", who=" · ".join(parts), count=count)
-
-
-def report_text(report: ImportReport) -> str:
-    """Human output: the dry-run records, every problem, and one summary line."""
-    from offline_tracker import render
-
-    lines: list[str] = []
-    for item in report.previews:
-        lines += _preview_text(report, item)
-    for issue in report.issues:
-        lines.append(
-            _problem_text(report, issue.line, issue.severity, render.message(issue.message))
-        )
-    counts = _counts(report)
-    key = "out.import_summary"
-    if not report.written:
-        key = "out.import_dry_summary" if report.dry_run else "out.import_strict_summary"
-    lines.append(
-        t(
-            key,
-            source=report.source,
-            added=counts["added"],
-            duplicate=counts["duplicate"],
-            rejected=counts["rejected"],
-            skipped=counts["skipped"],
-        )
-    )
-    if report.stopped:
-        key = "out.import_stopped" if report.written else "out.import_dry_stopped"
-        lines.append(t(key, count=report.stopped))
-    if report.ignored:
-        lines.append(t("out.import_ignored", count=report.ignored))
-    return "\n".join(lines)
-
-
-def _counts(report: ImportReport) -> dict[str, int]:
-    return {
-        "added": report.added,
-        "stopped": report.stopped,
-        "duplicate": report.duplicate,
-        "rejected": report.rejected,
-        "skipped": report.skipped,
-        "ignored": report.ignored,
-    }
-
-
-def _preview_dict(report: ImportReport, item: Preview) -> dict[str, Any]:
-    from offline_tracker.formats.records import minutes, record_to_dict
-
-    data = record_to_dict(item.record, report.zone, report.now)
-    data["id"] = None
-    value = item.breakdown
-    if value is None:
-        data["classification"] = None
-        return data
-    names = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
-    classification: dict[str, Any] = {
-        f"{name}_minutes": minutes(getattr(value, f"{name}_s")) for name in names
-    }
-    classification["provisional"] = value.provisional
-    data["classification"] = classification
-    return data
-
-
-def report_json(report: ImportReport) -> str:
-    """`--json`: the summary, every problem, and (dry run) the records with their classification."""
-    from offline_tracker import render
-
-    data: dict[str, Any] = {
-        "source": report.source,
-        "path": report.path,
-        "dry_run": report.dry_run,
-        "strict": report.strict,
-        "written": report.written,
-        **_counts(report),
-        "problems": [
-            {
-                "line": i.line,
-                "unit": report.unit,
-                "severity": i.severity,
-                "message": render.message(i.message),
-            }
-            for i in report.issues
-        ],
-    }
-    if report.dry_run:
-        data["records"] = [_preview_dict(report, item) for item in report.previews]
-    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,5 @@
 """Commands about the ledger itself: init, verify, db rebuild."""
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,17 +55,7 @@ def verify(
         return verify_pack(ctx, pack, as_json, anchor)
     with state(ctx).app() as app:
         result = app.verify(tuple(anchor or ()))
-    if as_json:
-        data = {
-            "ok": result.ok,
-            "entries": result.count,
-            "head": result.head_hash,
-            "problems": [render.message(p) for p in result.problems],
-            "warnings": render.findings_json(result.warnings),
-        }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render.verification(result))
+    typer.echo(render.verification_json(result) if as_json else render.verification(result))
     if not result.ok:
         raise typer.Exit(1)
     for digest in () if as_json else anchor or ():

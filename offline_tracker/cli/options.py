@@ -135,3 +135,74 @@ def contract_command(
     terms = [n for n in inspect.signature(command).parameters if n not in not_terms]
     command.__doc__ = run.__doc__
     return command
+
+
+# A record's description, the same on `ot log`, `start`, `add` and `amend` (RULES E1-E5):
+# declared once here, after each command's own arguments and times.
+def param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> Any:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+Text = Annotated[str, typer.Argument(help=t("help.arg.text"))]
+TEXT = param("text", Text)
+TIMES = (param("at", At, None), param("until", Until, None), param("minutes", Minutes, None))
+DESCRIPTION = (
+    param("channel", ChannelOpt, None),
+    param("counterpart", Counterpart, None),
+    param("role", RoleOpt, None),
+    param("direction", DirectionOpt, None),
+    param("kind", KindOpt, None),
+    param("tags", Tags, None),
+    param("attach", Attach, None),
+    param("emergency", Emergency, None),
+    param("allow_future", AllowFuture, False),
+)
+# app.RecordInput's fields (not imported here: `ot --help` must not load the app).
+INPUT_FIELDS = ("text", "at", "until", "minutes", *(p.name for p in DESCRIPTION))
+
+
+def record_command(run: Callable[..., None], *own: inspect.Parameter) -> Any:
+    """A command with the record options: its `own` arguments and times, then the description
+    and `--json`, declared once.
+
+    `run(ctx=..., inp=RecordInput, as_json=..., **the own parameters that are not input)`.
+    """
+
+    def command(**values: Any) -> None:
+        fields = {name: values.pop(name) for name in INPUT_FIELDS if name in values}
+        run(inp=record_input(**fields), **values)
+
+    context = param("ctx", typer.Context)
+    params = [context, *own, *DESCRIPTION, param("as_json", Json, False)]
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # typer reads it
+    command.__doc__ = run.__doc__
+    return command
+
+
+def record_input(**kw: Any) -> Any:
+    """The options as typed, as an app.RecordInput (`-` as the text: standard input)."""
+    from offline_tracker.app import RecordInput
+
+    if kw.get("text") == "-":
+        kw["text"] = _stdin_text()
+    for name in ("channel", "role", "direction", "kind"):
+        kw[name] = kw[name].lower() if kw.get(name) else None
+    kw["tags"] = tuple(kw.get("tags") or ())
+    kw["attach"] = tuple(kw.get("attach") or ())
+    for path in kw["attach"]:
+        if path.is_symlink():  # the copy is of the file the link points to: say which
+            typer.echo(t("out.attach_symlink", path=path, target=path.resolve()), err=True)
+    return RecordInput(**kw)
+
+
+def _stdin_text() -> str:
+    """`ot log -`: the text from standard input (a script, a long paste)."""
+    import sys
+
+    from offline_tracker.domain.errors import InputError
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError("error.stdin_tty")
+    return sys.stdin.read()

@@ -1,6 +1,5 @@
 """Commands that write and read records: log, start, stop, status, add, list, amend, void, show."""
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -9,21 +8,6 @@ import typer
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
 from offline_tracker.i18n import t
-
-
-def _input(**kw: Any) -> Any:
-    from offline_tracker.app import RecordInput
-
-    if kw.get("text") == "-":
-        kw["text"] = _stdin_text()
-    for name in ("channel", "role", "direction", "kind"):
-        kw[name] = kw[name].lower() if kw.get(name) else None
-    kw["tags"] = tuple(kw.get("tags") or ())
-    kw["attach"] = tuple(kw.get("attach") or ())
-    for path in kw["attach"]:
-        if path.is_symlink():  # the copy is of the file the link points to: say which
-            typer.echo(t("out.attach_symlink", path=path, target=path.resolve()), err=True)
-    return RecordInput(**kw)
 
 
 def _complete_ids(incomplete: str) -> list[tuple[str, str]]:
@@ -45,92 +29,56 @@ RecordId = Annotated[
 ]
 
 
-def _stdin_text() -> str:
-    """`ot log -`: the text from standard input (a script, a long paste)."""
-    import sys
-
-    from offline_tracker.domain.errors import InputError
-
-    if sys.stdin is None or sys.stdin.isatty():
-        raise InputError("error.stdin_tty")
-    return sys.stdin.read()
-
-
 def _echo_saved(saved: Any, verb: str, as_json: bool) -> None:
     from offline_tracker import render
 
-    if as_json:
-        typer.echo(json.dumps(render.saved_dict(saved, verb), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render.saved(saved, verb))
+    typer.echo(render.saved_json(saved, verb) if as_json else render.saved(saved, verb))
 
 
-def log(
-    ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=t("help.arg.text"))],
-    at: o.At = None,
-    until: o.Until = None,
-    minutes: o.Minutes = None,
-    channel: o.ChannelOpt = None,
-    counterpart: o.Counterpart = None,
-    role: o.RoleOpt = None,
-    direction: o.DirectionOpt = None,
-    kind: o.KindOpt = None,
-    tag: o.Tags = None,
-    attach: o.Attach = None,
-    emergency: o.Emergency = None,
-    allow_future: o.AllowFuture = False,
-    as_json: o.Json = False,
-) -> None:
-    inp = _input(
-        text=text,
-        at=at,
-        until=until,
-        minutes=minutes,
-        channel=channel,
-        counterpart=counterpart,
-        role=role,
-        direction=direction,
-        kind=kind,
-        tags=tag,
-        attach=attach,
-        emergency=emergency,
-        allow_future=allow_future,
-    )
+def _log(ctx: typer.Context, inp: Any, as_json: bool) -> None:
     with state(ctx).app() as app:
         _echo_saved(app.log(inp), "logged", as_json)
 
 
-def start(
-    ctx: typer.Context,
-    text: Annotated[str | None, typer.Argument(help=t("help.arg.text"))] = None,
-    at: o.At = None,
-    channel: o.ChannelOpt = None,
-    counterpart: o.Counterpart = None,
-    role: o.RoleOpt = None,
-    direction: o.DirectionOpt = None,
-    kind: o.KindOpt = None,
-    tag: o.Tags = None,
-    attach: o.Attach = None,
-    emergency: o.Emergency = None,
-    allow_future: o.AllowFuture = False,
-    as_json: o.Json = False,
-) -> None:
-    inp = _input(
-        text=text,
-        at=at,
-        channel=channel,
-        counterpart=counterpart,
-        role=role,
-        direction=direction,
-        kind=kind,
-        tags=tag,
-        attach=attach,
-        emergency=emergency,
-        allow_future=allow_future,
-    )
+def _start(ctx: typer.Context, inp: Any, as_json: bool) -> None:
     with state(ctx).app() as app:
         _echo_saved(app.start(inp), "started", as_json)
+
+
+def _add(ctx: typer.Context, inp: Any, as_json: bool) -> None:
+    with state(ctx).app() as app:
+        _echo_saved(app.add(inp), "added", as_json)
+
+
+def _amend(ctx: typer.Context, inp: Any, as_json: bool, record_id: int, reason: str) -> None:
+    with state(ctx).app() as app:
+        _echo_saved(app.amend(record_id, inp, reason), "amended", as_json)
+
+
+log = o.record_command(_log, o.TEXT, *o.TIMES)
+start = o.record_command(
+    _start,
+    o.param("text", Annotated[str | None, typer.Argument(help=t("help.arg.text"))], None),
+    o.param("at", o.At, None),
+)
+add = o.record_command(
+    _add,
+    o.TEXT,
+    o.param("at", Annotated[str, typer.Option("--from", help=t("help.opt.from"), metavar="WHEN")]),
+    o.param(
+        "until",
+        Annotated[str | None, typer.Option("--to", help=t("help.opt.to"), metavar="WHEN")],
+        None,
+    ),
+    o.param("minutes", o.Minutes, None),
+)
+amend = o.record_command(
+    _amend,
+    o.param("record_id", RecordId),
+    o.param("reason", o.Reason),
+    o.param("text", Annotated[str | None, typer.Option("--text", help=t("help.opt.text"))], None),
+    *o.TIMES,
+)
 
 
 def stop(
@@ -151,44 +99,6 @@ def status(ctx: typer.Context, as_json: o.Json = False) -> None:
     typer.echo(render.status_json(result) if as_json else render.status(result))
 
 
-def add(
-    ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=t("help.arg.text"))],
-    date_from: Annotated[str, typer.Option("--from", help=t("help.opt.from"), metavar="WHEN")],
-    date_to: Annotated[
-        str | None, typer.Option("--to", help=t("help.opt.to"), metavar="WHEN")
-    ] = None,
-    minutes: o.Minutes = None,
-    channel: o.ChannelOpt = None,
-    counterpart: o.Counterpart = None,
-    role: o.RoleOpt = None,
-    direction: o.DirectionOpt = None,
-    kind: o.KindOpt = None,
-    tag: o.Tags = None,
-    attach: o.Attach = None,
-    emergency: o.Emergency = None,
-    allow_future: o.AllowFuture = False,
-    as_json: o.Json = False,
-) -> None:
-    inp = _input(
-        text=text,
-        at=date_from,
-        until=date_to,
-        minutes=minutes,
-        channel=channel,
-        counterpart=counterpart,
-        role=role,
-        direction=direction,
-        kind=kind,
-        tags=tag,
-        attach=attach,
-        emergency=emergency,
-        allow_future=allow_future,
-    )
-    with state(ctx).app() as app:
-        _echo_saved(app.add(inp), "added", as_json)
-
-
 def list_(
     ctx: typer.Context,
     date_from: o.DateFrom = None,
@@ -206,44 +116,6 @@ def list_(
     typer.echo(
         render.records_json(records, tz, now) if as_json else render.records(records, tz, now)
     )
-
-
-def amend(
-    ctx: typer.Context,
-    record_id: RecordId,
-    reason: o.Reason,
-    text: Annotated[str | None, typer.Option("--text", help=t("help.opt.text"))] = None,
-    at: o.At = None,
-    until: o.Until = None,
-    minutes: o.Minutes = None,
-    channel: o.ChannelOpt = None,
-    counterpart: o.Counterpart = None,
-    role: o.RoleOpt = None,
-    direction: o.DirectionOpt = None,
-    kind: o.KindOpt = None,
-    tag: o.Tags = None,
-    attach: o.Attach = None,
-    emergency: o.Emergency = None,
-    allow_future: o.AllowFuture = False,
-    as_json: o.Json = False,
-) -> None:
-    inp = _input(
-        text=text,
-        at=at,
-        until=until,
-        minutes=minutes,
-        channel=channel,
-        counterpart=counterpart,
-        role=role,
-        direction=direction,
-        kind=kind,
-        tags=tag,
-        attach=attach,
-        emergency=emergency,
-        allow_future=allow_future,
-    )
-    with state(ctx).app() as app:
-        _echo_saved(app.amend(record_id, inp, reason), "amended", as_json)
 
 
 def void(
@@ -270,10 +142,8 @@ def show(
     with state(ctx).app() as app:
         record, history, tz = app.show(record_id)
         now = app.now()
-    if as_json:
-        typer.echo(json.dumps(render.history_dict(record, history, tz, now), ensure_ascii=False))
-    else:
-        typer.echo(render.history(record, history, tz, now))
+    show = render.history_json if as_json else render.history
+    typer.echo(show(record, history, tz, now))
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

@@ -1,13 +1,18 @@
 """`ot report day|week|month|range|trend`: classify a period and print it (or its JSON)."""
 
+from __future__ import annotations
+
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
 from offline_tracker.i18n import t
+
+if TYPE_CHECKING:
+    from offline_tracker.domain.report_view import ReportView
 
 report_app = typer.Typer(help=t("help.cmd.report"), no_args_is_help=True)
 IncludeAck = Annotated[bool, typer.Option("--include-ack", help=t("help.opt.include_ack"))]
@@ -22,14 +27,14 @@ def _show(ctx: typer.Context, period: Any, as_json: bool, include_ack: bool) -> 
     typer.echo(_json(view) if as_json else _text(view))
 
 
-def _json(view: Any) -> str:
+def _json(view: ReportView) -> str:
     from offline_tracker.formats.report_json import report_dict
     from offline_tracker.render.report import flag_text
 
     return json.dumps(report_dict(view, flag_text), ensure_ascii=False, indent=2)
 
 
-def _text(view: Any) -> str:
+def _text(view: ReportView) -> str:
     from offline_tracker.render.report import report_text
 
     return report_text(view)
@@ -94,13 +99,21 @@ def range_(
 
 def trend(
     ctx: typer.Context,
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help=t("help.opt.weeks"))] = 12,
+    weeks: Annotated[
+        int | None, typer.Option("--weeks", min=1, max=520, help=t("help.opt.weeks"))
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help=t("help.opt.trend_from"))
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help=t("help.opt.trend_to"))
+    ] = None,
     as_json: o.Json = False,
 ) -> None:
     from offline_tracker.app import reports
 
     with state(ctx).app() as app:
-        rows = reports.trend(app, weeks)
+        rows = reports.trend(app, weeks, date_from, date_to)
     if as_json:
         data = [
             {

@@ -136,6 +136,7 @@ def run(args: list[str]) -> int:
     from offline_tracker.cli import localize
 
     localize.install()
+    localize.tell_traditional(_explicit_language(args))
     command = typer.main.get_command(app)
     localize.localize(command)
     try:
@@ -161,10 +162,18 @@ def _failed(exc: Exception) -> int:
     if isinstance(exc, Failure):
         return fail(str(exc), 1)
     if isinstance(exc, OSError):
-        return fail(t("error.os", reason=exc.strerror or str(exc), path=exc.filename or ""), 1)
+        from offline_tracker.domain.errors import os_reason
+
+        return fail(t("error.os", reason=_said(os_reason(exc)), path=exc.filename or ""), 1)
     if os.environ.get("OFFLINE_TRACKER_DEBUG"):
         raise exc
     return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
+
+
+def _explicit_language(args: list[str]) -> str | None:
+    from offline_tracker.cli import _language_from_argv
+
+    return _language_from_argv(args)
 
 
 def _said(message: Message) -> str:

@@ -1,6 +1,5 @@
 """Commands for the terms: contract set/show/history, calendar set/show/import, comp-time."""
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,10 +44,7 @@ def contract_show(
 
     with state(ctx).app() as app:
         contract = terms.contract_at(app, at)
-    payload = contract.to_payload()
-    typer.echo(
-        json.dumps(payload, ensure_ascii=False, indent=2) if as_json else render.contract(contract)
-    )
+    typer.echo(render.contract_json(contract) if as_json else render.contract(contract))
 
 
 def contract_history(ctx: typer.Context, as_json: o.Json = False) -> None:
@@ -57,14 +53,8 @@ def contract_history(ctx: typer.Context, as_json: o.Json = False) -> None:
 
     with state(ctx).app() as app:
         versions = terms.contract_versions(app)
-    if as_json:
-        data = [{"seq": v.seq, **v.contract.to_payload()} for v in versions]
-        typer.echo(json.dumps({"versions": data}, ensure_ascii=False, indent=2))
-        return
-    for v in versions:
-        start = v.contract.effective or t("out.from_the_start")
-        typer.echo(f"#{v.seq}  {t('term.effective')}: {start}")
-        typer.echo(render.contract(v.contract))
+    if versions or as_json:
+        typer.echo(render.versions_json(versions) if as_json else render.versions_text(versions))
 
 
 def calendar_set(
@@ -88,8 +78,8 @@ def calendar_set(
     with state(ctx).app() as app:
         info = terms.set_day(app, day, as_, hours, note)
     if as_json:
-        day_data = json.loads(render.days_json([info]))["days"][0]
-        typer.echo(render.written_json(app.written, action="calendar_set", day=day_data))
+        shown = render.day_dict(info)
+        typer.echo(render.written_json(app.written, action="calendar_set", day=shown))
         return
     typer.echo(render.day_line(info))
 

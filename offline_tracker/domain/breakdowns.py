@@ -1,4 +1,7 @@
-"""Each record classified on its own, many at once over one shared timeline (exports, RULES E2)."""
+"""Each record classified on its own (no union, RULES E2): one classifier, for one record or many.
+
+Many records share one timeline (exports); `classify_record` is the same classifier on one span.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import NamedTuple
 from offline_tracker.domain.calendar import REST_DAY, STATUTORY, CalendarSet
 from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import RecordBreakdown
+from offline_tracker.domain.results import CategorySeconds, RecordBreakdown
 from offline_tracker.domain.timeline import (
     INSIDE,
     OUTSIDE_WORKDAY,
@@ -38,11 +41,7 @@ class RecordFigures(NamedTuple):
     A named tuple, not a frozen dataclass: a 50k-row export makes one per record.
     """
 
-    inside_s: int
-    outside_workday_s: int
-    rest_day_s: int
-    statutory_holiday_s: int
-    late_night_s: int
+    seconds: CategorySeconds
     dates: tuple[date, ...]
     provisional: bool
     start_date: date
@@ -50,16 +49,7 @@ class RecordFigures(NamedTuple):
     timezone: str
 
     def breakdown(self, record_id: str) -> RecordBreakdown:
-        return RecordBreakdown(
-            record_id,
-            self.inside_s,
-            self.outside_workday_s,
-            self.rest_day_s,
-            self.statutory_holiday_s,
-            self.late_night_s,
-            self.dates,
-            self.provisional,
-        )
+        return RecordBreakdown(record_id, self.seconds, self.dates, self.provisional)
 
 
 class _Pieces:
@@ -92,11 +82,7 @@ class _Pieces:
                     plans.append(plan)
             index += 1
         return RecordFigures(
-            totals[0],
-            totals[1],
-            totals[2],
-            totals[3],
-            late,
+            CategorySeconds(totals[0], totals[1], totals[2], totals[3], late),
             tuple([p.date for p in plans]),
             any([p.info.provisional for p in plans]),
             first.date,
@@ -106,7 +92,7 @@ class _Pieces:
 
 
 class SpanClassifier:
-    """`classify_record` for many spans over one shared timeline, one span at a time.
+    """The per-record classifier: many spans over one shared timeline, one span at a time.
 
     The timeline covers every span given (one spare day each side, as any zone is within a day
     of UTC), so the cost is one day plan per date plus a bisection per span. Exports call
@@ -132,14 +118,14 @@ class SpanClassifier:
             self._pieces = _Pieces(timeline)
 
     def _end(self, span: RecordSpan) -> int:
-        # A running session counts up to `now`, never before its own start (classify_record).
+        # A running session counts up to `now`, never before its own start.
         return span.end if span.end is not None else max(self._now, span.start)
 
     def figures(self, span: RecordSpan) -> RecordFigures:
         """The span's figures; it must be one of the spans the classifier was made with."""
         if self._pieces is None:
             raise ValueError("a classifier made without spans classifies none")
-        # Voided time is never claimed: an empty span keeps only the start's day (classify_record).
+        # Voided time is never claimed: an empty span keeps only the start's day.
         return self._pieces.figures(span.start, span.start if span.voided else self._end(span))
 
 
@@ -150,7 +136,7 @@ def span_figures(
     now: datetime,
     calendars: CalendarSet | None = None,
 ) -> dict[str, RecordFigures]:
-    """Per record id, in the order of `spans`: what `classify_record` gives, and its start's day."""
+    """Per record id, in the order of `spans`: its own seconds per category, and its start's day."""
     classifier = SpanClassifier(spans, contracts, now=now, calendars=calendars)
     return {span.record_id: classifier.figures(span) for span in spans}
 
@@ -179,6 +165,20 @@ def classify_records(
     now: datetime,
     calendars: CalendarSet | None = None,
 ) -> dict[str, RecordBreakdown]:
-    """`classify_record` for every record, sharing one timeline (equal results, far faster)."""
+    """Every record classified on its own, sharing one timeline."""
     figures = record_figures(records, contracts, now=now, calendars=calendars)
     return {rid: fig.breakdown(rid) for rid, fig in figures.items()}
+
+
+def classify_record(
+    record: Record,
+    contracts: ContractHistory,
+    *,
+    now: datetime,
+    calendars: CalendarSet | None = None,
+) -> RecordBreakdown:
+    """Seconds per category of one record on its own (no union), e.g. for `ot log` and imports:
+    the classifier of exports on a single span, so the two can never disagree."""
+    span = record_span(record)
+    figures = SpanClassifier([span], contracts, now=now, calendars=calendars).figures(span)
+    return figures.breakdown(record.id)

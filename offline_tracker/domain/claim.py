@@ -15,10 +15,9 @@ from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
-from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.packs import hourly_wage
-from offline_tracker.domain.pay import COMPREHENSIVE, PAY_KINDS, money
+from offline_tracker.domain.pay import COMPREHENSIVE, PAY_KINDS, money, overtime_parts
 from offline_tracker.domain.results import DayResult, PayLine, PeriodResult
 
 # (wage, divisor, currency): what makes two hours pay the same (pay.compute_pay's key).
@@ -52,17 +51,7 @@ class Claim:
 
 def day_kinds(day: DayResult, contract: Contract) -> dict[str, int]:
     """A day's overtime seconds by pay kind, as pay.day_buckets counts them (P3, P5, P6)."""
-    if day.system == "standard":
-        parts = {
-            WORKDAY: day.outside_workday_s,
-            REST_DAY: day.rest_day_s - day.comp_time_s,
-            STATUTORY: day.statutory_holiday_s,
-        }
-    elif day.system == COMPREHENSIVE or contract.flexible_holiday_pay:
-        parts = {STATUTORY: day.statutory_holiday_s}
-    else:
-        parts = {}
-    return {kind: seconds for kind, seconds in parts.items() if seconds > 0}
+    return overtime_parts(day.seconds, day.comp_time_s, day.system, contract)
 
 
 def _wage(contract: Contract) -> WageKey | None:

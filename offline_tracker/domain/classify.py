@@ -5,11 +5,20 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from offline_tracker.domain.calendar import REST_DAY, STATUTORY, CalendarSet
+from offline_tracker.domain.calendar import CalendarSet
+from offline_tracker.domain.checks import Period
+from offline_tracker.domain.comptime import (
+    apply_offsets,
+    offsettable,
+    pooled_window,
+    resolve_comp_time,
+)
 from offline_tracker.domain.contract import ContractHistory
+from offline_tracker.domain.cycles import COMPREHENSIVE, cycle_overtime
+from offline_tracker.domain.pack_pay import pack_buckets
 from offline_tracker.domain.pay import Bucket, DayDraft, cn_bucket, compute_pay, day_buckets
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import (
@@ -18,13 +27,13 @@ from offline_tracker.domain.results import (
     DayResult,
     Flag,
     PeriodResult,
-    RecordBreakdown,
     Segment,
     Totals,
+    total,
 )
+from offline_tracker.domain.rulebook import run_checks
 from offline_tracker.domain.timeline import (
     INSIDE,
-    OUTSIDE_WORKDAY,
     Interval,
     Stretch,
     Timeline,
@@ -33,13 +42,6 @@ from offline_tracker.domain.timeline import (
     instant,
     union,
 )
-
-_FIELD = {
-    INSIDE: "inside_s",
-    OUTSIDE_WORKDAY: "outside_workday_s",
-    REST_DAY: "rest_day_s",
-    STATUTORY: "statutory_holiday_s",
-}
 
 
 @dataclass
@@ -98,10 +100,7 @@ def _accumulate(
     segments = []
     for stretch, draft, category, late in pieces:
         seconds = stretch.end - stretch.start
-        name = _FIELD[category]
-        setattr(draft, name, getattr(draft, name) + seconds)
-        if late:
-            draft.late_night_s += seconds
+        draft.seconds = draft.seconds.plus(category, seconds, late)
         if stretch.emergency and category != INSIDE:
             draft.emergency_s += seconds
         segments.append(
@@ -131,11 +130,7 @@ def _day_result(draft: DayDraft) -> DayResult:
         system=draft.system,
         note=info.note,
         scheduled_s=plan.scheduled_s,
-        inside_s=draft.inside_s,
-        outside_workday_s=draft.outside_workday_s,
-        rest_day_s=draft.rest_day_s,
-        statutory_holiday_s=draft.statutory_holiday_s,
-        late_night_s=draft.late_night_s,
+        seconds=draft.seconds,
         emergency_s=draft.emergency_s,
         comp_time_s=draft.comp_time_s,
         overtime_s=draft.overtime_s,
@@ -147,12 +142,7 @@ def _totals(days: Sequence[DayResult], buckets: Sequence[Bucket], comp: tuple[in
     # Overtime by rate (the report's 150 / 200 / 300 %); other rates only in the total.
     by_rate = {rate: sum(b.seconds for b in buckets if b.multiplier == rate) for rate in _RATES}
     return Totals(
-        worked_s=sum(d.worked_s for d in days),
-        inside_s=sum(d.inside_s for d in days),
-        outside_workday_s=sum(d.outside_workday_s for d in days),
-        rest_day_s=sum(d.rest_day_s for d in days),
-        statutory_holiday_s=sum(d.statutory_holiday_s for d in days),
-        late_night_s=sum(d.late_night_s for d in days),
+        seconds=total(d.seconds for d in days),
         overtime_s=sum(b.seconds for b in buckets),
         overtime_150_s=by_rate[Decimal("1.5")],
         overtime_200_s=by_rate[Decimal("2")],
@@ -160,8 +150,8 @@ def _totals(days: Sequence[DayResult], buckets: Sequence[Bucket], comp: tuple[in
         comp_time_applied_s=comp[0],
         comp_time_unused_s=comp[1],
         days_in_period=len(days),
-        days_worked=sum(1 for d in days if d.worked_s > 0),
-        days_off_hours=sum(1 for d in days if d.off_schedule_s > 0),
+        days_worked=sum(1 for d in days if d.seconds.worked > 0),
+        days_off_hours=sum(1 for d in days if d.seconds.off_schedule > 0),
     )
 
 
@@ -189,23 +179,17 @@ def _checks(
     drafts: Sequence[DayDraft],
     now: int,
 ) -> list[Flag]:
-    from offline_tracker.domain import checks
-    from offline_tracker.domain.pack_checks import pack_flags
-
-    # RULES J7: China's limits and rest checks run on China's days only; other packs their own.
-    cn = [(d, p) for d, p in zip(days, timeline.plans, strict=True) if d.rule_pack == "CN"]
-    cn_days, cn_plans = [d for d, _ in cn], [p for _, p in cn]
-    records = [r for r in intake.records if r.id in intake.ids]
-    return [
-        *checks.contract_flags(timeline.plans),
-        *checks.provisional_flags(days),
-        *checks.day_limit_flags(cn_days),
-        *checks.month_limit_flags(cn_days),
-        *checks.weekly_rest_flags(cn_days, cn_plans),
-        *checks.overlap_flags(intake.claimed, timeline.date_of),
-        *checks.open_session_flags(intake.running, now, timeline.date_of),
-        *pack_flags(drafts, timeline.plans, intake.claimed, records, timeline.date_of),
-    ]
+    period = Period(
+        days=tuple(days),
+        drafts=tuple(drafts),
+        plans=timeline.plans,
+        claimed=tuple(intake.claimed),
+        running=tuple(intake.running),
+        records=tuple(r for r in intake.records if r.id in intake.ids),
+        now=now,
+        date_of=timeline.date_of,
+    )
+    return run_checks(period)
 
 
 def classify(
@@ -230,11 +214,6 @@ def classify(
     by date, for the twelve months before entries without `--for`), or, without it, over
     `records`: then pass those months' records for a period-independent answer.
     """
-    # Imported here: `ot log` classifies one record (classify_record) and needs none of them.
-    from offline_tracker.domain.comptime import apply_offsets
-    from offline_tracker.domain.cycles import COMPREHENSIVE, cycle_overtime
-    from offline_tracker.domain.pack_pay import pack_buckets
-
     if date_to < date_from:
         raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
     calendars = calendars or CalendarSet()
@@ -285,8 +264,6 @@ def comp_offsets(
     Entries without `--for` look for rest-day work in the twelve months before them; that
     stretch is classified once, without time off and without acknowledgements.
     """
-    from offline_tracker.domain.comptime import pooled_window, resolve_comp_time
-
     today = now.astimezone(contracts.latest.zone).date()
     window = pooled_window(entries)
     if window is None:
@@ -335,43 +312,6 @@ def rest_seconds_of_spans(
 
 
 def _rest_seconds(timeline: Timeline, claimed: Sequence[Interval]) -> dict[date, int]:
-    from offline_tracker.domain.comptime import offsettable
-
     drafts = [DayDraft(plan) for plan in timeline.plans]
     _accumulate(_pieces(timeline, union(claimed), drafts))
     return offsettable([_day_result(d) for d in drafts])
-
-
-def classify_record(
-    record: Record,
-    contracts: ContractHistory,
-    *,
-    now: datetime,
-    calendars: CalendarSet | None = None,
-) -> RecordBreakdown:
-    """Seconds per category of one record on its own (no union), e.g. for `ot log` and CSV."""
-    start, end = _span(record, epoch(now))
-    if record.voided or end <= start:
-        return RecordBreakdown(record.id)
-    # Any zone is within a day of UTC, so one spare day each side holds the record's dates.
-    first = instant(start).date() - timedelta(days=1)
-    last = instant(end).date() + timedelta(days=1)
-    timeline = Timeline(contracts, calendars or CalendarSet(), first, last)
-    drafts = [DayDraft(plan) for plan in timeline.plans]
-    single = [Stretch(start, end, (record.id,), record.emergency)]
-    _accumulate(_pieces(timeline, single, drafts))
-    worked = [
-        d
-        for d in drafts
-        if d.inside_s + d.outside_workday_s + d.rest_day_s + d.statutory_holiday_s > 0
-    ]
-    return RecordBreakdown(
-        record_id=record.id,
-        inside_s=sum(d.inside_s for d in drafts),
-        outside_workday_s=sum(d.outside_workday_s for d in drafts),
-        rest_day_s=sum(d.rest_day_s for d in drafts),
-        statutory_holiday_s=sum(d.statutory_holiday_s for d in drafts),
-        late_night_s=sum(d.late_night_s for d in drafts),
-        dates=tuple(d.plan.date for d in worked),
-        provisional=any(d.plan.info.provisional for d in worked),
-    )

@@ -61,11 +61,11 @@ def rest_runs(
 def offsettable(days: Sequence[DayResult]) -> dict[date, int]:
     """Rest-day seconds that time off may offset: rest days under the standard system (P3)."""
     return {
-        d.date: d.rest_day_s
+        d.date: d.seconds.rest_day
         for d in days
         if d.day_type == REST_DAY
         and d.system == "standard"
-        and d.rest_day_s > 0
+        and d.seconds.rest_day > 0
         and d.rule_pack == "CN"
     }
 
@@ -134,7 +134,7 @@ def apply_offsets(
             flags.append(_not_applicable(offset, target))
             unused += offset.seconds
             continue
-        used = max(0, min(offset.seconds, target.rest_day_s - target.comp_time_s))
+        used = max(0, min(offset.seconds, target.seconds.rest_day - target.comp_time_s))
         target.comp_time_s += used
         applied, unused = applied + used, unused + offset.seconds - used
     shown.sort(key=lambda o: (o.taken, o.for_date or date.max))

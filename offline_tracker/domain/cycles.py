@@ -69,7 +69,9 @@ def _standard_s(members: Sequence[DayDraft], calendars: CalendarSet) -> int:
 def _worked_s(members: Sequence[DayDraft]) -> int:
     """Scheduled shifts (presumed worked) plus recorded time outside them; holidays apart."""
     return sum(
-        (d.plan.scheduled_s if d.day_type == WORKDAY else 0) + d.outside_workday_s + d.rest_day_s
+        (d.plan.scheduled_s if d.day_type == WORKDAY else 0)
+        + d.seconds.outside_workday
+        + d.seconds.rest_day
         for d in members
     )
 

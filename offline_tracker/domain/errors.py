@@ -16,6 +16,15 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+def os_reason(exc: OSError) -> Message:
+    """Why the system refused, as a message: its errno's name (ENOENT) picks the words in the
+    reader's language; the system's own text is what is shown when there are none."""
+    import errno
+
+    code = errno.errorcode.get(exc.errno or 0, "")
+    return Message("os.reason", {"code": code, "text": exc.strerror or str(exc)})
+
+
 class InputError(ValueError):
     """Something a user typed cannot be understood; the message says what is accepted."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -26,7 +26,6 @@ RECORD_KINDS = (RECORD_ADD, RECORD_STOP, RECORD_AMEND, RECORD_VOID)
 
 # The metadata fields a record carries and an amendment may change.
 META_FIELDS = ("text", "channel", "counterpart", "role", "direction", "kind")
-AMENDABLE = ("start", "end", "zone", *META_FIELDS, "tags", "attachments", "emergency")
 
 
 def iso_utc(instant: datetime) -> str:
@@ -130,16 +129,6 @@ def apply_fact(
     else:
         raise ValueError(f"{kind} is not a record fact")
     return merged
-
-
-def replay_records(
-    entries: Iterable[tuple[int, str, Mapping[str, Any]]],
-) -> dict[int, dict[str, Any]]:
-    """Every record's current payload, from (seq, kind, data) entries in ledger order."""
-    records: dict[int, dict[str, Any]] = {}
-    for seq, kind, data in entries:
-        replay_one(records, seq, kind, data)
-    return records
 
 
 def replay_one(

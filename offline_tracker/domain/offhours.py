@@ -212,7 +212,7 @@ def _pattern(days: Iterable[DayResult], rest: bool) -> tuple[Pattern, ...]:
     for day in days:
         if (day.day_type != WORKDAY) == rest:
             total[day.date.weekday()] += 1
-            worked[day.date.weekday()] += day.off_schedule_s > 0
+            worked[day.date.weekday()] += day.seconds.off_schedule > 0
     return tuple(Pattern(w, worked[w], total[w]) for w in sorted(total))
 
 
@@ -244,7 +244,7 @@ def off_hours(
         day_contacts=tuple((d.date, per_day[d.date]) for d in result.days),
         rest_days=len(rest_days),
         rest_days_interrupted=sum(
-            1 for d in rest_days if d.off_schedule_s > 0 or per_day[d.date] > 0
+            1 for d in rest_days if d.seconds.off_schedule > 0 or per_day[d.date] > 0
         ),
         longest_rest=_longest_rest(timeline, busy, now_s),
         shortest_night=_shortest_night(timeline, busy, now_s),
@@ -314,9 +314,9 @@ def weekly_totals(result: PeriodResult, week_start: int = 0) -> tuple[WeekTotal,
             first=first,
             last=first + timedelta(days=WEEKDAYS - 1),
             days=len(days),
-            off_hours_s=sum(d.off_schedule_s for d in days),
-            late_night_s=sum(d.late_night_s for d in days),
-            days_off_hours=sum(1 for d in days if d.off_schedule_s > 0),
+            off_hours_s=sum(d.seconds.off_schedule for d in days),
+            late_night_s=sum(d.seconds.late_night for d in days),
+            days_off_hours=sum(1 for d in days if d.seconds.off_schedule > 0),
         )
         for first, days in sorted(weeks.items())
     )

@@ -1,26 +1,29 @@
-"""The checks of the rule packs outside China (RULES J1-J4, J7): one registered list of functions.
+"""The checks of the rule packs outside China (RULES J1-J4, J7), registered as `Check`s.
 
-Each check takes the same PackDays and returns flags; the pack (domain/packs.py) says which run,
-with which limits, and adds each flag's citation (`params["citation"]`, an i18n key).
+Each function here takes one pack's days (PackDays) and returns flags; `CHECKS` wraps each into
+the one signature of every check (`Period -> flags`). The pack (domain/packs.py) says which codes
+it judges, with which limits, and each flag gets its pack's citation (`params["citation"]`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 from offline_tracker.domain.calendar import STATUTORY
+from offline_tracker.domain.checks import Check, Period
 from offline_tracker.domain.pack_pay import week_start, worked_s
-from offline_tracker.domain.packs import Pack, pack_of
+from offline_tracker.domain.packs import Pack
 from offline_tracker.domain.pay import DayDraft
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import Flag
-from offline_tracker.domain.timeline import INSIDE, DayPlan, Interval, epoch
+from offline_tracker.domain.timeline import INSIDE, DayPlan, epoch
 
 Params = dict[str, str | int]
 Span = tuple[int, int]
+PackCheck = Callable[["PackDays"], list[Flag]]
 _EMPLOYER_ROLES: Final = frozenset({"supervisor", "hr"})
 
 
@@ -37,21 +40,6 @@ class PackDays:
 
     def limit(self, name: str) -> int:
         return self.pack.limits[name]
-
-
-def work_blocks(plans: Sequence[DayPlan], claimed: Sequence[Interval]) -> tuple[Span, ...]:
-    """Scheduled shifts (presumed worked) and recorded time, merged into blocks of work."""
-    spans = sorted(
-        [(p.start, p.end) for plan in plans for p in plan.pieces if p.category == INSIDE]
-        + [(i.start, i.end) for i in claimed if i.end > i.start]
-    )
-    merged: list[Span] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
 
 
 def daily_rest(days: PackDays) -> list[Flag]:
@@ -212,45 +200,34 @@ def _contact_params(record: Record) -> Params:
     }
 
 
-CHECKS: Final[dict[str, Callable[[PackDays], list[Flag]]]] = {
-    "daily_rest_under_11h": daily_rest,
-    "weekly_rest_under_35h": weekly_rest,
-    "weekly_average_over_48h": weekly_average,
-    "weekly_average_over_44h": weekly_average,
-    "weekly_over_48h": weekly_max,
-    "no_break_over_6h": no_break,
-    "daily_over_10h": daily_hours,
-    "daily_over_8h": daily_hours,
-    "sunday_or_holiday_work": sunday_or_holiday,
-    "contact_during_rest": contact_during_rest,
-    "after_hours_contact": after_hours_contact,
-}
-
-
-def pack_flags(
-    drafts: Sequence[DayDraft],
-    plans: Sequence[DayPlan],
-    claimed: Sequence[Interval],
-    records: Sequence[Record],
-    date_of: Callable[[int], date],
-) -> list[Flag]:
-    """Run each pack's checks on its days; each flag carries the citation of its own pack."""
-    by_pack: dict[str, list[DayDraft]] = {}
-    for draft in drafts:
-        pack = pack_of(draft.contract)
-        if pack is not None and pack.checks:
-            by_pack.setdefault(pack.code, []).append(draft)
-    if not by_pack:
-        return []
-    blocks = work_blocks(plans, claimed)
-    flags: list[Flag] = []
-    for members in by_pack.values():
-        pack = pack_of(members[0].contract)
-        assert pack is not None
-        days = PackDays(pack, tuple(members), blocks, tuple(records), tuple(plans), date_of)
-        for function in dict.fromkeys(CHECKS[code] for code in pack.checks):
+def _registered(name: str, codes: tuple[str, ...], function: PackCheck) -> Check:
+    def run(period: Period) -> list[Flag]:
+        flags: list[Flag] = []
+        for pack, members in period.pack_groups:
+            if not any(code in pack.checks for code in codes):
+                continue
+            days = PackDays(
+                pack, members, period.blocks, period.records, period.plans, period.date_of
+            )
             for flag in function(days):
                 if flag.code in pack.checks:
                     cited = {**flag.params, "citation": pack.checks[flag.code]}
                     flags.append(Flag(flag.code, flag.date, cited))
-    return flags
+        return flags
+
+    return Check(name, codes, run)
+
+
+CHECKS: Final = (
+    _registered("daily_rest", ("daily_rest_under_11h",), daily_rest),
+    _registered("weekly_rest", ("weekly_rest_under_35h",), weekly_rest),
+    _registered(
+        "weekly_average", ("weekly_average_over_48h", "weekly_average_over_44h"), weekly_average
+    ),
+    _registered("weekly_max", ("weekly_over_48h",), weekly_max),
+    _registered("no_break", ("no_break_over_6h",), no_break),
+    _registered("daily_hours", ("daily_over_10h", "daily_over_8h"), daily_hours),
+    _registered("sunday_or_holiday", ("sunday_or_holiday_work",), sunday_or_holiday),
+    _registered("contact_during_rest", ("contact_during_rest",), contact_during_rest),
+    _registered("after_hours_contact", ("after_hours_contact",), after_hours_contact),
+)

@@ -11,23 +11,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final
 
-from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY
+from offline_tracker.domain.calendar import WORKDAY
 from offline_tracker.domain.packs import PAY_CALIFORNIA, PAY_NONE, PAY_WEEK, Pack, pack_of
 from offline_tracker.domain.pay import Bucket, DayDraft
 from offline_tracker.domain.results import Flag
+from offline_tracker.domain.timeline import DAY_CATEGORY
 
 H: Final = 3600
-_CATEGORY_FIELDS: Final = (
-    (WORKDAY, "outside_workday_s"),
-    (REST_DAY, "rest_day_s"),
-    (STATUTORY, "statutory_holiday_s"),
-)
 
 
 def worked_s(draft: DayDraft) -> int:
     """Scheduled shifts of the day plus logged time outside them (never counted twice)."""
     scheduled = draft.plan.scheduled_s if draft.day_type == WORKDAY else 0
-    return scheduled + draft.outside_workday_s + draft.rest_day_s + draft.statutory_holiday_s
+    return scheduled + draft.seconds.off_schedule
 
 
 def week_start(draft: DayDraft) -> date:
@@ -66,8 +62,8 @@ def _contract_buckets(draft: DayDraft) -> list[Bucket]:
     """No statutory premium (EU, DE, PT, AU): the contract's multipliers on off-schedule time."""
     contract = draft.contract
     out = []
-    for kind, name in _CATEGORY_FIELDS:
-        multiplier, seconds = contract.multiplier(kind), getattr(draft, name)
+    for kind, category in DAY_CATEGORY.items():
+        multiplier, seconds = contract.multiplier(kind), getattr(draft.seconds, category)
         if multiplier is not None and seconds > 0:
             out.append(Bucket(kind, seconds, contract, multiplier))
     draft.overtime_s = sum(b.seconds for b in out)

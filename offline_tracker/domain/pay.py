@@ -13,7 +13,7 @@ from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.cycles import COMPREHENSIVE as COMPREHENSIVE
 from offline_tracker.domain.packs import PAY_NONE, hourly_wage, pack_of
-from offline_tracker.domain.results import Flag, PayLine, PayResult
+from offline_tracker.domain.results import ZERO, CategorySeconds, Flag, PayLine, PayResult
 from offline_tracker.domain.timeline import DayPlan
 
 MULTIPLIERS: Final = {
@@ -30,11 +30,7 @@ class DayDraft:
     """Mutable per-day sums while classifying; frozen into a DayResult at the end."""
 
     plan: DayPlan
-    inside_s: int = 0
-    outside_workday_s: int = 0
-    rest_day_s: int = 0
-    statutory_holiday_s: int = 0
-    late_night_s: int = 0
+    seconds: CategorySeconds = ZERO
     emergency_s: int = 0
     comp_time_s: int = 0
     overtime_s: int = 0
@@ -69,23 +65,31 @@ def cn_bucket(kind: str, seconds: int, contract: Contract) -> Bucket:
 
 def day_buckets(draft: DayDraft) -> list[Bucket]:
     """Per-day overtime: all of it under standard hours, statutory only otherwise (P3, P5, P6)."""
-    contract, system = draft.contract, draft.system
+    contract = draft.contract
     if contract.rule_pack != "CN":
         return []  # RULES J7: other packs pay by their own rules (pack_pay.py)
-    if system == "standard":  # RULES P3: 150 % / 200 % less time off in lieu / 300 %
-        parts = [
-            (WORKDAY, draft.outside_workday_s),
-            (REST_DAY, draft.rest_day_s - draft.comp_time_s),
-            (STATUTORY, draft.statutory_holiday_s),
-        ]
-    elif system == COMPREHENSIVE or contract.flexible_holiday_pay:
-        # RULES P5: statutory work stays 300 %; RULES P6: a city option under flexible hours.
-        parts = [(STATUTORY, draft.statutory_holiday_s)]
-    else:
-        parts = []
-    buckets = [cn_bucket(kind, seconds, contract) for kind, seconds in parts if seconds > 0]
+    parts = overtime_parts(draft.seconds, draft.comp_time_s, draft.system, contract)
+    buckets = [cn_bucket(kind, seconds, contract) for kind, seconds in parts.items()]
     draft.overtime_s = sum(b.seconds for b in buckets)
     return buckets
+
+
+def overtime_parts(
+    seconds: CategorySeconds, comp_time_s: int, system: str, contract: Contract
+) -> dict[str, int]:
+    """A CN day's overtime seconds by pay kind (those above zero), for pay and the claim."""
+    if system == "standard":  # RULES P3: 150 % / 200 % less time off in lieu / 300 %
+        parts = {
+            WORKDAY: seconds.outside_workday,
+            REST_DAY: seconds.rest_day - comp_time_s,
+            STATUTORY: seconds.statutory_holiday,
+        }
+    elif system == COMPREHENSIVE or contract.flexible_holiday_pay:
+        # RULES P5: statutory work stays 300 %; RULES P6: a city option under flexible hours.
+        parts = {STATUTORY: seconds.statutory_holiday}
+    else:
+        parts = {}
+    return {kind: value for kind, value in parts.items() if value > 0}
 
 
 def money(value: Fraction) -> Decimal:

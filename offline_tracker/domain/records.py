@@ -23,7 +23,6 @@ CHANNELS: Final = (
 ROLES: Final = ("supervisor", "client", "colleague", "hr", "other")
 DIRECTIONS: Final = ("received", "replied", "initiated")
 KINDS: Final = ("instruction", "meeting", "call", "deliverable", "ack", "other")
-RECORD_TYPES: Final = ("event", "session")
 
 # RULES E1: a bare acknowledgement is recorded but kept out of claimed time by default.
 ACK_KIND: Final = "ack"

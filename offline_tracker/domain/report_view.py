@@ -16,7 +16,7 @@ from offline_tracker.domain.calendar import CalendarSet
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.offhours import OffHours, WeekTotal, heatmap, off_hours, weekly_totals
 from offline_tracker.domain.records import Record
-from offline_tracker.domain.results import CompTime, PeriodResult
+from offline_tracker.domain.results import CategorySeconds, CompTime, DayResult, PeriodResult
 from offline_tracker.domain.timeline import Timeline
 
 Heatmap = tuple[tuple[int, ...], ...]
@@ -32,6 +32,32 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class MonthTotal:
+    """The worked seconds of one calendar month of a period (`days` of it in the period)."""
+
+    first: date
+    days: int
+    days_off_hours: int
+    seconds: CategorySeconds
+
+
+def monthly_totals(result: PeriodResult) -> tuple[MonthTotal, ...]:
+    """One row per calendar month the period touches (the days add up to the totals)."""
+    months: dict[date, list[DayResult]] = {}
+    for day in result.days:
+        months.setdefault(day.date.replace(day=1), []).append(day)
+    return tuple(
+        MonthTotal(
+            first=first,
+            days=len(days),
+            days_off_hours=sum(1 for d in days if d.seconds.off_schedule > 0),
+            seconds=sum((d.seconds for d in days), CategorySeconds()),
+        )
+        for first, days in sorted(months.items())
+    )
+
+
+@dataclass(frozen=True)
 class ReportView:
     """A classified period with every figure a report shows (frozen: views only read it)."""
 
@@ -39,6 +65,7 @@ class ReportView:
     off_hours: OffHours
     heatmap: Heatmap  # off-hours seconds, weekday (Mon=0) x local hour (RULES E2)
     weeks: tuple[WeekTotal, ...]
+    months: tuple[MonthTotal, ...]
     history: ContractHistory
     zone: ZoneInfo
     provenance: Provenance
@@ -107,6 +134,7 @@ def build_view(
         off_hours=figures,
         heatmap=heatmap(result),
         weeks=weekly_totals(result, int(source.history.latest.week_start)),
+        months=monthly_totals(result),
         history=source.history,
         zone=ZoneInfo(result.timezone),
         provenance=Provenance(now, *head),

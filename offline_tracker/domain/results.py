@@ -3,11 +3,61 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from operator import add
+from typing import Final, NamedTuple
+
+
+class CategorySeconds(NamedTuple):
+    """Worked seconds per category, and the late-night overlay (RULES T4) beside them.
+
+    The one shape of "seconds per category" for a day, a period, a record and an export row;
+    `worked` is the four categories (never late night, which overlaps them).
+    A named tuple: an export makes one per row.
+    """
+
+    inside: int = 0
+    outside_workday: int = 0
+    rest_day: int = 0
+    statutory_holiday: int = 0
+    late_night: int = 0
+
+    @property
+    def worked(self) -> int:
+        return self.inside + self.outside_workday + self.rest_day + self.statutory_holiday
+
+    @property
+    def off_schedule(self) -> int:
+        """Worked seconds outside the scheduled shifts (all categories but inside)."""
+        return self.outside_workday + self.rest_day + self.statutory_holiday
+
+    def __add__(self, other: tuple[int, ...]) -> CategorySeconds:  # type: ignore[override]
+        return CategorySeconds(*map(add, self, other))
+
+    def plus(self, category: str, seconds: int, late: bool = False) -> CategorySeconds:
+        """`seconds` more of `category` (one of CATEGORIES), and of late night when `late`."""
+        index = CATEGORIES.index(category)
+        values = list(self)
+        values[index] += seconds
+        values[4] += seconds if late else 0
+        return CategorySeconds(*values)
+
+
+# The category names, once: the four of worked time (RULES T3) and, with late night, all five.
+# JSON, CSV, HTML and XLSX columns are these names (`<name>_minutes`), in this order.
+CATEGORY_NAMES: Final = CategorySeconds._fields
+CATEGORIES: Final = CATEGORY_NAMES[:4]
+
+
+ZERO: Final = CategorySeconds()
+
+
+def total(values: Iterable[CategorySeconds]) -> CategorySeconds:
+    return sum(values, ZERO)
 
 
 @dataclass(frozen=True)
@@ -64,36 +114,21 @@ class DayResult:
     system: str
     note: str | None = None
     scheduled_s: int = 0
-    inside_s: int = 0
-    outside_workday_s: int = 0
-    rest_day_s: int = 0
-    statutory_holiday_s: int = 0
-    late_night_s: int = 0
+    seconds: CategorySeconds = ZERO
     emergency_s: int = 0
     comp_time_s: int = 0
     overtime_s: int = 0
     rule_pack: str = "CN"
 
-    @property
-    def worked_s(self) -> int:
-        return self.inside_s + self.outside_workday_s + self.rest_day_s + self.statutory_holiday_s
-
-    @property
-    def off_schedule_s(self) -> int:
-        """Worked seconds outside the scheduled shifts (all categories but inside)."""
-        return self.outside_workday_s + self.rest_day_s + self.statutory_holiday_s
-
 
 @dataclass(frozen=True)
 class Totals:
-    """Period totals in seconds; overtime is what earns overtime pay under the contract."""
+    """Period totals in seconds; overtime is what earns overtime pay under the contract.
 
-    worked_s: int = 0
-    inside_s: int = 0
-    outside_workday_s: int = 0
-    rest_day_s: int = 0
-    statutory_holiday_s: int = 0
-    late_night_s: int = 0
+    `seconds.worked` is the union of worked time (RULES T3: overlaps once).
+    """
+
+    seconds: CategorySeconds = ZERO
     overtime_s: int = 0
     overtime_150_s: int = 0
     overtime_200_s: int = 0
@@ -197,14 +232,6 @@ class RecordBreakdown:
     """One record's seconds per category (no union with other records)."""
 
     record_id: str
-    inside_s: int = 0
-    outside_workday_s: int = 0
-    rest_day_s: int = 0
-    statutory_holiday_s: int = 0
-    late_night_s: int = 0
+    seconds: CategorySeconds = ZERO
     dates: tuple[date, ...] = ()
     provisional: bool = False
-
-    @property
-    def total_s(self) -> int:
-        return self.inside_s + self.outside_workday_s + self.rest_day_s + self.statutory_holiday_s

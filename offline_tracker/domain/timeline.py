@@ -18,8 +18,7 @@ from offline_tracker.domain.schedule import MINUTES_PER_DAY, Shift
 
 INSIDE: Final = "inside"
 OUTSIDE_WORKDAY: Final = "outside_workday"
-CATEGORIES: Final = (INSIDE, OUTSIDE_WORKDAY, REST_DAY, STATUTORY)
-_DAY_CATEGORY: Final = {WORKDAY: OUTSIDE_WORKDAY, REST_DAY: REST_DAY, STATUTORY: STATUTORY}
+DAY_CATEGORY: Final = {WORKDAY: OUTSIDE_WORKDAY, REST_DAY: REST_DAY, STATUTORY: STATUTORY}
 
 Span = tuple[int, int]
 
@@ -188,7 +187,7 @@ def _partition(
         elif _inside(shifts, a):
             category = INSIDE
         else:
-            category = _DAY_CATEGORY[day_type]
+            category = DAY_CATEGORY[day_type]
         is_late = _inside(late, a)
         if pieces and pieces[-1].category == category and pieces[-1].late_night == is_late:
             pieces[-1] = Piece(pieces[-1].start, b, category, is_late)

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from offline_tracker.domain import timewords
 from offline_tracker.domain.errors import InputError, Message
 
-WHEN_FORMS = "23:40, yesterday 23:40, 2025-10-01 10:00, 2025-10-01T10:00+08:00, 15m ago, now"
-DATE_FORMS = "2025-10-01, today, yesterday"
-DURATION_FORMS = "45, 45m, 1h, 1h30m, 1.5h"
+# What each kind of input accepts, as the reader's language shows it (forms.* messages).
+WHEN_FORMS = Message("forms.when")
+DATE_FORMS = Message("forms.date")
+DURATION_FORMS = Message("forms.duration")
 
 _DAY_WORDS = {
     "today": 0,
@@ -47,7 +49,7 @@ _UNIT_SECONDS = {
     "天": 86400,
 }
 _TIME_RE = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
-_DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _AGO_RE = re.compile(r"^(?P<amount>(?:\d+(?:\.\d+)?\s*[a-z\u4e00-\u9fff]+\s*)+)(?:ago|前|之前)$")
 _PART_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]+)")
 
@@ -83,9 +85,9 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> When:
     raw = " ".join(str(text).strip().lower().split())
     if not raw:
         raise InputError("error.when", text=text, forms=WHEN_FORMS)
-    if raw in ("now", "现在"):
+    if raw in ("now", "现在", "刚才"):
         return When(_second(now))
-    for parse in (_parse_ago, _parse_clock, _parse_absolute):
+    for parse in (_parse_ago, _parse_clock, _parse_spoken, _parse_absolute):
         found = parse(raw, now, tz)
         if found is not None:
             return When(_second(found[0]), found[1])
@@ -94,7 +96,7 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> When:
 
 def parse_date(text: str, today: date) -> date:
     """Read a local calendar date (see DATE_FORMS)."""
-    raw = str(text).strip().lower()
+    raw = timewords.numerals(str(text).strip().lower())
     if raw in _DAY_WORDS:
         return today - timedelta(days=_DAY_WORDS[raw])
     match = _DATE_RE.match(raw)
@@ -136,10 +138,68 @@ def _second(dt: datetime) -> datetime:
 
 
 def _parse_ago(raw: str, now: datetime, _tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
-    match = _AGO_RE.match(raw)
+    match = _AGO_RE.match(timewords.spoken_amount(timewords.numerals(raw)))
     if not match:
         return None
     return now - parse_duration(match.group("amount")), None
+
+
+def _parse_spoken(raw: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
+    """晚上11点40, 周五 23:40, 上周五 23:40, 10/1 23:40, 2025年10月1日 23点40 (timewords).
+
+    A time without its day, week or year is the latest one that is not in the future, as a
+    bare 23:40 is (docs/cli.md, "When a record happened"); a note says so when it goes back."""
+    found = timewords.spoken(timewords.numerals(raw))
+    if found is None:
+        return None
+    clock_time = _clock(f"{found.hour}:{found.minute:02d}:{found.second:02d}", raw)
+    today = now.astimezone(tz).date()
+    day, step = _spoken_day(found, today, raw)
+    shift = timedelta(days=1 if found.next_day else 0)
+    instant = local_to_utc(day + shift, clock_time, tz)
+    if step is None or instant <= now:
+        return instant, None
+    earlier = _step_back(day, step)
+    instant = local_to_utc(earlier + shift, clock_time, tz)
+    if step == "day":
+        return instant, Message("note.read_as_yesterday", {"time": raw})
+    return instant, Message("note.read_as", {"text": raw, "date": earlier.isoformat()})
+
+
+def _spoken_day(found: timewords.Spoken, today: date, raw: str) -> tuple[date, str | None]:
+    """The day a spoken time names, and the step back to take if that moment is still ahead."""
+    if found.date is not None:
+        return _valid_date(*found.date, raw=raw), None
+    if found.days_back is not None:
+        return today - timedelta(days=found.days_back), None
+    if found.weekday is not None:
+        monday = today - timedelta(days=today.weekday())
+        if found.week is not None:
+            weeks = -7 if found.week == "last" else 0
+            return monday + timedelta(days=weeks + found.weekday - 1), None
+        back = (today.weekday() - (found.weekday - 1)) % 7
+        return today - timedelta(days=back), "week"
+    if found.month_day is not None:
+        return _valid_date(today.year, *found.month_day, raw=raw), "year"
+    return today, "day"
+
+
+def _step_back(day: date, step: str) -> date:
+    if step == "day":
+        return day - timedelta(days=1)
+    if step == "week":
+        return day - timedelta(days=7)
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 2/29 of a leap year: the year before has none
+        raise InputError("error.date", text=day.isoformat(), forms=DATE_FORMS) from None
+
+
+def _valid_date(year: int, month: int, day: int, raw: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InputError("error.date", text=raw, forms=DATE_FORMS) from None
 
 
 def _parse_clock(raw: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
@@ -199,8 +259,8 @@ def _clock(text: str, raw: str) -> time:
 
 _WEEK_RE = re.compile(r"^(\d{4})-?w(\d{1,2})$")
 _MONTH_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
-WEEK_FORMS = "2025-W40, a date inside the week, this, last"
-MONTH_FORMS = "2025-10, this, last"
+WEEK_FORMS = Message("forms.week")
+MONTH_FORMS = Message("forms.month")
 
 
 def week_of(day: date, week_start: int = 0) -> tuple[date, date]:

@@ -148,7 +148,7 @@ def export_row(
         0 if voided else _minutes(until - start),
         *(_ZEROS if voided else _categories(parts)),
         figures.day_type,
-        0 if voided else parts.late_night_s and _minutes(parts.late_night_s),
+        0 if voided else parts.seconds.late_night and _minutes(parts.seconds.late_night),
         data.get("text") or "",
         data.get("tags") or [],
         _shas(attachments) if attachments else [],
@@ -168,10 +168,10 @@ _ZEROS: Final = (0, 0, 0, 0)
 def _categories(parts: RecordFigures) -> tuple[int | float, ...]:
     """Inside, outside-workday, rest-day and statutory-holiday minutes of a record."""
     return (
-        parts.inside_s and _minutes(parts.inside_s),
-        parts.outside_workday_s and _minutes(parts.outside_workday_s),
-        parts.rest_day_s and _minutes(parts.rest_day_s),
-        parts.statutory_holiday_s and _minutes(parts.statutory_holiday_s),
+        parts.seconds.inside and _minutes(parts.seconds.inside),
+        parts.seconds.outside_workday and _minutes(parts.seconds.outside_workday),
+        parts.seconds.rest_day and _minutes(parts.seconds.rest_day),
+        parts.seconds.statutory_holiday and _minutes(parts.seconds.statutory_holiday),
     )
 
 

@@ -10,6 +10,7 @@ from offline_tracker.domain.comptime import offset_message
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.packs import pack_of
 from offline_tracker.domain.results import PeriodResult
+from offline_tracker.formats.units import duration
 
 Tr = Callable[..., str]
 # Time rules hold everywhere; China's calendar, pay and evidence rules (C, P, E) only under CN.
@@ -51,11 +52,6 @@ def pack_rule_rows(contracts: Sequence[Contract], tr: Tr) -> list[list[str]]:
     return list({tuple(r): r for r in rows}.values())
 
 
-def _hm(seconds: int) -> str:
-    hours, minutes = divmod(seconds // 60, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
-
-
 def terms_rows(result: PeriodResult, tr: Tr) -> list[tuple[str, str]]:
     """Summary rows of the comprehensive cycles (RULES P5) and of which time off offset which
     rest day (P3), as the text report has them."""
@@ -63,9 +59,9 @@ def terms_rows(result: PeriodResult, tr: Tr) -> list[tuple[str, str]]:
     for cycle in result.cycles:
         value = tr(
             "report.cycles.value",
-            worked=_hm(cycle.worked_s),
-            standard=_hm(cycle.standard_s),
-            extended=_hm(cycle.extended_s),
+            worked=duration(cycle.worked_s, tr, zero_in_minutes=True),
+            standard=duration(cycle.standard_s, tr, zero_in_minutes=True),
+            extended=duration(cycle.extended_s, tr, zero_in_minutes=True),
         )
         if cycle.partial:
             judged = f"{cycle.judged_from.isoformat()} – {cycle.judged_to.isoformat()}"
@@ -73,6 +69,8 @@ def terms_rows(result: PeriodResult, tr: Tr) -> list[tuple[str, str]]:
         rows.append((f"{cycle.first.isoformat()} – {cycle.last.isoformat()}", value))
     for offset in result.comp_offsets:
         key, how, params = offset_message(offset)
-        text = tr(key, how=tr(how), time=_hm(offset.seconds), **params)
+        text = tr(
+            key, how=tr(how), time=duration(offset.seconds, tr, zero_in_minutes=True), **params
+        )
         rows.append((tr("report.comp.title"), text))
     return rows

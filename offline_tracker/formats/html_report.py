@@ -11,13 +11,13 @@ from typing import Any, Final
 
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.report_view import ReportView
-from offline_tracker.domain.results import DayResult, Flag, PeriodResult
-from offline_tracker.formats import html_pack
+from offline_tracker.domain.results import CATEGORY_NAMES, DayResult, Flag, PeriodResult
+from offline_tracker.formats import html_pack, html_views
 from offline_tracker.formats.csv_out import COLUMNS, Row
+from offline_tracker.formats.units import count, duration, money
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 Tr = Callable[..., str]
-CATEGORIES: Final = ("inside", "outside_workday", "rest_day", "statutory_holiday", "late_night")
 # RULES ids shown with their legal sources; P5/P6 only when such a system is in force.
 RULES: Final = ("C1", "C2", "C3", "C4", "C6", "C7", "P1", "P2", "P3", "P4", "P5", "P6")
 RULES_AFTER: Final = ("T1", "T3", "T4", "E1", "E2", "E3", "E4", "E5")
@@ -54,33 +54,9 @@ def word(tr: Tr, key: str, raw: object) -> str:
     return str(raw) if text == key else text
 
 
-def hm(seconds: int) -> str:
-    """1h05m, 12m, 0m: the report's way of writing durations."""
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
-
-
-def _table(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[str]],
-    numeric: set[int],
-    classes: Sequence[str] = (),
-) -> str:
-    """Cells arrive escaped (they may hold markup of ours); headers are escaped here."""
-
-    def cls(name: str) -> str:
-        return f' class="{name}"' if name else ""
-
-    head = "".join(
-        f"<th{cls('n' * (i in numeric))}>{escape(h)}</th>" for i, h in enumerate(headers)
-    )
-    body = "\n".join(
-        f"<tr{cls(classes[r] if r < len(classes) else '')}>"
-        + "".join(f"<td{cls('n' * (i in numeric))}>{c}</td>" for i, c in enumerate(row))
-        + "</tr>"
-        for r, row in enumerate(rows)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+def _hm(seconds: int, tr: Tr) -> str:
+    """The terminal's way of writing durations (formats/units.py), 0m for nothing."""
+    return duration(seconds, tr, zero_in_minutes=True)
 
 
 def _pairs(items: Iterable[tuple[str, str]]) -> str:
@@ -95,10 +71,14 @@ def _summary(page: HtmlPage, tr: Tr) -> str:
         (tr("ev.sum.records"), str(result.record_count)),
         (
             tr("ev.sum.days_off_hours"),  # RULES E2: frequency
-            tr("ev.sum.days_value", days=totals.days_off_hours, total=totals.days_in_period),
+            tr(
+                "ev.sum.days_value",
+                days=totals.days_off_hours,
+                total=count(totals.days_in_period, "day", tr),
+            ),
         ),
-        (tr("ev.sum.worked"), hm(totals.worked_s)),
-        *((tr(f"ev.cat.{c}"), hm(getattr(totals, f"{c}_s"))) for c in CATEGORIES),
+        (tr("ev.sum.worked"), _hm(totals.seconds.worked, tr)),
+        *((tr(f"ev.cat.{c}"), _hm(getattr(totals.seconds, c), tr)) for c in CATEGORY_NAMES),
         (tr("ev.sum.overtime"), _overtime(page, tr)),
         (
             tr("ev.sum.contacts"),
@@ -106,7 +86,7 @@ def _summary(page: HtmlPage, tr: Tr) -> str:
         ),
         (  # RULES E1: acknowledgements are counted apart and not claimed
             tr("ev.sum.acks"),
-            tr("ev.sum.acks_value", count=result.ack_count, time=hm(result.ack_seconds)),
+            tr("ev.sum.acks_value", count=result.ack_count, time=_hm(result.ack_seconds, tr)),
         ),
         (tr("ev.sum.pay"), _pay(result, tr)),
         *html_pack.terms_rows(result, tr),
@@ -117,13 +97,13 @@ def _summary(page: HtmlPage, tr: Tr) -> str:
 def _overtime(page: HtmlPage, tr: Tr) -> str:
     totals = page.view.result.totals
     if not html_pack.all_cn(_contracts(page)):  # other packs have other rates: see the pay lines
-        return hm(totals.overtime_s)
+        return _hm(totals.overtime_s, tr)
     return tr(
         "ev.sum.overtime_value",
-        time=hm(totals.overtime_s),
-        o150=hm(totals.overtime_150_s),
-        o200=hm(totals.overtime_200_s),
-        o300=hm(totals.overtime_300_s),
+        time=_hm(totals.overtime_s, tr),
+        o150=_hm(totals.overtime_150_s, tr),
+        o200=_hm(totals.overtime_200_s, tr),
+        o300=_hm(totals.overtime_300_s, tr),
     )
 
 
@@ -133,7 +113,7 @@ def _pay(result: PeriodResult, tr: Tr) -> str:
         return tr("ev.sum.no_wage")
     if pay.total is None:
         return tr("ev.sum.pay_several")
-    return tr("ev.sum.pay_value", total=f"{pay.total:,.2f}", currency=pay.currency or "")
+    return money(pay.total, pay.currency, tr)
 
 
 def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
@@ -144,21 +124,32 @@ def _day_type(day: DayResult, tr: Tr, lang: str) -> str:
 
 def _days(page: HtmlPage, tr: Tr, lang: str) -> str:
     headers = [tr("ev.col.date"), tr("ev.col.weekday"), tr("ev.col.day_type")]
-    headers += [tr(f"ev.col.{c}") for c in CATEGORIES]
+    headers += [tr(f"ev.col.{c}") for c in CATEGORY_NAMES]
     rows = [
-        [
-            d.date.isoformat(),
-            escape(tr(f"ev.weekday.{d.date.weekday()}")),
-            escape(_day_type(d, tr, lang)),
-            *(hm(getattr(d, f"{c}_s")) if getattr(d, f"{c}_s") else "–" for c in CATEGORIES),
-        ]
-        for d in page.view.result.days
+        _day_row(d, tr, lang) if isinstance(d, DayResult) else html_views.empty_run(d, tr)
+        for d in html_views.runs(page.view.result.days)
     ]
     totals = page.view.result.totals
     total = [escape(tr("ev.col.total")), "", ""]
-    total += [hm(getattr(totals, f"{c}_s")) for c in CATEGORIES]
+    total += [_hm(getattr(totals.seconds, c), tr) for c in CATEGORY_NAMES]
     classes = [""] * len(rows) + ["total"]
-    return _table(headers, [*rows, total], set(range(3, 8)), classes)
+    return html_views.table(headers, [*rows, total], set(range(3, 8)), classes)
+
+
+def _day_row(d: DayResult, tr: Tr, lang: str) -> list[str]:
+    return [
+        d.date.isoformat(),
+        escape(tr(f"ev.weekday.{d.date.weekday()}")),
+        escape(_day_type(d, tr, lang)),
+        *(_hm(getattr(d.seconds, c), tr) if getattr(d.seconds, c) else "–" for c in CATEGORY_NAMES),
+    ]
+
+
+def _months(page: HtmlPage, tr: Tr) -> str:
+    if len(page.view.months) < 2 or len(page.view.result.days) <= 31:
+        return ""  # a month or less: the days table says it all
+    body = html_views.month_table(page.view.months, tr)
+    return f'\n<section id="months">\n<h2>{escape(tr("ev.h.months"))}</h2>\n{body}\n</section>'
 
 
 def _heatmap(page: HtmlPage, tr: Tr) -> str:
@@ -224,7 +215,7 @@ def _records(page: HtmlPage, tr: Tr) -> str:
     headers = [tr(key) for key, _ in RECORD_COLUMNS]
     lines = [_record_cells(row, tr) for row in page.rows]
     classes = ["voided" if row[voided] else "" for row in page.rows]
-    return _table(headers, lines, {0, 2}, classes)
+    return html_views.table(headers, lines, {0, 2}, classes)
 
 
 def _contracts(page: HtmlPage) -> list[Contract]:
@@ -270,7 +261,7 @@ def _terms(page: HtmlPage, tr: Tr, lang: str) -> str:
         ]
         for d in special
     ]
-    parts.append(_table(headers, rows, set()))
+    parts.append(html_views.table(headers, rows, set()))
     return "\n".join(parts)
 
 
@@ -282,13 +273,14 @@ def _rules(page: HtmlPage, tr: Tr) -> str:
     wanted = [r for r in RULES if r not in ("P5", "P6")] if cn else []
     wanted += [r for r, s in (("P5", "comprehensive"), ("P6", "flexible")) if s in systems]
     after = RULES_AFTER if cn else html_pack.TIME_RULES
-    headers = [tr("ev.col.rule"), tr("ev.col.applied"), tr("ev.col.legal_source")]
+    # What was applied and its legal source: the statute, never our rule ids (issue 16).
+    headers = [tr("ev.col.applied"), tr("ev.col.legal_source")]
     rows = [
-        [rule, escape(tr(f"ev.rule.{rule}")), escape(tr(f"ev.rule.{rule}.source"))]
-        for rule in [*wanted, *after]
+        [escape(tr(f"ev.rule.{r}")), escape(tr(f"ev.rule.{r}.source"))] for r in [*wanted, *after]
     ]
+    rows = [row[1:] for row in html_pack.pack_rule_rows(contracts, tr)] + rows
     statute = f"<p>{escape(html_pack.statute_line(contracts, tr))}</p>\n"
-    return statute + _table(headers, [*html_pack.pack_rule_rows(contracts, tr), *rows], set())
+    return statute + html_views.table(headers, rows, set())
 
 
 def _integrity(page: HtmlPage, tr: Tr) -> str:
@@ -335,6 +327,8 @@ def render(page: HtmlPage, tr: Tr, lang: str = "en") -> str:
         "css": (TEMPLATES / "report.css").read_text(encoding="utf-8"),
         "summary": _summary(page, tr),
         "days": _days(page, tr, lang),
+        "months": _months(page, tr),
+        "chart": html_views.week_chart(page.view.weeks, tr),
         "heatmap": _heatmap(page, tr),
         "flags": _flags(page, tr),
         "records": _records(page, tr),
@@ -350,6 +344,7 @@ def render(page: HtmlPage, tr: Tr, lang: str = "en") -> str:
 _SECTIONS: Final = (
     "summary",
     "days",
+    "chart",
     "heatmap",
     "flags",
     "records",

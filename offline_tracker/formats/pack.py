@@ -18,7 +18,7 @@ from pathlib import Path
 from string import Template
 from typing import Any, BinaryIO, Final
 
-from offline_tracker.domain.errors import Refusal
+from offline_tracker.domain.errors import Refusal, os_reason
 from offline_tracker.ledger.canonical import decode_body
 from offline_tracker.ledger.chain import entry_hash
 
@@ -55,7 +55,7 @@ def write_private(path: Path, write: Callable[[BinaryIO], object], overwrite: bo
         _check_target(path, overwrite)  # nothing took its place meanwhile
         os.replace(temp, path)
     except OSError as exc:
-        raise Refusal("error.output_failed", path=str(path), reason=exc.strerror or exc) from exc
+        raise Refusal("error.output_failed", path=str(path), reason=os_reason(exc)) from exc
     finally:
         temp.unlink(missing_ok=True)
 
@@ -66,7 +66,7 @@ def _check_target(path: Path, overwrite: bool) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise Refusal("error.output_failed", path=str(path), reason=exc.strerror or exc) from exc
+        raise Refusal("error.output_failed", path=str(path), reason=os_reason(exc)) from exc
     if not stat.S_ISREG(found.st_mode):
         raise Refusal(f"error.output_{_file_kind(found.st_mode)}", path=str(path))
     if not overwrite:

@@ -1,4 +1,4 @@
-"""The JSON form of a classified period (docs/report-schema.md; names and meanings are stable)."""
+"""The JSON form of a ReportView (docs/report-schema.md, version 2: names and meanings stay)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from offline_tracker.domain.report_view import ReportView
-from offline_tracker.domain.results import CompOffset, CycleResult, DayResult, Flag, PeriodResult
+from offline_tracker.domain.results import (
+    CATEGORIES,
+    CompOffset,
+    CycleResult,
+    DayResult,
+    Flag,
+    PeriodResult,
+)
 from offline_tracker.formats.records import minutes
 
-CATEGORIES = ("inside", "outside_workday", "rest_day", "statutory_holiday")
+SCHEMA_VERSION = 2  # docs/report-schema.md; version 1's fields keep their names and meaning
 # Pay kinds of the engine (domain/pay.py) under the category names of the schema.
 PAY_CATEGORY = {
     "workday": "outside_workday",
@@ -22,20 +29,25 @@ PAY_CATEGORY = {
 
 def report_dict(view: ReportView, describe: Callable[[Flag], str]) -> dict[str, Any]:
     """`describe` turns a flag into a sentence in the reader's language."""
+    from offline_tracker.formats.report_json_offhours import version_2
+
     result = view.result
     totals = result.totals
+    contacts = dict(view.off_hours.day_contacts)
     return {
+        "schema_version": SCHEMA_VERSION,
         "period": {
             "from": result.period_from.isoformat(),
             "to": result.period_to.isoformat(),
             "timezone": result.timezone,
         },
         "totals": {
-            **{f"{c}_minutes": minutes(getattr(totals, f"{c}_s")) for c in CATEGORIES},
+            **{f"{c}_minutes": minutes(getattr(totals.seconds, c)) for c in CATEGORIES},
             "overtime_minutes": minutes(totals.overtime_s),
-            "late_night_minutes": minutes(totals.late_night_s),
-            "worked_minutes": minutes(totals.worked_s),
+            "late_night_minutes": minutes(totals.seconds.late_night),
+            "worked_minutes": minutes(totals.seconds.worked),
             "comp_time_applied_minutes": minutes(totals.comp_time_applied_s),
+            "comp_time_unused_minutes": minutes(totals.comp_time_unused_s),
             "days_in_period": totals.days_in_period,
             "days_worked": totals.days_worked,
             "days_off_hours": totals.days_off_hours,
@@ -43,7 +55,7 @@ def report_dict(view: ReportView, describe: Callable[[Flag], str]) -> dict[str, 
             "ack_minutes": minutes(result.ack_seconds),
             "record_count": result.record_count,
         },
-        "days": [_day(d) for d in result.days],
+        "days": [{**_day(d), "contacts": contacts.get(d.date, 0)} for d in result.days],
         "pay": _pay(result),
         "flags": [_flag(f, describe) for f in result.flags],
         "provisional_days": result.provisional_days,
@@ -51,6 +63,7 @@ def report_dict(view: ReportView, describe: Callable[[Flag], str]) -> dict[str, 
         "rule_packs": sorted({d.rule_pack for d in result.days}),
         "cycles": [_cycle(c) for c in result.cycles],
         "comp_time": [_offset(o, result) for o in result.comp_offsets],
+        **version_2(view),
     }
 
 
@@ -90,8 +103,8 @@ def _day(day: DayResult) -> dict[str, Any]:
         "source": day.source,
         "holiday_name": day.name_en,
         "holiday_name_zh": day.name_zh,
-        **{f"{c}_minutes": minutes(getattr(day, f"{c}_s")) for c in CATEGORIES},
-        "late_night_minutes": minutes(day.late_night_s),
+        **{f"{c}_minutes": minutes(getattr(day.seconds, c)) for c in CATEGORIES},
+        "late_night_minutes": minutes(day.seconds.late_night),
         "overtime_minutes": minutes(day.overtime_s),
         "rule_pack": day.rule_pack,
     }

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, Final
 
 from offline_tracker.domain.claim import Claim, ClaimRow
 from offline_tracker.domain.pay import MULTIPLIERS
-from offline_tracker.domain.results import DayResult
+from offline_tracker.domain.results import CATEGORY_NAMES, DayResult
 from offline_tracker.formats.csv_out import COLUMNS, Row
 from offline_tracker.formats.records import minutes
 
@@ -62,13 +62,6 @@ _WORDS: Final = {
     "direction": "direction.",
     "daytype": "report.daytype.",
 }
-_DAY_CATEGORIES: Final = (
-    "inside",
-    "outside_workday",
-    "rest_day",
-    "statutory_holiday",
-    "late_night",
-)
 
 
 @dataclass(frozen=True)
@@ -220,7 +213,7 @@ def _days(sheet: _Sheet, data: Workbook, tr: Tr) -> None:
         tr("export.col.day_type"),
         tr("xlsx.col.holiday"),
         tr("xlsx.col.worked_minutes"),
-        *[tr(f"export.col.{c}_minutes") for c in _DAY_CATEGORIES],
+        *[tr(f"export.col.{c}_minutes") for c in CATEGORY_NAMES],
         tr("xlsx.col.overtime_minutes"),
         tr("xlsx.col.provisional"),
     ]
@@ -233,8 +226,8 @@ def _days(sheet: _Sheet, data: Workbook, tr: Tr) -> None:
                 ("date", day.date),
                 ("text", word(tr, f"report.daytype.{day.day_type}", day.day_type)),
                 ("text", name),
-                ("num", minutes(day.worked_s)),
-                *[("num", minutes(getattr(day, f"{c}_s"))) for c in _DAY_CATEGORIES],
+                ("num", minutes(day.seconds.worked)),
+                *[("num", minutes(getattr(day.seconds, c))) for c in CATEGORY_NAMES],
                 ("num", minutes(day.overtime_s)),
                 ("text", tr("xlsx.about.yes") if day.provisional else ""),
             ]

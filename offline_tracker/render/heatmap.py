@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from offline_tracker.formats.units import count
 from offline_tracker.i18n import t
 from offline_tracker.render import _render, console, hm
 
@@ -104,7 +105,9 @@ def trend_text(weeks: Sequence[WeekLike], *, width: int | None = None) -> str:
     value_cells = max(len(v) for v in values)
     # date (10) + two gaps (4) + value; the bar takes what is left, up to 50 cells.
     cells = max(8, min(50, width - 14 - value_cells))
-    lines = [_render(_wrap(t("report.trend.title", weeks=len(weeks))), width=width)]
+    lines = [
+        _render(_wrap(t("report.trend.title", weeks=count(len(weeks), "week", t))), width=width)
+    ]
     for week, value in zip(weeks, values, strict=True):
         bar = _bar(week.off_hours_s, top, cells).ljust(cells)
         lines.append(f"{week.first.isoformat()}  {bar}  {value.rjust(value_cells)}")

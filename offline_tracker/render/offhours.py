@@ -7,8 +7,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from offline_tracker.domain.offhours import Count, OffHours, Pattern, Rest
+from offline_tracker.formats.units import duration
 from offline_tracker.i18n import t
-from offline_tracker.render import hm
 
 
 def grid(rows: Sequence[tuple[str, str]]) -> Any:
@@ -34,7 +34,7 @@ def _rest(rest: Rest | None, zone: tzinfo) -> str:
         return t("report.off.not_yet")
     return t(
         "report.off.rest_value",
-        time=hm(rest.seconds) if rest.seconds else "0m",
+        time=duration(rest.seconds, t, zero_in_minutes=True),
         start=when(rest.start, zone),
         end=when(rest.end, zone),
     )

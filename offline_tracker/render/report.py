@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -11,6 +10,7 @@ from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.offhours import OffHours
 from offline_tracker.domain.report_view import Heatmap, ReportView
 from offline_tracker.domain.results import DayResult, Flag, PeriodResult
+from offline_tracker.formats.units import count, duration, money, number
 from offline_tracker.i18n import language, t
 from offline_tracker.render import _render, console, hm
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
@@ -61,15 +61,11 @@ _PARAM_PREFIX: Final = {
 
 
 def _time(seconds: int) -> str:
-    return hm(seconds) if seconds else "0m"
+    return duration(seconds, t, zero_in_minutes=True)
 
 
 def _cell(seconds: int) -> str:
     return hm(seconds) if seconds else "-"
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def _text(value: str, style: str = "") -> Any:
@@ -93,7 +89,7 @@ def header_lines(report: ReportView, contract: Contract) -> list[str]:
             "report.title",
             first=result.period_from.isoformat(),
             last=result.period_to.isoformat(),
-            days=len(result.days),
+            days=count(len(result.days), "day", t),
         ),
         t(
             # RULES J7: China's hours systems are named only under China's pack.
@@ -129,11 +125,11 @@ def _day_row(day: DayResult, contacts: int) -> dict[str, str]:
         "date": day.date.isoformat(),
         "weekday": t(f"report.weekday.{day.date.weekday()}"),
         "day": day_label(day),
-        "inside": _cell(day.inside_s),
-        "outside": _cell(day.outside_workday_s),
-        "rest": _cell(day.rest_day_s),
-        "holiday": _cell(day.statutory_holiday_s),
-        "late": _cell(day.late_night_s),
+        "inside": _cell(day.seconds.inside),
+        "outside": _cell(day.seconds.outside_workday),
+        "rest": _cell(day.seconds.rest_day),
+        "holiday": _cell(day.seconds.statutory_holiday),
+        "late": _cell(day.seconds.late_night),
         "contacts": str(contacts) if contacts else "-",
     }
 
@@ -144,11 +140,11 @@ def _total_row(result: PeriodResult, figures: OffHours) -> dict[str, str]:
         "date": t("report.col.total"),
         "weekday": "",
         "day": "",
-        "inside": _cell(totals.inside_s),
-        "outside": _cell(totals.outside_workday_s),
-        "rest": _cell(totals.rest_day_s),
-        "holiday": _cell(totals.statutory_holiday_s),
-        "late": _cell(totals.late_night_s),
+        "inside": _cell(totals.seconds.inside),
+        "outside": _cell(totals.seconds.outside_workday),
+        "rest": _cell(totals.seconds.rest_day),
+        "holiday": _cell(totals.seconds.statutory_holiday),
+        "late": _cell(totals.seconds.late_night),
         "contacts": str(figures.contacts) if figures.contacts else "-",
     }
 
@@ -197,15 +193,15 @@ def _overtime_value(result: PeriodResult) -> str:
 
 def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
     totals = result.totals
-    off = totals.outside_workday_s + totals.rest_day_s + totals.statutory_holiday_s
+    off = totals.seconds.off_schedule
     rows = [
         (
             t("report.totals.worked"),
             t(
                 "report.totals.worked_value",
-                time=_time(totals.worked_s),
+                time=_time(totals.seconds.worked),
                 days=totals.days_worked,
-                total=totals.days_in_period,
+                total=count(totals.days_in_period, "day", t),
             ),
         ),
         (
@@ -214,10 +210,10 @@ def totals_rows(result: PeriodResult) -> list[tuple[str, str]]:
                 "report.totals.off_hours_value",
                 time=_time(off),
                 days=totals.days_off_hours,
-                total=totals.days_in_period,
+                total=count(totals.days_in_period, "day", t),
             ),
         ),
-        (t("report.totals.late_night"), _time(totals.late_night_s)),
+        (t("report.totals.late_night"), _time(totals.seconds.late_night)),
         (t("report.totals.overtime"), _overtime_value(result)),
     ]
     return rows + _more_totals(result)
@@ -260,13 +256,15 @@ def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
             "report.pay.line",
             time=_time(line.seconds),
             percent=f"{line.multiplier * 100:.0f}",
-            hourly=_money(line.hourly),
-            amount=_money(line.amount),
-            currency=line.currency,
+            hourly=number(line.hourly),
+            amount=money(line.amount, line.currency, t),
         )
         rows.append((t(f"report.pay.kind.{line.kind}"), value))
-    total = t("report.pay.no_total") if pay.total is None else _money(pay.total)
-    rows.append((t("report.pay.total"), f"{total} {pay.currency or ''}".rstrip()))
+    if pay.total is None:
+        total = f"{t('report.pay.no_total')} {pay.currency or ''}".rstrip()
+    else:
+        total = money(pay.total, pay.currency, t)
+    rows.append((t("report.pay.total"), total))
     return [_text(t("report.pay.title"), "bold"), grid(rows)]
 
 
@@ -307,7 +305,9 @@ def flags_section(flags: Sequence[Flag]) -> list[Any]:
     rows = [(f.date.isoformat() if f.date else "", flag_text(f)) for f in shown]
     if len(shown) < len(flags):  # RULES T3: the overlapping time is still counted once
         days = len({f.date for f in overlaps})
-        rows.insert(0, ("", t("report.flags.overlaps", count=len(overlaps), days=days)))
+        rows.insert(
+            0, ("", t("report.flags.overlaps", count=len(overlaps), days=count(days, "day", t)))
+        )
     return [_text(t("report.flags.title"), "bold"), grid(rows)]
 
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.results import CompOffset, PeriodResult
+from offline_tracker.formats.units import duration
 from offline_tracker.i18n import t
-from offline_tracker.render import hm
 from offline_tracker.render.offhours import grid
 
 
 def _time(seconds: int) -> str:
-    return hm(seconds) if seconds else "0m"
+    return duration(seconds, t, zero_in_minutes=True)
 
 
 def cycles_section(result: PeriodResult) -> list[Any]:

@@ -17,14 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from offline_tracker.domain.errors import Failure
+from offline_tracker.domain.errors import Message, Refusal, os_reason
 
 BUSY_TIMEOUT_MS = 30_000
 _RETRIES = 5
 
 
-class StorageError(Failure):
-    """The database cannot be used; the message says why and what to do."""
+class StorageError(Refusal):
+    """The database cannot be used; the message (storage.*) says why and what to do."""
 
 
 _PASSWORD = re.compile(r"(://[^:/@\s'\"]*:)[^@\s'\"]*@")
@@ -152,7 +152,7 @@ def _begin_immediate(conn: sqlite3.Connection, path: Path | None = None) -> None
             if "locked" not in str(exc) and "busy" not in str(exc):
                 _reraise(exc, path, writing=True)
             time.sleep(0.05 * (attempt + 1))
-    raise StorageError("the database stayed locked by another program; try again")
+    raise StorageError("storage.locked")
 
 
 def _reraise(exc: sqlite3.DatabaseError, path: Path | None, writing: bool) -> NoReturn:
@@ -165,23 +165,18 @@ def _reraise(exc: sqlite3.DatabaseError, path: Path | None, writing: bool) -> No
 def explain(exc: sqlite3.DatabaseError, path: Path | None, writing: bool) -> StorageError | None:
     """A StorageError that says what failed and the way out; None for a program bug."""
     name = getattr(exc, "sqlite_errorname", "") or ""
-    lost = " nothing was saved;" if writing else ""
+    # SQLite's own words (exc) are quoted in the message: they have no translation.
+    lost: Message | str = Message("storage.nothing_saved") if writing else ""
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return StorageError(
-            f"{path} is damaged ({exc});{lost} it was left as it is: "
-            "run 'ot doctor' to check it and find a backup"
-        )
+        return StorageError("storage.damaged", path=str(path), reason=str(exc), lost=lost)
     if name.startswith("SQLITE_FULL"):
-        return StorageError(f"the disk is full;{lost} free some space and run the command again")
+        return StorageError("storage.disk_full", lost=lost)
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
-        return StorageError(
-            f"cannot write to {path} or its folder ({exc});{lost} check that the disk is "
-            "mounted read-write and the folder is yours"
-        )
+        return StorageError("storage.cannot_write", path=str(path), reason=str(exc), lost=lost)
     if name.startswith("SQLITE_IOERR"):
-        return StorageError(f"disk I/O error on {path} ({exc});{lost} check the disk")
+        return StorageError("storage.io_error", path=str(path), reason=str(exc), lost=lost)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return StorageError("the database stayed locked by another program; try again")
+        return StorageError("storage.locked")
     return None
 
 
@@ -212,9 +207,7 @@ def _connect_writable(path: Path) -> sqlite3.Connection:
         explained = explain(exc, path, writing=False)
         if explained is not None:
             raise explained from exc
-        raise StorageError(
-            f"{path} is not a readable ledger database ({exc}); run 'ot doctor' to find a backup"
-        ) from exc
+        raise StorageError("storage.unreadable", path=str(path), reason=str(exc)) from exc
     return conn
 
 
@@ -236,10 +229,7 @@ def open_read_only(path: Path, live: bool = True) -> sqlite3.Connection:
         # A read-only folder cannot hold the -shm file that `mode=ro` needs for a WAL ledger;
         # `immutable` reads the file alone, which is whole only without a WAL beside it.
         if wal.exists() and wal.stat().st_size > 0:
-            raise StorageError(
-                f"{path} is in a read-only folder with a -wal file beside it that SQLite cannot "
-                "read there: copy the ledger and its -wal file to a folder you can write"
-            ) from exc
+            raise StorageError("storage.read_only_wal", path=str(path)) from exc
         return _connect_uri(path, "immutable=1")
 
 
@@ -289,7 +279,7 @@ class ReadOnlySQLiteDatabase(SQLiteDatabase):
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
-        raise StorageError(f"{self.path} is open read-only")
+        raise StorageError("storage.read_only", path=str(self.path))
         yield  # pragma: no cover
 
     def integrity_problems(self, limit: int = 20) -> list[str]:
@@ -310,8 +300,8 @@ class SQLAlchemyDatabase(Database):
         try:
             self.engine = create_engine(url, pool_pre_ping=True)
         except Exception as exc:  # a bad URL or a missing driver
-            text = f"cannot use the database URL {url!r}: {exc}"
-            raise StorageError(without_passwords(text)) from exc
+            shown, reason = without_passwords(url), without_passwords(str(exc))
+            raise StorageError("storage.bad_url", url=shown, reason=reason) from exc
         self.dialect = self.engine.dialect.name
 
     def _tx(self, conn: Any) -> Tx:
@@ -352,8 +342,8 @@ class SQLAlchemyDatabase(Database):
         try:
             conn = self.engine.connect()
         except OperationalError as exc:
-            text = f"cannot connect to the database: {exc.orig}"
-            raise StorageError(without_passwords(text)) from exc
+            reason = without_passwords(str(exc.orig))
+            raise StorageError("storage.cannot_connect", reason=reason) from exc
         with conn:
             yield conn
 
@@ -378,13 +368,6 @@ def create_private_file(path: Path) -> None:
     except OSError as exc:
         # "File exists /x" alone does not tell that a file stands where a folder should be.
         raise StorageError(
-            f"cannot create {path} ({exc.strerror}: {exc.filename}); check that its folder "
-            "is a folder that can be written, or choose another --db"
+            "storage.cannot_create", path=str(path), reason=os_reason(exc), at=str(exc.filename)
         ) from exc
     os.close(fd)
-
-
-def executemany(tx: Tx, sql: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Run one statement for many parameter sets."""
-    for row in rows:
-        tx.execute(sql, row)

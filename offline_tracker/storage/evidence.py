@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from offline_tracker.domain.errors import InputError
+from offline_tracker.domain.errors import InputError, os_reason
 
 _BLOCK = 1 << 20
 
@@ -40,7 +40,7 @@ class EvidenceStore:
         try:
             digest, size = _digest(source)
         except OSError as exc:
-            raise InputError("error.attachment", path=str(source), reason=exc.strerror) from exc
+            raise InputError("error.attachment", path=str(source), reason=os_reason(exc)) from exc
 
         def copy(handle: Any) -> None:
             with _open_regular(source) as src:

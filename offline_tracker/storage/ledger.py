@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from offline_tracker.domain import facts
-from offline_tracker.domain.errors import Refusal
 from offline_tracker.ledger.canonical import Stamp, as_stamp, canonical_text, entry_body
 from offline_tracker.ledger.chain import GENESIS, EntryRow, StoredEntry, entry_hash, verify_chain
 from offline_tracker.storage import queries
@@ -37,7 +36,7 @@ PROJECTION_TABLES = (
 )
 
 
-class HeadRefused(Refusal, StorageError):
+class HeadRefused(StorageError):
     """The entry a write would chain to does not verify: nothing is written."""
 
 

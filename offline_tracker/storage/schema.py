@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from offline_tracker.domain.errors import Message
 from offline_tracker.storage.db import (
     Database,
     SQLiteDatabase,
@@ -108,30 +109,25 @@ def ensure_schema(db: Database, create: bool, now: datetime) -> None:
     if current is None:
         if has_foreign_tables(db):
             shown = without_passwords(db.url)
-            raise StorageError(f"{shown} holds other data, not a ledger; choose another --db")
+            raise StorageError("storage.foreign", location=shown)
         if not create:
-            raise StorageError(_no_ledger(db))
+            raise _no_ledger(db)
     elif newer(current) is None:
-        raise StorageError(
-            f"this ledger's schema revision {current or '(empty)'!s} is not one this program "
-            f"knows (it knows up to {HEAD_REVISION}); it was left as it is: run 'ot doctor'"
-        )
+        named: str | Message = current or Message("storage.empty")
+        raise StorageError("storage.unknown_schema", current=named, head=HEAD_REVISION)
     elif newer(current):
-        raise StorageError(
-            f"this ledger has schema {current}, newer than this program knows ({HEAD_REVISION}); "
-            "upgrade offline_tracker"
-        )
+        raise StorageError("storage.newer_schema", current=current, head=HEAD_REVISION)
     else:
         auto_backup(db, f"before-{HEAD_REVISION}", now)
     _upgrade(db)
 
 
-def _no_ledger(db: Database) -> str:
+def _no_ledger(db: Database) -> StorageError:
     # An emptied file beside backups is a lost ledger, not a new one: point at the way back.
     folder = backup_dir(db)
     if folder is not None and any(folder.glob("*.sqlite")):
-        return f"no ledger in {db.path}, but there are backups in {folder}: run 'ot doctor'"
-    return "no ledger here yet; create one with 'ot init'"
+        return StorageError("storage.no_ledger_but_backups", path=str(db.path), folder=str(folder))
+    return StorageError("storage.no_ledger_yet")
 
 
 def _upgrade(db: Database) -> None:

@@ -157,3 +157,17 @@ def test_help_at_a_narrow_terminal(ledger: Ot) -> None:
         assert set(re.findall(r"[A-Za-z][A-Za-z0-9_\-]*", line)) <= whole, line
         if wrap.width(line) > 50 and line not in wide.splitlines():
             assert "[" in line, line  # a choice list, one piece
+
+
+def test_traditional_chinese_users_are_told_once(
+    ledger: Ot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name in ("OFFLINE_TRACKER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
+    first = ledger("status", lang="zh")
+    assert "只有简体中文界面" in first.err and "zh_TW.UTF-8" in first.err, first.err
+    assert "只有简体中文界面" not in ledger("status", lang="zh").err
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert "简体" not in ledger("status", lang="zh").err

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from offline_tracker.domain.classify import classify_record
+from offline_tracker.domain.breakdowns import classify_record
 from tests.conftest import FIXED_NOW, Ot
 
 # RULES J7: the day-type header names the statute of the pack in force (China's here).
@@ -88,11 +88,11 @@ def test_csv_minutes_equal_classify_record(filled: Ot) -> None:
         own = classify_record(record, history, now=now, calendars=calendars)
         row = rows[int(record.id)]
         for column, seconds in [
-            ("Inside hours (min)", own.inside_s),
-            ("Outside hours, workday (min)", own.outside_workday_s),
-            ("Rest day (min)", own.rest_day_s),
-            ("Statutory holiday (min)", own.statutory_holiday_s),
-            ("Late night (min)", own.late_night_s),
+            ("Inside hours (min)", own.seconds.inside),
+            ("Outside hours, workday (min)", own.seconds.outside_workday),
+            ("Rest day (min)", own.seconds.rest_day),
+            ("Statutory holiday (min)", own.seconds.statutory_holiday),
+            ("Late night (min)", own.seconds.late_night),
         ]:
             assert float(row[column]) * 60 == seconds, (record.id, column)
 

@@ -262,11 +262,11 @@ def test_many_clock_steps_back_are_summed_up_in_text(tmp_path: Path) -> None:
     )
     text = ot("verify").out
     assert text.count("was recorded at") == 12 and "more entries" not in text
-    from offline_tracker import render
+    from offline_tracker.render import text as shared
 
-    render.SHOWN_BACK, saved = 5, render.SHOWN_BACK
+    shared.SHOWN_BACK, saved = 5, shared.SHOWN_BACK
     try:
         text = ot("verify").out
     finally:
-        render.SHOWN_BACK = saved
+        shared.SHOWN_BACK = saved
     assert text.count("was recorded at") == 5 and "and 7 more entries" in text

@@ -59,3 +59,28 @@ def test_headline_uses_at_the_real_time(tmp_path: Path, lang: str) -> None:
         assert datetime.fromisoformat(record["end"]) <= recorded, record
         assert all("clock" not in h for h in history)  # the system clock, not a simulated one
     assert "warnings" in ot("verify", "--json").stdout
+
+
+@pytest.mark.parametrize("typed", ["23点40", "晚上11点40", "23:40"])
+def test_a_chinese_bare_time_at_the_real_time(tmp_path: Path, typed: str) -> None:
+    """`--at 23点40` at whatever time the suite runs: tonight's 23:40 if it has passed, else
+    last night's, never the future (docs/cli.md "When a record happened")."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from offline_tracker.clock import system_now
+
+    zone = ZoneInfo("Asia/Shanghai")
+    _ot(tmp_path, "zh", "init", "--timezone", "Asia/Shanghai", "--schedule", "mon-fri 09:00-18:00")
+    before = system_now().astimezone(zone)
+    logged = _ot(tmp_path, "zh", "log", "老板要PPT", "--at", typed, "--minutes", "5", "--json")
+    after = system_now().astimezone(zone)
+    start = datetime.fromisoformat(json.loads(logged.stdout)["record"]["start"]).astimezone(zone)
+    assert (start.hour, start.minute) == (23, 40)
+    tonight = {
+        moment.replace(hour=23, minute=40, second=0, microsecond=0) for moment in (before, after)
+    }
+    expected = {
+        t if t <= now else t - timedelta(days=1) for t in tonight for now in (before, after)
+    }
+    assert start in expected and start <= after

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from offline_tracker.domain.breakdowns import classify_record
 from offline_tracker.domain.calendar import CalendarOverride, CalendarSet, parse_official_schedule
-from offline_tracker.domain.classify import classify_record
 from offline_tracker.domain.schedule import parse_shifts
 from tests.domain.engine_builders import H, at, contract, day, history, rec, run
 
@@ -15,18 +15,18 @@ WAGE = history(contract(wage="10000"))
 
 # (case, start, end, category) on the default CN contract, mon-fri 09:00-12:00,13:00-18:00.
 CATEGORY_CASES = [
-    ("inside a shift", "2025-10-09 10:00", "2025-10-09 11:00", "inside_s"),
-    ("unpaid lunch break", "2025-10-09 12:00", "2025-10-09 13:00", "outside_workday_s"),
-    ("evening of a workday", "2025-10-09 19:00", "2025-10-09 20:00", "outside_workday_s"),
-    ("weekend (C1)", "2025-10-12 10:00", "2025-10-12 11:00", "rest_day_s"),
-    ("holiday break (C4)", "2025-10-07 10:00", "2025-10-07 11:00", "rest_day_s"),
-    ("day given back (C7)", "2025-06-02 10:00", "2025-06-02 11:00", "rest_day_s"),
-    ("statutory (C2)", "2025-10-01 10:00", "2025-10-01 11:00", "statutory_holiday_s"),
-    ("statutory on a Saturday", "2025-05-31 10:00", "2025-05-31 11:00", "statutory_holiday_s"),
-    ("statutory on a Saturday", "2026-10-03 10:00", "2026-10-03 11:00", "statutory_holiday_s"),
-    ("make-up workday (C3)", "2025-09-28 10:00", "2025-09-28 11:00", "inside_s"),
-    ("make-up workday evening", "2025-09-28 19:00", "2025-09-28 20:00", "outside_workday_s"),
-    ("half-day holiday (C8)", "2025-08-01 10:00", "2025-08-01 11:00", "inside_s"),
+    ("inside a shift", "2025-10-09 10:00", "2025-10-09 11:00", "inside"),
+    ("unpaid lunch break", "2025-10-09 12:00", "2025-10-09 13:00", "outside_workday"),
+    ("evening of a workday", "2025-10-09 19:00", "2025-10-09 20:00", "outside_workday"),
+    ("weekend (C1)", "2025-10-12 10:00", "2025-10-12 11:00", "rest_day"),
+    ("holiday break (C4)", "2025-10-07 10:00", "2025-10-07 11:00", "rest_day"),
+    ("day given back (C7)", "2025-06-02 10:00", "2025-06-02 11:00", "rest_day"),
+    ("statutory (C2)", "2025-10-01 10:00", "2025-10-01 11:00", "statutory_holiday"),
+    ("statutory on a Saturday", "2025-05-31 10:00", "2025-05-31 11:00", "statutory_holiday"),
+    ("statutory on a Saturday", "2026-10-03 10:00", "2026-10-03 11:00", "statutory_holiday"),
+    ("make-up workday (C3)", "2025-09-28 10:00", "2025-09-28 11:00", "inside"),
+    ("make-up workday evening", "2025-09-28 19:00", "2025-09-28 20:00", "outside_workday"),
+    ("half-day holiday (C8)", "2025-08-01 10:00", "2025-08-01 11:00", "inside"),
 ]
 
 
@@ -34,23 +34,23 @@ CATEGORY_CASES = [
 def test_one_hour_lands_in_its_category(case: str, start: str, end: str, field: str) -> None:
     result = run([rec(start, end)], start[:10])
     (only,) = result.days
-    assert getattr(only, field) == H, case
-    assert only.worked_s == H
+    assert getattr(only.seconds, field) == H, case
+    assert only.seconds.worked == H
 
 
 @pytest.mark.parametrize(
     ("start", "field", "amount"),
     [
-        ("2025-10-09 19:00", "outside_workday_s", Decimal("86.21")),
-        ("2025-10-12 10:00", "rest_day_s", Decimal("114.94")),
-        ("2025-10-01 10:00", "statutory_holiday_s", Decimal("172.41")),
+        ("2025-10-09 19:00", "outside_workday", Decimal("86.21")),
+        ("2025-10-12 10:00", "rest_day", Decimal("114.94")),
+        ("2025-10-01 10:00", "statutory_holiday", Decimal("172.41")),
     ],
 )
 def test_p4_worked_example(start: str, field: str, amount: Decimal) -> None:
     # RULES P4: monthly 10000 -> hourly 57.47; one overtime hour 86.21 / 114.94 / 172.41.
     begin = at(start)
     result = run([rec(begin, begin.replace(hour=begin.hour + 1))], start[:10], contracts=WAGE)
-    assert getattr(result.days[0], field) == H  # the hour is in the category it is paid as
+    assert getattr(result.days[0].seconds, field) == H  # the hour is in the category it is paid as
     assert result.pay is not None
     assert result.pay.hourly == Decimal("57.47")
     (line,) = result.pay.lines
@@ -78,14 +78,22 @@ def test_shift_crossing_midnight() -> None:
         [rec("2025-10-16 21:00", "2025-10-17 07:00")], "2025-10-16", "2025-10-17", contracts=night
     )
     thursday, friday = result.days
-    assert (thursday.outside_workday_s, thursday.inside_s, thursday.late_night_s) == (
+    assert (
+        thursday.seconds.outside_workday,
+        thursday.seconds.inside,
+        thursday.seconds.late_night,
+    ) == (
         H,
         2 * H,
         2 * H,
     )
-    assert (friday.day_type, friday.inside_s, friday.rest_day_s) == ("rest_day", 6 * H, H)
-    assert friday.late_night_s == 6 * H
-    assert result.totals.worked_s == 10 * H
+    assert (friday.day_type, friday.seconds.inside, friday.seconds.rest_day) == (
+        "rest_day",
+        6 * H,
+        H,
+    )
+    assert friday.seconds.late_night == 6 * H
+    assert result.totals.seconds.worked == 10 * H
 
 
 def test_record_crossing_a_contract_change_in_another_zone() -> None:
@@ -105,10 +113,10 @@ def test_record_crossing_a_contract_change_in_another_zone() -> None:
     result = run([record], "2025-02-28", "2025-03-01", contracts=moved)
     friday, saturday = result.days
     assert (friday.timezone, saturday.timezone) == ("Asia/Shanghai", "Europe/Berlin")
-    assert friday.outside_workday_s == 9 * H  # up to Berlin's midnight (07:00 Shanghai)
-    assert friday.late_night_s == 8 * H
-    assert (saturday.rest_day_s, saturday.late_night_s) == (10 * H, 6 * H)
-    assert result.totals.worked_s == 19 * H
+    assert friday.seconds.outside_workday == 9 * H  # up to Berlin's midnight (07:00 Shanghai)
+    assert friday.seconds.late_night == 8 * H
+    assert (saturday.seconds.rest_day, saturday.seconds.late_night) == (10 * H, 6 * H)
+    assert result.totals.seconds.worked == 19 * H
     assert result.pay is not None and result.pay.total is None  # CNY and EUR do not add up
     assert "mixed_currency" in [f.code for f in result.flags]
 
@@ -134,14 +142,17 @@ def test_dst_spring_forward_berlin() -> None:
     record = rec("2025-03-29 23:00", "2025-03-30 04:00", tz="Europe/Berlin")
     result = run([record], "2025-03-29", "2025-03-30", contracts=BERLIN)
     saturday, sunday = result.days
-    assert (saturday.rest_day_s, sunday.rest_day_s) == (H, 3 * H)  # 02:00-03:00 never happened
-    assert result.totals.late_night_s == 4 * H
+    assert (saturday.seconds.rest_day, sunday.seconds.rest_day) == (
+        H,
+        3 * H,
+    )  # 02:00-03:00 never happened
+    assert result.totals.seconds.late_night == 4 * H
 
 
 def test_dst_fall_back_berlin_counts_real_seconds() -> None:
     record = rec("2025-10-26 00:00", "2025-10-26 05:00", tz="Europe/Berlin")
     result = run([record], "2025-10-26", contracts=BERLIN)
-    assert result.totals.rest_day_s == 6 * H  # five hours of wall time, six real ones
+    assert result.totals.seconds.rest_day == 6 * H  # five hours of wall time, six real ones
 
 
 def test_dst_new_york_shift_lengths() -> None:
@@ -151,14 +162,22 @@ def test_dst_new_york_shift_lengths() -> None:
         contracts=NEW_YORK,
     )
     (sunday,) = spring.days
-    assert (sunday.scheduled_s, sunday.inside_s, sunday.outside_workday_s) == (7 * H, 7 * H, 2 * H)
+    assert (sunday.scheduled_s, sunday.seconds.inside, sunday.seconds.outside_workday) == (
+        7 * H,
+        7 * H,
+        2 * H,
+    )
     fall = run(
         [rec("2025-11-02 00:00", "2025-11-02 10:00", tz="America/New_York")],
         "2025-11-02",
         contracts=NEW_YORK,
     )
     (sunday,) = fall.days
-    assert (sunday.scheduled_s, sunday.inside_s, sunday.outside_workday_s) == (9 * H, 9 * H, 2 * H)
+    assert (sunday.scheduled_s, sunday.seconds.inside, sunday.seconds.outside_workday) == (
+        9 * H,
+        9 * H,
+        2 * H,
+    )
 
 
 def test_dst_fall_back_hour_twice_in_wall_time_once_in_seconds() -> None:
@@ -167,7 +186,7 @@ def test_dst_fall_back_hour_twice_in_wall_time_once_in_seconds() -> None:
     record = rec(at("2025-11-02 04:30", "UTC"), at("2025-11-02 07:30", "UTC"))
     twice = rec(at("2025-11-02 05:00", "UTC"), at("2025-11-02 07:00", "UTC"))
     result = run([record, twice], "2025-11-02", contracts=ny)
-    assert result.totals.rest_day_s == 3 * H and result.totals.late_night_s == 3 * H
+    assert result.totals.seconds.rest_day == 3 * H and result.totals.seconds.late_night == 3 * H
     assert len(result.flags_with("overlap")) == 1
 
 
@@ -175,7 +194,7 @@ def test_overlapping_records_count_once() -> None:
     call = rec("2025-10-09 19:00", "2025-10-09 21:00", rid="call")
     reply = rec("2025-10-09 20:00", "2025-10-09 20:10", rid="reply")
     result = run([call, reply], "2025-10-09")
-    assert result.totals.outside_workday_s == 2 * H
+    assert result.totals.seconds.outside_workday == 2 * H
     (overlap, limit) = result.flags
     assert overlap.params == {
         "first": "call",
@@ -193,16 +212,16 @@ def test_acks_are_counted_apart_unless_included() -> None:
     work = rec("2025-10-09 19:00", "2025-10-09 19:30")
     result = run([ack, work], "2025-10-09")
     assert (result.ack_count, result.ack_seconds, result.record_count) == (1, 300, 1)
-    assert result.totals.worked_s == 30 * 60
+    assert result.totals.seconds.worked == 30 * 60
     included = run([ack, work], "2025-10-09", include_ack=True)
-    assert included.totals.worked_s == 35 * 60 and included.ack_count == 1
+    assert included.totals.seconds.worked == 35 * 60 and included.ack_count == 1
 
 
 def test_voided_ignored_and_running_counts_to_now() -> None:
     voided = rec("2025-10-09 19:00", "2025-10-09 20:00", voided=True)
     running = rec("2025-10-09 21:00", None)
     result = run([voided, running], "2025-10-09", now=at("2025-10-09 21:45"))
-    assert result.totals.worked_s == 45 * 60 and result.record_count == 1
+    assert result.totals.seconds.worked == 45 * 60 and result.record_count == 1
 
 
 def test_open_session_over_24h() -> None:
@@ -256,14 +275,14 @@ def test_c6_2027_days_are_provisional() -> None:
         "2027-02-09",
         calendars=CalendarSet(official=(official,)),
     )
-    assert loaded.provisional_days == 0 and loaded.totals.rest_day_s == H
+    assert loaded.provisional_days == 0 and loaded.totals.seconds.rest_day == H
 
 
 def test_override_hours_on_a_make_up_workday() -> None:
     hours = parse_shifts("09:00-12:00")
     calendars = CalendarSet(overrides=(CalendarOverride(day("2025-09-28"), "workday", hours),))
     result = run([rec("2025-09-28 13:30", "2025-09-28 14:30")], "2025-09-28", calendars=calendars)
-    assert result.days[0].outside_workday_s == H and result.days[0].scheduled_s == 3 * H
+    assert result.days[0].seconds.outside_workday == H and result.days[0].scheduled_s == 3 * H
 
 
 @pytest.mark.parametrize(
@@ -351,12 +370,19 @@ def test_classify_record_breaks_down_one_record() -> None:
     breakdown = classify_record(
         rec("2025-10-09 17:00", "2025-10-10 01:00"), history(), now=at("2030-01-01 00:00")
     )
-    assert (breakdown.inside_s, breakdown.outside_workday_s, breakdown.late_night_s) == (
+    assert (
+        breakdown.seconds.inside,
+        breakdown.seconds.outside_workday,
+        breakdown.seconds.late_night,
+    ) == (
         H,
         7 * H,
         3 * H,
     )
-    assert breakdown.dates == (day("2025-10-09"), day("2025-10-10")) and breakdown.total_s == 8 * H
+    assert (
+        breakdown.dates == (day("2025-10-09"), day("2025-10-10"))
+        and breakdown.seconds.worked == 8 * H
+    )
 
 
 def test_days_before_a_dated_first_contract_are_flagged() -> None:
@@ -366,7 +392,7 @@ def test_days_before_a_dated_first_contract_are_flagged() -> None:
     )
     (flag,) = result.flags_with("before_first_contract")
     assert flag.params == {"days": 2, "first_effective": "2025-10-10"}
-    assert result.totals.outside_workday_s == 30 * 60
+    assert result.totals.seconds.outside_workday == 30 * 60
 
 
 def test_j6_a_code_without_a_pack_gets_holidays_only() -> None:

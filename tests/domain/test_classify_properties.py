@@ -107,14 +107,17 @@ def test_categories_add_up_to_the_union_of_worked_time(case: tuple) -> None:
     result = _classify(contracts, first, records)
     expected = _union_seconds(records, *_window(contracts, first))
     totals = result.totals
-    assert totals.worked_s == expected  # RULES T3
-    assert sum(d.worked_s for d in result.days) == expected
+    assert totals.seconds.worked == expected  # RULES T3
+    assert sum(d.seconds.worked for d in result.days) == expected
     assert sum(s.seconds for s in result.segments) == expected
     assert (
-        totals.inside_s + totals.outside_workday_s + totals.rest_day_s + totals.statutory_holiday_s
+        totals.seconds.inside
+        + totals.seconds.outside_workday
+        + totals.seconds.rest_day
+        + totals.seconds.statutory_holiday
         == expected
     )
-    assert 0 <= totals.late_night_s <= expected
+    assert 0 <= totals.seconds.late_night <= expected
 
 
 @settings(max_examples=60, deadline=None)

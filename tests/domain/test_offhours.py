@@ -110,7 +110,7 @@ def test_ack_share_is_acks_over_all_off_hours_contacts(
 def test_rest_day_interrupted_by_an_ack_alone() -> None:
     # The ack is not claimed time (E1) but it still broke the rest of that Saturday.
     result, fig = figures([ping("2025-10-18 10:00", 1, kind="ack")])
-    assert result.totals.rest_day_s == 0
+    assert result.totals.seconds.rest_day == 0
     assert (fig.rest_days_interrupted, fig.rest_days) == (1, 2)
 
 
@@ -275,7 +275,7 @@ def test_heatmap_adds_up_to_the_off_schedule_time() -> None:
     records = [rec("2025-10-17 16:20", "2025-10-18 03:10"), ping("2025-10-19 23:59", 7)]
     result, _ = figures(records, MON, "2025-10-20", now=at("2025-10-21 00:00"))
     total = sum(map(sum, heatmap(result)))
-    assert total == sum(d.off_schedule_s for d in result.days)
+    assert total == sum(d.seconds.off_schedule for d in result.days)
     assert cells(heatmap(result))[(0, 0)] == 6 * M  # Monday 00:00-00:06 after Sunday 23:59
 
 

@@ -32,7 +32,7 @@ def test_400_overlapping_records_give_one_finding_that_names_them_all() -> None:
     # (+398 min + 8 h).
     assert flag.params["seconds"] == (398 + 8 * 60 - 1) * M
     # RULES T3: the union is counted once: from 20:00 to the last end (+399 min + 8 h).
-    assert result.totals.worked_s == (399 + 8 * 60) * M
+    assert result.totals.seconds.worked == (399 + 8 * 60) * M
 
 
 def test_separate_clusters_each_get_one_finding() -> None:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from offline_tracker import i18n
 from offline_tracker.domain.breakdowns import RecordFigures
+from offline_tracker.domain.results import CategorySeconds
 from offline_tracker.formats.csv_out import (
     COLUMNS,
     csv_chunks,
@@ -37,9 +38,8 @@ SHA = "e9a524f5fbb36de6c8725271e42cce2f536219c0f05f5b10163668b548cf63d7"
 
 
 def _figures(day: str, day_type: str, **seconds: int) -> RecordFigures:
-    values = {k: seconds.get(k, 0) for k in RecordFigures._fields[:5]}
-    return RecordFigures(**values, dates=(date.fromisoformat(day),), provisional=False,
-                         start_date=date.fromisoformat(day), day_type=day_type,
+    return RecordFigures(CategorySeconds(**seconds), dates=(date.fromisoformat(day),),
+                         provisional=False, start_date=date.fromisoformat(day), day_type=day_type,
                          timezone="Asia/Shanghai")  # fmt: skip
 
 
@@ -54,10 +54,10 @@ def _rows() -> list[tuple[object, ...]]:
     ack = {"kind": "ack", "text": "收到", "voided": True, "void_reason": "logged twice"}
     return [
         export_row(3, slides, (1759851600, 1759854000),
-                   _figures("2025-10-07", "rest_day", rest_day_s=2400, late_night_s=2400),
+                   _figures("2025-10-07", "rest_day", rest_day=2400, late_night=2400),
                    "4a" * 32, NOW, "2025-10-07T16:21:07Z"),
         export_row(4, formula, (1759755600, 1759756830),
-                   _figures("2025-10-06", "statutory_holiday", statutory_holiday_s=1230),
+                   _figures("2025-10-06", "statutory_holiday", statutory_holiday=1230),
                    "fd" * 32, NOW, "2025-10-08T01:00:00Z"),  # RULES E5: entered a day later
         export_row(5, ack, (1759284000, 1759284060), _figures("2025-10-01", "statutory_holiday"),
                    "d4" * 32, NOW),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from offline_tracker.formats.importers import ImportOptions, parse
-from offline_tracker.formats.importers.icalparse import parse_duration, parse_line, unescape
+from offline_tracker.formats.importers.icalparse import parse_line, unescape
 from offline_tracker.formats.importers.ics import parse_ics
 from tests.conftest import refused, said
 
@@ -108,12 +108,14 @@ def test_rdate_exdate_date_floating_until_and_floating_times() -> None:
         at("2025-10-09 14:00"),
         at("2025-10-12 14:00"),
     ]
-    assert {r.end for r in result.records} == {
+    # An RDATE PERIOD sets that instance's own end (RFC 5545 3.8.5.2): an hour, not the 30 min
+    # of the series (the project's own parser took only its start before 0.2).
+    assert [r.end for r in result.records] == [
         at("2025-10-06 14:30"),
         at("2025-10-08 14:30"),
         at("2025-10-09 14:30"),
-        at("2025-10-12 14:30"),
-    }
+        at("2025-10-12 15:00"),
+    ]
     assert all(r.zone == "Asia/Shanghai" for r in result.records)
 
 
@@ -184,10 +186,17 @@ def test_content_lines() -> None:
     assert prop.value == "mailto:j@x.example"
     assert parse_line("no colon here") is None and parse_line('X;P="open:1') is None
     assert unescape(r"a\, b\; c\\d\nline") == "a, b; c\\d\nline"
-    assert parse_duration("-PT15M").total_seconds() == -900
-    assert parse_duration("P1W2DT3H").total_seconds() == (9 * 24 + 3) * 3600
-    with pytest.raises(ValueError):
-        parse_duration("PT")
+
+
+def test_durations_are_read_by_icalendar() -> None:
+    data = ics(
+        *event("DTSTART:20251001T100000Z", "DURATION:P1W2DT3H", uid="long"),
+        *event("DTSTART:20251001T100000Z", "DURATION:-PT15M", uid="negative"),
+    )
+    result = parse_ics(data, WINDOW)
+    (record,) = result.records
+    assert (record.end - record.start).total_seconds() == (9 * 24 + 3) * 3600
+    assert [p.line for p in result.problems] == [8] and "before" in said(result.problems[0])
 
 
 def test_google_x_wr_timezone_repeats_at_the_same_wall_time_across_dst() -> None:

@@ -330,6 +330,6 @@ def test_many_overlap_groups_are_counted_not_listed() -> None:
     overlaps = [f for f in report.result.flags if f.code == "overlap"]
     assert len(overlaps) == 22  # the 21 pairs and records 5 and 6
     text = report_text(report, width=100)
-    assert "Overlapping records: 22 groups over 2 day(s)" in text
+    assert "Overlapping records: 22 groups over 2 days;" in text
     assert "records overlap" not in text
     assert "outside the schedule on a workday" in text  # other findings are still listed

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from offline_tracker.domain.errors import Message
+from offline_tracker.domain.errors import Message, os_reason
 from offline_tracker.domain.records import CHANNELS
 
 # error: not imported (rejected); skipped: left out on purpose; note: imported, with a remark.
@@ -265,7 +265,7 @@ def read_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ImportFormatError(
-            "format.unreadable", path=str(path), detail=exc.strerror or str(exc)
+            "format.unreadable", path=str(path), detail=os_reason(exc)
         ) from None
 
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 
+from offline_tracker.domain.timewords import wall_time
 from offline_tracker.formats.importers.base import RowError, reason, to_utc
 
-# 2025-10-01 23:40, 2025/10/1 23:40:05, 2025.10.01 23:40, 2025年10月1日 23:40, ...23时40分
-_COMMON = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:[.,]\d+)?\s*秒?)?)?\s*"
-)
 _DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
 _EPOCH = re.compile(r"\d{10}(?:\.\d+)?|\d{13}")
 
@@ -36,14 +32,15 @@ def _detect(text: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    match = _COMMON.fullmatch(text)
-    if not match:
+    # 2025/10/1 23:40:05, 2025年10月1日 23时40分, ...: the grammar of --at (domain/timewords)
+    found = wall_time(text)
+    if found is None:
         raise RowError("row.time_unreadable", value=text)
-    y, mo, d, h, mi, s = match.groups()
+    y, mo, d, h, mi, s = found
     if h is None:
         raise RowError("row.date_only", value=text)
     try:
-        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
+        return datetime(y, mo, d, h, mi, s)
     except ValueError as exc:
         raise RowError("row.time_invalid", value=text, reason=reason(exc)) from None
 

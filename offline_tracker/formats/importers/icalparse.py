@@ -1,15 +1,17 @@
-"""RFC 5545 reading: unfolding, content lines with parameters, components, values."""
+"""RFC 5545 scanning: byte-level unfolding, content lines with their line numbers, components.
+
+This scan says where things are (the line of each event and of each bad line) and feeds each
+event's text to icalendar (ics_library.py), which reads the values, zones and rules.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from offline_tracker.formats.importers.base import (
     ImportFormatError,
-    RowError,
     accepted,
     decode_text,
 )
@@ -20,15 +22,12 @@ _NAME = re.compile(r"[A-Za-z0-9-]+")
 _PARAM_NAME = re.compile(r"([A-Za-z0-9-]+)=")
 _PARAM_VALUE = re.compile(r'[^";:,]*')
 _ESCAPE = re.compile(r"\\([\\;,nN])")
-_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?")
-# VTIMEZONE text feeds dateutil's tzical, the fallback for TZIDs that are not IANA names
-# (Outlook writes "China Standard Time" and defines it in the file); VEVENT text is hashed
-# when an event has no UID.
+# VTIMEZONE and VEVENT text is given to icalendar (Outlook defines "China Standard Time" in the
+# file); VEVENT text is also hashed when an event has no UID.
 _KEEP_TEXT = ("VTIMEZONE", "VEVENT")
 # Real calendars nest 3 deep (VCALENDAR > VEVENT > VALARM); every line is kept by each open
 # VEVENT/VTIMEZONE, so unbounded nesting would make reading quadratic.
 MAX_DEPTH = 16
-_DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
 class Prop(NamedTuple):
@@ -48,6 +47,8 @@ class Component:
     line: int
     props: dict[str, list[Prop]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    # The lines icalendar may be given: those this scan could read (the others are problems).
+    feed: list[str] = field(default_factory=list)
 
     def first(self, name: str) -> Prop | None:
         found = self.props.get(name)
@@ -151,9 +152,7 @@ def read_calendar(data: bytes) -> Calendar:
         prop = parse_line(line, number)
         if prop is not None and prop.name == "BEGIN":
             _open(stack, prop.value.strip().upper(), number)
-        for comp in stack:
-            if comp.name in _KEEP_TEXT:
-                comp.lines.append(line)
+        _keep(stack, line, prop)
         if prop is None:
             cal.bad_lines.append(number)
         elif prop.name == "END":
@@ -163,6 +162,16 @@ def read_calendar(data: bytes) -> Calendar:
             if prop.name == "X-WR-TIMEZONE" and len(stack) == 1:
                 cal.wr_timezone = prop.value.strip()
     return cal
+
+
+def _keep(stack: list[Component], line: str, prop: Prop | None) -> None:
+    """The line's text in each open component that keeps it."""
+    for comp in stack:
+        if comp.name in _KEEP_TEXT:
+            comp.lines.append(line)
+            # A VTIMEZONE with its STANDARD/DAYLIGHT parts; a VEVENT without its VALARMs.
+            if prop is not None and (comp.name == "VTIMEZONE" or comp is stack[-1]):
+                comp.feed.append(line)
 
 
 def _open(stack: list[Component], name: str, number: int) -> None:
@@ -183,37 +192,9 @@ def _close(stack: list[Component], name: str, cal: Calendar) -> None:
     elif name == "VTIMEZONE":
         tzid = comp.first("TZID")
         if tzid:
-            cal.timezones[tzid.value] = "\r\n".join(comp.lines)
+            cal.timezones[tzid.value] = "\r\n".join(comp.feed)
 
 
 def unescape(value: str) -> str:
     """TEXT value unescaping (RFC 5545 3.3.11): \\n, \\, \\; and \\\\."""
     return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
-
-
-def parse_when(value: str, zone: tzinfo | None) -> date | datetime:
-    """A DATE (all day) or a DATE-TIME: UTC with Z, else in `zone` (TZID or the user's zone)."""
-    match = _DATE_TIME.fullmatch(value.strip())
-    if not match:
-        raise RowError("row.ics_date", value=value)
-    y, mo, d, h, mi, s, z = match.groups()
-    if h is None:
-        return date(int(y), int(mo), int(d))
-    moment = datetime(int(y), int(mo), int(d), int(h), int(mi), min(int(s), 59))
-    return moment.replace(tzinfo=UTC if z else zone)
-
-
-def parse_duration(value: str) -> timedelta:
-    """An RFC 5545 DURATION such as PT1H30M, P1D or -PT15M."""
-    match = _DURATION.fullmatch(value.strip())
-    if not match or value.strip() in ("P", "PT", "+P", "-P") or value.strip().endswith("T"):
-        raise RowError("row.ics_duration", value=value)
-    sign, weeks, days, hours, minutes, seconds = match.groups()
-    amount = timedelta(
-        weeks=int(weeks or 0),
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=int(seconds or 0),
-    )
-    return -amount if sign == "-" else amount

@@ -1,14 +1,17 @@
-"""iCalendar (.ics): events become meeting sessions; recurring events are expanded in a window."""
+"""iCalendar (.ics): events become meeting sessions; recurring events are expanded in a window.
+
+The project's own scan (icalparse.py) unfolds the bytes (a fold may split a UTF-8 character) and
+keeps each event's line; icalendar, x-wr-timezone and recurring-ical-events (ics_library.py) read
+the values, zones and rules. Each UID is expanded on its own, so one broken event is one problem
+and the rest of the calendar imports.
+"""
 
 from __future__ import annotations
 
-import io
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
-
-from dateutil.rrule import rrule, rruleset, rrulestr
-from dateutil.tz import tzical
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from offline_tracker.formats.importers.base import (
     ImportedRecord,
@@ -25,19 +28,21 @@ from offline_tracker.formats.importers.base import (
     sha256_hex,
     to_utc,
 )
-from offline_tracker.formats.importers.icalparse import (
-    Calendar,
-    Component,
-    Prop,
-    parse_duration,
-    parse_when,
-    read_calendar,
+from offline_tracker.formats.importers.icalparse import Component, read_calendar
+from offline_tracker.formats.importers.ics_library import (
+    LIBRARY_ERRORS,
+    Occurrence,
+    earliest,
+    occurrences,
+    quiet,
+    read_event,
+    register_timezones,
+    unknown_tzid,
 )
-from offline_tracker.formats.importers.windows_zones import WINDOWS_ZONES
 
 # A guard against rules that would expand for ever (FREQ=MINUTELY and no window).
 MAX_INSTANCES = 5000
-_UNTIL = re.compile(r"UNTIL=(\d{8})(?:T(\d{6}))?(Z?)", re.IGNORECASE)
+_RECURRING = frozenset({"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"})
 
 
 class Skip(RowError):
@@ -45,167 +50,13 @@ class Skip(RowError):
 
 
 @dataclass
-class Zones:
-    """TZID resolution: IANA names, vendor-prefixed IANA names, then the file's VTIMEZONEs."""
-
-    calendar: Calendar
-    default: tzinfo
-    cache: dict[str, tzinfo] = field(default_factory=dict)
-    # X-WR-TIMEZONE: UTC times are moved into it (the same instants) so that a rule repeats at
-    # the same wall-clock time across a DST change, as Google means it (x-wr-timezone's rule).
-    wall: tzinfo | None = None
-
-    def get(self, tzid: str | None) -> tzinfo:
-        if not tzid:
-            return self.default  # RFC 5545 floating time: the user's own zone
-        if tzid not in self.cache:
-            self.cache[tzid] = self._resolve(tzid)
-        return self.cache[tzid]
-
-    def _resolve(self, tzid: str) -> tzinfo:
-        parts = tzid.strip("/").split("/")
-        # "/mozilla.org/20050126_1/Europe/Berlin" and the like end in an IANA name.
-        for i in range(len(parts)):
-            zone = find_zone("/".join(parts[i:]))
-            if zone is not None:
-                return zone
-        text = self.calendar.timezones.get(tzid)
-        if text is not None:
-            try:
-                found = tzical(io.StringIO(text)).get(tzid)
-            except (ValueError, IndexError, KeyError, TypeError):
-                found = None
-            if found is not None:
-                return found
-        windows = WINDOWS_ZONES.get(tzid.strip())  # Outlook without its VTIMEZONE block
-        zone = find_zone(windows) if windows else None
-        if zone is not None:
-            return zone
-        raise RowError("row.ics_tzid", value=tzid)
-
-
-def _name(ev: Component) -> str:
-    """How a message names an event: its summary, else its UID, else its line."""
-    summary, uid = one_line(ev.text("SUMMARY")), one_line(ev.text("UID"))
-    return repr(summary) if summary else f"UID {uid}" if uid else "-"
-
-
-def _when(prop: Prop, zones: Zones) -> date | datetime:
-    value = prop.value.split("/")[0]  # a PERIOD (start/end) in RDATE: its start
-    if prop.params.get("VALUE", "").upper() == "DATE":
-        value = value[:8]
-    when = parse_when(value, zones.get(prop.params.get("TZID")))
-    if zones.wall is not None and isinstance(when, datetime) and when.tzinfo is UTC:
-        return when.astimezone(zones.wall)
-    return when
-
-
-def _whens(props: list[Prop], zones: Zones) -> list[date | datetime]:
-    return [
-        _when(Prop(p.name, p.params, v, p.line), zones)
-        for p in props
-        for v in p.value.split(",")
-        if v.strip()
-    ]
-
-
-def _span(ev: Component, zones: Zones, fallback: timedelta | None) -> tuple[datetime, timedelta]:
-    """DTSTART and the exact length (DTEND - DTSTART, or DURATION)."""
-    dtstart = ev.first("DTSTART")
-    if dtstart is None:
-        raise RowError("row.ics_no_start")
-    start = _when(dtstart, zones)
-    if not isinstance(start, datetime):
-        raise Skip("row.ics_all_day", name=_name(ev), day=str(start))
-    dtend, duration = ev.first("DTEND"), ev.first("DURATION")
-    if dtend is not None:
-        end = _when(dtend, zones)
-        if not isinstance(end, datetime):
-            raise RowError("row.ics_end_date")
-        length = end.astimezone(UTC) - start.astimezone(UTC)
-    elif duration is not None:
-        length = parse_duration(duration.value)
-    else:
-        length = fallback or timedelta(0)
-    if length < timedelta(0):
-        raise RowError("row.ends_before")
-    return start, length
-
-
-def _fix_until(rule: str, start: datetime) -> str:
-    # dateutil refuses a floating or DATE UNTIL with an aware DTSTART; RFC 5545 says such an
-    # UNTIL is in DTSTART's zone (a DATE: the whole day counts).
-    def to_utc_text(match: re.Match[str]) -> str:
-        day, clock, z = match.groups()
-        if z:
-            return match.group()
-        local = datetime.strptime(day + (clock or "235959"), "%Y%m%d%H%M%S")
-        instant = local.replace(tzinfo=start.tzinfo).astimezone(UTC)
-        return "UNTIL=" + instant.strftime("%Y%m%dT%H%M%SZ")
-
-    return _UNTIL.sub(to_utc_text, rule)
-
-
-def _rule_set(ev: Component, start: datetime, zones: Zones, bounded: bool) -> rruleset:
-    rules = ev.props.get("RRULE", [])
-    if not bounded and any(
-        "COUNT=" not in r.value.upper() and "UNTIL=" not in r.value.upper() for r in rules
-    ):
-        raise Skip("row.ics_forever", name=_name(ev))
-    rset = rruleset()
-    rset.rdate(start)  # RFC 5545: DTSTART is always the first instance
-    for rule in rules:
-        parsed = rrulestr(_fix_until(rule.value, start), dtstart=start)
-        if not isinstance(parsed, rrule):
-            raise RowError("row.ics_rrule", value=rule.value)
-        rset.rrule(parsed)
-    for when in _whens(ev.props.get("RDATE", []), zones):
-        if isinstance(when, datetime):
-            rset.rdate(when)
-    return rset
-
-
-def _instances(ev: Component, start: datetime, zones: Zones, ctx: _Context) -> list[datetime]:
-    """Every instance start in the window, EXDATEs and overridden instances removed."""
-    lo, hi = ctx.options.window_from, ctx.options.window_to
-    if "RRULE" not in ev.props and "RDATE" not in ev.props:
-        found = [start]
-    else:
-        rset = _rule_set(ev, start, zones, bounded=hi is not None)
-        found = []
-        for instant in rset.xafter(lo, inc=True) if lo else iter(rset):
-            if hi is not None and instant >= hi:
-                break
-            if len(found) == MAX_INSTANCES:
-                ctx.skip(ev.line, "row.ics_cap", name=_name(ev), count=MAX_INSTANCES)
-                break
-            found.append(instant)
-    excluded = _whens(ev.props.get("EXDATE", []), zones)
-    gone_days = {d for d in excluded if not isinstance(d, datetime)}
-    gone = {to_utc(d) for d in excluded if isinstance(d, datetime)}
-    gone |= ctx.overridden.get(ctx.uid(ev), set())
-    return [
-        i
-        for i in found
-        if _inside(i, lo, hi) and to_utc(i) not in gone and i.date() not in gone_days
-    ]
-
-
-def _inside(instant: datetime, lo: datetime | None, hi: datetime | None) -> bool:
-    return (lo is None or instant >= lo) and (hi is None or instant < hi)
-
-
-@dataclass
 class _Context:
     options: ImportOptions
-    zones: Zones
+    default: tzinfo  # the zone of floating times: X-WR-TIMEZONE, else the user's zone
+    wr_timezone: str | None
     me: frozenset[str]
     problems: list[Problem] = field(default_factory=list)
-    overridden: dict[str, set[datetime]] = field(default_factory=dict)
-    lengths: dict[str, timedelta] = field(default_factory=dict)
     uids: dict[int, str] = field(default_factory=dict)
-    # RECURRENCE-ID;RANGE=THISANDFUTURE edits per UID: (instance UTC, the editing event).
-    future: dict[str, list[tuple[datetime, Component]]] = field(default_factory=dict)
 
     def skip(self, line: int, key: str, **params: object) -> None:
         self.problems.append(Problem.row(line, key, "skipped", **params))
@@ -217,16 +68,85 @@ class _Context:
             self.uids[ev.line] = uid or "sha256:" + sha256_hex(text)
         return self.uids[ev.line]
 
+    def local(self, when: datetime) -> datetime:
+        """RFC 5545 floating time is in the user's own zone (or the X-WR-TIMEZONE)."""
+        return when if when.tzinfo is not None else when.replace(tzinfo=self.default)
 
-def _attendance(ev: Component, ctx: _Context) -> None:
+
+@dataclass
+class _Part:
+    """One VEVENT, read by icalendar and checked: what an instance of it needs."""
+
+    comp: Component
+    event: Any  # icalendar.Event
+    start: datetime
+    length: timedelta | None  # None: neither DTEND nor DURATION
+    rid: datetime | None  # RECURRENCE-ID (UTC) of an override; None for a series
+    skip: Skip | None  # cancelled or declined: its instances are left out
+
+
+def _name(ev: Component) -> str:
+    """How a message names an event: its summary, else its UID, else its line."""
+    summary, uid = one_line(ev.text("SUMMARY")), one_line(ev.text("UID"))
+    return repr(summary) if summary else f"UID {uid}" if uid else "-"
+
+
+def _read(comp: Component, ctx: _Context) -> _Part:
+    event = read_event(comp)
+    tzid = unknown_tzid(event)
+    if tzid is not None:
+        raise RowError("row.ics_tzid", value=tzid)
+    rid = None
+    if "RECURRENCE-ID" in comp.props:
+        value = event["RECURRENCE-ID"].dt
+        if not isinstance(value, datetime):
+            raise Skip("row.ics_all_day_nodate", name=_name(comp))
+        rid = to_utc(ctx.local(value))
+    if "DTSTART" not in event:
+        raise RowError("row.ics_no_start")
+    start = event["DTSTART"].dt
+    if not isinstance(start, datetime):
+        raise Skip("row.ics_all_day", name=_name(comp), day=str(start))
+    start = ctx.local(start)
+    length = _length(event, start, ctx)
+    if rid is None and ctx.options.window_to is None and _forever(comp):
+        raise Skip("row.ics_forever", name=_name(comp))
+    return _Part(comp, event, start, length, rid, _attendance(comp, ctx))
+
+
+def _length(event: Any, start: datetime, ctx: _Context) -> timedelta | None:
+    """DTEND - DTSTART (as instants), or DURATION; None when the event has neither."""
+    if "DTEND" in event:
+        end = event["DTEND"].dt
+        if not isinstance(end, datetime):
+            raise RowError("row.ics_end_date")
+        length = ctx.local(end) - start
+    elif "DURATION" in event:
+        length = event["DURATION"].dt
+        if not isinstance(length, timedelta):
+            raise RowError("row.ics_duration", value=event["DURATION"].to_ical().decode())
+    else:
+        return None
+    if length < timedelta(0):
+        raise RowError("row.ends_before")
+    return length
+
+
+def _forever(comp: Component) -> bool:
+    rules = [r.value.upper() for r in comp.props.get("RRULE", [])]
+    return any("COUNT=" not in r and "UNTIL=" not in r for r in rules)
+
+
+def _attendance(ev: Component, ctx: _Context) -> Skip | None:
     if ev.text("STATUS").strip().upper() == "CANCELLED":
-        raise Skip("row.ics_cancelled", name=_name(ev))
+        return Skip("row.ics_cancelled", name=_name(ev))
     for attendee in ev.props.get("ATTENDEE", []):
         address = attendee.value.strip()
         address = address[7:] if address.lower().startswith("mailto:") else address
         declined = attendee.params.get("PARTSTAT", "").upper() == "DECLINED"
         if declined and address.casefold() in ctx.me:
-            raise Skip("row.ics_declined", name=_name(ev))
+            return Skip("row.ics_declined", name=_name(ev))
+    return None
 
 
 def _organizer(ev: Component) -> str | None:
@@ -240,111 +160,147 @@ def _organizer(ev: Component) -> str | None:
 
 
 def _record(
-    ev: Component, instant: datetime, length: timedelta, key: datetime, ctx: _Context
+    part: _Part, start: datetime, length: timedelta, key: datetime, ctx: _Context
 ) -> ImportedRecord:
-    start = to_utc(instant)
+    start = to_utc(start)
     if length:
         kind, end = "session", to_utc(start + length)
     else:  # no DTEND and no DURATION: a point in time, logged like a message event
         kind, end = "event", plus_minutes(start, ctx.options.default_event_minutes)
     return ImportedRecord(
-        f"ics:{ctx.uid(ev)}:{to_utc(key):%Y%m%dT%H%M%SZ}",
+        f"ics:{ctx.uid(part.comp)}:{to_utc(key):%Y%m%dT%H%M%SZ}",
         "session" if kind == "session" else "event",
         start,
         end,
         ctx.options.zone,
-        one_line(ev.text("SUMMARY")),
-        counterpart=_organizer(ev),
+        one_line(part.comp.text("SUMMARY")),
+        counterpart=_organizer(part.comp),
         kind="meeting",
-        line=ev.line,
+        line=part.comp.line,
     )
 
 
-def _expand_master(ev: Component, ctx: _Context) -> list[ImportedRecord]:
-    _attendance(ev, ctx)
-    start, length = _span(ev, ctx.zones, None)
-    ctx.lengths[ctx.uid(ev)] = length
-    edits = _edits(ev, length, ctx)
-    found = (_instance(ev, i, length, edits, ctx) for i in _instances(ev, start, ctx.zones, ctx))
-    return [r for r in found if r is not None]
+@dataclass
+class _Series:
+    """One UID's events that could be read: the series (if any) and its overrides by RID."""
+
+    master: _Part | None
+    overrides: dict[datetime, _Part]
+    removed: set[datetime]  # RIDs of overrides that could not be read: those instances are gone
+
+    def source(
+        self, occ: Occurrence, start: datetime, ctx: _Context
+    ) -> tuple[_Part | None, datetime]:
+        """The event an instance comes from and its id: the start of the instance it was."""
+        if not isinstance(occ.rid, datetime):
+            return self.master, to_utc(start)
+        rid = ctx.local(occ.rid)
+        edit = self.overrides.get(to_utc(rid))
+        if edit is None:
+            return self.master, to_utc(rid)
+        if occ.future and to_utc(start) != to_utc(edit.start):
+            # A later instance moved by a RANGE=THISANDFUTURE edit (RFC 5545 3.8.4.4) carries the
+            # edit's RECURRENCE-ID; it keeps the id of the instance it was, so a re-import after
+            # the edit adds nothing twice. The library moved it by the same wall-clock amount.
+            zone = start.tzinfo
+            moved_by = edit.start.astimezone(zone) - rid.astimezone(zone)
+            return edit, to_utc(start - moved_by)
+        return edit, to_utc(rid)
+
+    def length(self, occ: Occurrence, start: datetime, part: _Part, ctx: _Context) -> timedelta:
+        if part.length is None:  # an override without DTEND or DURATION keeps its series' length
+            master = self.master
+            return (
+                master.length if master and master.length and part is not master else timedelta(0)
+            )
+        end = occ.end
+        return ctx.local(end) - start if isinstance(end, datetime) else part.length
 
 
-Edit = tuple[datetime, Component, datetime, timedelta]
+def _instances(parts: list[_Part], ctx: _Context) -> Iterator[Occurrence]:
+    (only,) = parts if len(parts) == 1 else (None,)
+    if only is not None and not _RECURRING & only.comp.props.keys():
+        # A single event: nothing to expand (the library would give back its own times).
+        yield Occurrence(only.start, only.start + (only.length or timedelta(0)), None, False)
+        return
+    # From the window's start, but not before the first instance: the library widens its search
+    # step while it finds nothing, and a wide step over a MINUTELY rule is millions of instances.
+    first = min(ctx.local(t) for p in parts if (t := earliest(p.event)) is not None)
+    lo = ctx.options.window_from
+    after = (max(first, lo) if lo else first) - timedelta(seconds=1)  # a point at `lo` counts
+    events = [p.event for p in parts]
+    yield from occurrences(events, ctx.default, ctx.wr_timezone is not None, after)
 
 
-def _edits(ev: Component, length: timedelta, ctx: _Context) -> list[Edit]:
-    """The series' THISANDFUTURE edits: (from, the edit, its start, its length), by `from`."""
-    edits = []
-    for since, edit in sorted(ctx.future.get(ctx.uid(ev), []), key=lambda e: e[0]):
-        if edit.first("DTSTART") is None:
-            edits.append((since, edit, since, length))
-        else:
-            edits.append((since, edit, *_span(edit, ctx.zones, length)))
-    return edits
-
-
-def _instance(
-    ev: Component, instant: datetime, length: timedelta, edits: list[Edit], ctx: _Context
-) -> ImportedRecord | None:
-    """One instance; after a THISANDFUTURE edit it moves, lasts and is named as the edit says
-    (RFC 5545 3.8.4.4), keeping the id of the instance it was."""
-    key = to_utc(instant)
-    edit = next((e for e in reversed(edits) if e[0] < key), None)
-    if edit is None:
-        return _record(ev, instant, length, instant, ctx)
-    since, changed, changed_start, changed_length = edit
-    try:
-        _attendance(changed, ctx)
-    except Skip:
-        return None  # cancelled or declined from that instance on
-    moved = instant + (changed_start.astimezone(UTC) - since)
-    return _record(changed, moved, changed_length, instant, ctx)
-
-
-def _recurrence_id(ev: Component, ctx: _Context) -> datetime:
-    rid = ev.first("RECURRENCE-ID")
-    key = _when(rid, ctx.zones) if rid is not None else None
-    if not isinstance(key, datetime):
-        raise Skip("row.ics_all_day_nodate", name=_name(ev))
-    return key
-
-
-def _expand_override(ev: Component, ctx: _Context) -> list[ImportedRecord]:
-    # A RECURRENCE-ID event replaces one instance of its series (a moved or renamed meeting).
-    key = _recurrence_id(ev, ctx)
-    _attendance(ev, ctx)
-    if ev.first("DTSTART") is None:
-        start, length = key, ctx.lengths.get(ctx.uid(ev), timedelta(0))
-    else:
-        start, length = _span(ev, ctx.zones, ctx.lengths.get(ctx.uid(ev)))
+def _expand(parts: list[_Part], series: _Series, ctx: _Context) -> list[ImportedRecord]:
     lo, hi = ctx.options.window_from, ctx.options.window_to
-    return [_record(ev, start, length, key, ctx)] if _inside(start, lo, hi) else []
+    records: list[ImportedRecord] = []
+    for occ in _instances(parts, ctx):
+        if not isinstance(occ.start, datetime):
+            continue  # a DATE RDATE of a timed series: no times
+        start = ctx.local(occ.start)
+        if hi is not None and start >= hi:
+            break
+        part, key = series.source(occ, start, ctx)
+        inside = (lo is None or start >= lo) and (hi is None or start < hi)
+        if part is None or part.skip or key in series.removed or not inside:
+            continue
+        if len(records) == MAX_INSTANCES:
+            ctx.skip(
+                parts[0].comp.line, "row.ics_cap", name=_name(parts[0].comp), count=MAX_INSTANCES
+            )
+            break
+        records.append(_record(part, start, series.length(occ, start, part, ctx), key, ctx))
+    return records
 
 
-def _guarded(ev: Component, ctx: _Context, master: bool) -> list[ImportedRecord]:
-    try:
-        return _expand_master(ev, ctx) if master else _expand_override(ev, ctx)
-    except Skip as skipped:
-        ctx.problems.append(Problem.of(ev.line, skipped, "skipped"))
-    # dateutil reports a bad RRULE with ValueError, and a few shapes with the others.
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        why = reason(exc)
-        ctx.problems.append(
-            Problem.row(ev.line, "row.ics_not_imported", name=_name(ev), reason=why)
-        )
-    return []
-
-
-def _note_overrides(overrides: list[Component], ctx: _Context) -> None:
-    for ev in overrides:
+def _read_all(comps: list[Component], ctx: _Context) -> tuple[list[_Part], set[datetime]]:
+    """The events of one UID that can be read; each one that cannot is one problem."""
+    parts: list[_Part] = []
+    removed: set[datetime] = set()
+    for comp in comps:
         try:
-            key = _recurrence_id(ev, ctx)
-        except (Skip, ValueError):
-            continue  # reported when the override itself is expanded
-        ctx.overridden.setdefault(ctx.uid(ev), set()).add(to_utc(key))
-        rid = ev.first("RECURRENCE-ID")
-        if rid is not None and rid.params.get("RANGE", "").upper() == "THISANDFUTURE":
-            ctx.future.setdefault(ctx.uid(ev), []).append((to_utc(key), ev))
+            part = _read(comp, ctx)
+        except Skip as skipped:
+            ctx.problems.append(Problem.of(comp.line, skipped, "skipped"))
+        except RowError as exc:
+            ctx.problems.append(Problem.of(comp.line, exc))
+        except LIBRARY_ERRORS as exc:
+            ctx.problems.append(_not_imported(comp, exc))
+        else:
+            parts.append(part)
+            if part.skip is not None:
+                ctx.problems.append(Problem.of(comp.line, part.skip, "skipped"))
+            continue
+        removed |= _rid_of(comp, ctx)
+    return parts, removed
+
+
+def _rid_of(comp: Component, ctx: _Context) -> set[datetime]:
+    if "RECURRENCE-ID" not in comp.props:
+        return set()
+    try:
+        value = read_event(comp)["RECURRENCE-ID"].dt
+    except LIBRARY_ERRORS:
+        return set()
+    return {to_utc(ctx.local(value))} if isinstance(value, datetime) else set()
+
+
+def _not_imported(comp: Component, exc: Exception) -> Problem:
+    return Problem.row(comp.line, "row.ics_not_imported", name=_name(comp), reason=reason(exc))
+
+
+def _uid_events(comps: list[Component], ctx: _Context) -> list[ImportedRecord]:
+    parts, removed = _read_all(comps, ctx)
+    if not parts:
+        return []
+    master = next((p for p in parts if p.rid is None), None)
+    overrides = {p.rid: p for p in parts if p.rid is not None}
+    try:
+        return _expand(parts, _Series(master, overrides, removed), ctx)
+    except LIBRARY_ERRORS as exc:  # a bad RRULE, or a value the library only reads when expanding
+        ctx.problems.append(_not_imported((master or parts[0]).comp, exc))
+        return []
 
 
 def _version(ev: Component) -> tuple[int, str]:
@@ -356,12 +312,13 @@ def _version(ev: Component) -> tuple[int, str]:
     return sequence, (ev.text("LAST-MODIFIED") or ev.text("DTSTAMP")).strip()
 
 
-def _newest(events: list[Component], ctx: _Context, master: bool) -> list[Component]:
-    """One event per UID (per UID and RECURRENCE-ID for overrides): the newest edit wins."""
+def _newest(events: list[Component], ctx: _Context) -> dict[str, list[Component]]:
+    """One event per UID and RECURRENCE-ID: the newest edit wins (SEQUENCE, RFC 5545 3.8.7.4);
+    older ones are reported as skipped. Grouped by UID, in the order of the file."""
     best: dict[tuple[str, str], Component] = {}
     for ev in events:
         rid = ev.first("RECURRENCE-ID")
-        key = (ctx.uid(ev), "" if master or rid is None else f"{rid.params}{rid.value}")
+        key = (ctx.uid(ev), "" if rid is None else f"{rid.params}{rid.value}")
         kept = best.get(key)
         if kept is None or _version(ev) > _version(kept):
             best[key], older = ev, kept
@@ -369,27 +326,32 @@ def _newest(events: list[Component], ctx: _Context, master: bool) -> list[Compon
             older = ev
         if older is not None:
             ctx.skip(older.line, "row.ics_older", name=_name(older))
-    return sorted(best.values(), key=lambda e: e.line)
+    groups: dict[str, list[Component]] = {}
+    for ev in sorted(best.values(), key=lambda e: e.line):
+        groups.setdefault(ctx.uid(ev), []).append(ev)
+    return groups
 
 
 def parse_ics(data: bytes, options: ImportOptions) -> ImportResult:
     """Calendar events as meeting sessions; source id `ics:<UID>:<instance start, UTC>`.
 
-    Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded to the
-    instances that start in [window_from, window_to); all-day, cancelled and declined events
-    are reported as skipped.
+    Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, RANGE=THISANDFUTURE) are
+    expanded to the instances that start in [window_from, window_to); all-day, cancelled and
+    declined events are reported as skipped.
     """
     cal = read_calendar(data)
     wall = find_zone(cal.wr_timezone) if cal.wr_timezone else None
-    ctx = _Context(options, Zones(cal, wall or options.tz(), wall=wall), casefold_set(options.me))
+    wr_timezone = cal.wr_timezone if wall is not None else None
+    me = casefold_set(options.me)
+    ctx = _Context(options, wall or options.tz(), wr_timezone, me)
     if cal.wr_timezone and wall is None:
         ctx.problems.append(Problem.row(None, "row.ics_wr_zone", "note", value=cal.wr_timezone))
     for number in cal.bad_lines:
         ctx.problems.append(Problem.row(number, "row.ics_bad_line"))
-    masters = _newest([e for e in cal.events if "RECURRENCE-ID" not in e.props], ctx, True)
-    overrides = _newest([e for e in cal.events if "RECURRENCE-ID" in e.props], ctx, False)
-    _note_overrides(overrides, ctx)
-    records = [r for ev in masters for r in _guarded(ev, ctx, master=True)]
-    records += [r for ev in overrides for r in _guarded(ev, ctx, master=False)]
+    records: list[ImportedRecord] = []
+    with quiet():
+        register_timezones(cal.timezones)
+        for comps in _newest(cal.events, ctx).values():
+            records += _uid_events(comps, ctx)
     records.sort(key=lambda r: (r.start, r.source_id))
     return ImportResult(tuple(dedupe(records, ctx.problems, "line")), tuple(ctx.problems))
