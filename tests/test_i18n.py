@@ -120,3 +120,20 @@ def test_traditional_chinese_is_noticed(monkeypatch: pytest.MonkeyPatch, value: 
     assert detect_language() == "zh" and traditional_request() == value
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert traditional_request() is None
+
+
+def test_os_reasons_in_the_readers_language() -> None:
+    """The system's reason by its errno name; one we have no words for is quoted as it is."""
+    import errno
+
+    from offline_tracker.domain.errors import os_reason
+    from offline_tracker.i18n import os_text
+    from offline_tracker.render import message
+
+    assert os_text("ENOENT", "No such file or directory", "zh") == "文件或文件夹不存在"
+    assert os_text("EACCES", "Permission denied", "en") == "Permission denied"
+    assert os_text("EWHATEVER", "Odd failure", "zh") == "“Odd failure”"
+    assert os_text("EWHATEVER", "Odd failure", "en") == "Odd failure"
+    reason = os_reason(OSError(errno.ENOSPC, "No space left on device"))
+    assert reason.params["code"] == "ENOSPC"
+    assert message(reason) in ("No space left on device", "磁盘空间不足")

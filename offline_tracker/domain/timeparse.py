@@ -149,6 +149,11 @@ def _parse_spoken(raw: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, Mess
 
     A time without its day, week or year is the latest one that is not in the future, as a
     bare 23:40 is (docs/cli.md, "When a record happened"); a note says so when it goes back."""
+    wall = timewords.wall_time(raw)  # a full date and time: read as the importers read it
+    if wall is not None and wall[3] is not None:
+        year, month, day_of, hour, minute, second = wall
+        moment = _clock(f"{hour}:{minute:02d}:{second:02d}", raw)
+        return local_to_utc(_valid_date(year, month, day_of, raw=raw), moment, tz), None
     found = timewords.spoken(timewords.numerals(raw))
     if found is None:
         return None

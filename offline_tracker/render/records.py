@@ -178,10 +178,11 @@ def history(
         detail = data.get("reason") or ""
         changes = data.get("changes")
         if changes:
-            detail = f"{', '.join(sorted(changes))} — {detail}"
+            detail = f"{', '.join(sorted(t('field.' + name) for name in changes))} — {detail}"
         if clock:
             detail = f"{detail} [{t('out.simulated_entry')}]".strip()
-        lines.append(f"  #{seq}  {at}  {t('fact.' + kind)}  {detail}  {digest[:12]}")
+        shown = f"{datetime.fromisoformat(at).astimezone(tz):%Y-%m-%d %H:%M:%S}"  # recorded, local
+        lines.append(f"  #{seq}  {shown}  {t('fact.' + kind)}  {detail}  {digest[:12]}")
     return "\n".join(lines)
 
 

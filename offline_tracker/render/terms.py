@@ -30,6 +30,8 @@ def _term(key: str, value: Any) -> str:
         return t("out.yes") if value else t("out.no")
     if key == "week_start":
         return t(f"report.weekday.{value}")
+    if key in ("system", "cycle"):  # codes, shown by their names
+        return t(f"report.{key}.{value}")
     return str(value)
 
 

@@ -171,3 +171,19 @@ def test_traditional_chinese_users_are_told_once(
     assert "只有简体中文界面" not in ledger("status", lang="zh").err
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert "简体" not in ledger("status", lang="zh").err
+
+
+def test_storage_and_os_errors_in_chinese(ledger: Ot, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"garbage" * 200)
+    damaged = ledger("--db", str(garbage), "list", lang="zh")
+    assert (
+        damaged.code == 1 and "已损坏" in damaged.err and "“file is not a database”" in damaged.err
+    )
+    assert "is damaged" in ledger("--db", str(garbage), "list").err
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    blocked = ledger("export", "csv", "-o", str(blocker / "out.csv"), lang="zh")
+    assert blocked.code == 1 and "不是文件夹" in blocked.err, blocked.err
+    none = ledger("--db", str(tmp_path / "none.sqlite"), "list", lang="zh")
+    assert "处没有账本；用 'ot init' 新建" in none.err, none.err
