@@ -5,6 +5,7 @@
     .venv/bin/python scripts/bench.py --importtime   # top imports of `ot --version`
     .venv/bin/python scripts/bench.py --only version,help --runs 41
     .venv/bin/python scripts/bench.py --only floor     # issue 19's ratios to the floor script
+    .venv/bin/python scripts/bench.py --only busy      # one process or two, a core kept busy
 
 Each command runs as a subprocess of the installed entry point (`.venv/bin/ot`) with a fixed
 OFFLINE_TRACKER_NOW, N times after a warm-up; the table gives the median, min and max wall time,
@@ -32,7 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bench_floor  # scripts/ is on sys.path when this file runs
+import bench_busy  # scripts/ is on sys.path when this file runs
+import bench_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench"
@@ -352,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--importtime", action="store_true", help="print the top imports")
     parser.add_argument("--top", type=int, default=25, help="how many imports to show")
     parser.add_argument("--floor-runs", type=int, default=21, help="rounds of the ratio table")
+    parser.add_argument("--busy-runs", type=int, default=5, help="rounds with a busy core")
     args = parser.parse_args(argv)
     if not OT.exists():
         parser.error(f"{OT} not found: run `make` first (pip install -e .)")
@@ -371,6 +374,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             print("\nIssue 19: against the floor (100k ledger, interleaved runs)\n")
             print(bench_floor.table(series))
+        if not args.only or "busy" in args.only.split(","):
+            print("\n  one process or two, a core kept busy ...", file=sys.stderr)
+            ledger = ensure_ledger("100k")
+            print(
+                "\n"
+                + "\n".join(bench_busy.measure(ledger, Path(tmp), env_for(None), args.busy_runs))
+            )
     print(f"\nafter: load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

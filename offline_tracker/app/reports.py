@@ -33,6 +33,7 @@ def view(app: App, period: Period, include_ack: bool = False) -> ReportView:
     with app.db.read() as tx:
         snap = terms.snapshot(tx)
         first, last = period(now.astimezone(snap.zone).date(), int(snap.history.latest.week_start))
+        check_period(first, last)  # a report's range; exports take any (issue 19)
         return classify_period(tx, first, last, now, include_ack, snap)
 
 
@@ -61,7 +62,6 @@ def classify_period(
     from offline_tracker.domain.comptime import pooled_window
     from offline_tracker.domain.report_view import ReportInput, build_view
 
-    check_period(first, last)
     snap = snap or terms.snapshot(tx)
     lo, hi = _bounds(first, last)
     records = tuple(queries.records_between(tx, lo, hi))

@@ -192,3 +192,18 @@ def test_a_reversed_period_is_one_line(filled: Ot, tmp_path: Path) -> None:
                     str(tmp_path / "a.xlsx"))  # fmt: skip
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_a_history_longer_than_ten_years_exports_in_one_workbook(
+    filled: Ot, tmp_path: Path
+) -> None:
+    """Issue 19: any range (the default, the whole ledger, was refused past 3,700 days)."""
+    old = filled("add", "fixed the old server", "--from", "2012-03-05 20:00", "--to", "21:00")
+    assert old.code == 0, old.err
+    out = tmp_path / "all.xlsx"
+    result = filled("export", "xlsx", "-o", str(out))
+    assert result.code == 0, result.err
+    book = openpyxl.load_workbook(out)
+    texts = [row.get("Note") for row in _rows(book["Records"])]
+    assert "fixed the old server" in texts and "National day fix" in texts
+    assert filled("report", "range", "--from", "2012-03-05", "--to", "2025-10-08").code == 2

@@ -35,3 +35,18 @@ def test_version_answers_before_typer_and_click_are_imported(tmp_path: Path) -> 
     assert not {"typer", "click", "offline_tracker.i18n"} & modules
     typed = Ot(tmp_path / "l.sqlite")("--lang", "zh", "--version")
     assert typed.code == 0 and out == typed.out  # what the typer option prints, word for word
+
+
+def test_log_imports_neither_the_checks_nor_the_heavy_libraries(tmp_path: Path) -> None:
+    """`ot log` classifies one record: no period checks, time off, rich, SQLAlchemy."""
+    ot = Ot(tmp_path / "l.sqlite")
+    ot.init()
+    args = ("log", "a reply", "--at", "2025-10-07 21:00", "--minutes", "5")
+    loaded(*args, db=ot.db)  # the first run fills the holidays cache (app/holiday_cache.py)
+    out, modules = loaded(*args, db=ot.db)
+    assert "classified: rest day 5m" in out  # 7 October 2025: the National Day break
+    assert "offline_tracker.domain.breakdowns" in modules  # it sees what log really loads
+    unused = {"classify", "checks", "comptime", "pack_checks", "pack_pay", "offhours"}
+    unused |= {"report_view", "rulebook", "cycles"}
+    assert not {f"offline_tracker.domain.{name}" for name in unused} & modules
+    assert not {"rich", "sqlalchemy", "alembic", "holidays"} & modules
