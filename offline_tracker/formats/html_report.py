@@ -206,7 +206,7 @@ def _record_cells(row: Row, tr: Tr) -> list[str]:
         str(value["minutes"]),
         escape(tr(f"ev.daytype.{value['day_type']}")),
         escape(word(tr, f"kind.{value['kind']}", value["kind"] or "")),
-        escape(value["channel"] or ""),
+        escape(word(tr, f"report.channel.{value['channel']}", value["channel"] or "")),
         escape(who.strip()),
         note,
         f'<span class="hash">{escape(value["entry_hash"][:12])}</span>',

@@ -263,6 +263,8 @@ def test_pack_readme_and_report_follow_the_language(filled: Ot, tmp_path: Path) 
     ):
         assert not re.findall(r"\b(?:ev|export|day_type|kind|role)\.[a-z_]+", html)  # no raw keys
     assert files["records.csv"].decode("utf-8-sig").startswith("记录编号")
+    zh_html = files["report.html"].decode()
+    assert "微信" in zh_html and "wechat" not in zh_html  # the records table's channel too
 
 
 def test_an_intact_pack_verifies_against_the_ledger(filled: Ot, packed: Path) -> None:
