@@ -57,7 +57,8 @@ def verify(
             return Verification(report.count, report.head_hash, tuple(found))
         problems = schema_messages(tx)
         problems += [
-            Message("verify.entry", {"seq": p.where, "code": p.code}) for p in report.problems
+            Message("verify.entry", {"seq": p.where, "code": p.code, **p.params})
+            for p in report.problems
         ]
         if report.ok:
             problems += [Message("verify.projection", {"id": i}) for i in walk.drifted()]

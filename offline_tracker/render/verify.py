@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offline_tracker.formats.units import count
 from offline_tracker.i18n import t
 from offline_tracker.render.jsonout import to_json
 from offline_tracker.render.text import findings_json, message, warnings
@@ -13,7 +14,7 @@ def verification(result: Any) -> str:
     if result.ok:
         lines = [t("out.verified", count=result.count, head=result.head_hash)]
     else:
-        lines = [t("out.verify_failed", count=len(result.problems))]
+        lines = [t("out.verify_failed", problems=count(len(result.problems), "problem", t))]
         lines += [f"  {message(p)}" for p in result.problems]
     return "\n".join(lines + warnings(result.warnings))
 

@@ -146,19 +146,19 @@ def test_a_forged_recorded_at_is_found(full: Ot) -> None:
     problems = _problems_after(
         full, "UPDATE ledger SET recorded_at = '2025-10-06T13:01:00Z' WHERE seq = 3"
     )
-    assert problems == ["entry 3: column_mismatch"]
+    assert problems == ["entry 3: its columns disagree with its hashed body"]
 
 
 @pytest.mark.parametrize("ref", ["NULL", "3", "'x'"])
 def test_a_changed_ref_is_found(full: Ot, ref: str) -> None:
     """A nulled ref hid the void from `ot show` and from the pack."""
     problems = _problems_after(full, f"UPDATE ledger SET ref = {ref} WHERE seq = 7")
-    assert problems == ["entry 7: column_mismatch"]
+    assert problems == ["entry 7: its columns disagree with its hashed body"]
 
 
 def test_a_ref_on_an_entry_about_no_record_is_found(full: Ot) -> None:
     problems = _problems_after(full, "UPDATE ledger SET ref = 3 WHERE seq = 9")
-    assert problems == ["entry 9: column_mismatch"]
+    assert problems == ["entry 9: its columns disagree with its hashed body"]
 
 
 def test_doctor_names_fact_table_drift_and_advises_a_rebuild(full: Ot) -> None:

@@ -135,8 +135,12 @@ def test_broken_chain_is_named_and_a_backup_recommended(kept: Ot) -> None:
     conn.close()
     result = kept("doctor")
     assert result.code == 1
-    assert "entry 5: hash_mismatch" in result.out
+    assert "entry 5: its content is not what was hashed" in result.out
     assert "ledger-newer.sqlite" in result.out  # its chain is intact, and it is the newest
+    zh = kept("verify", lang="zh")
+    assert zh.code == 1 and "条目 5：内容与哈希不符" in zh.out
+    assert "hash_mismatch" not in zh.out  # issue 16: a zh reader meets words, not codes
+    assert kept("verify", "--json").json()["problems"]  # the JSON keeps the findings
 
 
 def test_missing_and_changed_attachments_are_named(kept: Ot) -> None:
