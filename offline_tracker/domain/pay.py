@@ -99,6 +99,27 @@ def money(value: Fraction) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+def printed_factors(line: PayLine) -> tuple[Decimal, Decimal]:
+    """Hours and hourly wage with the fewest decimals (2 to 12) whose product with the
+    multiplier, rounded as the engine rounds (P4), is the line's amount: a pay line that
+    multiplies out as printed. Each place count tries the nearest figures, then both rounded
+    up (for an exact amount on a half cent). The engine itself prices exact seconds at the
+    exact rate; the figures only show it."""
+    hours, rate, times = Fraction(line.seconds, 3600), line.hourly_exact, Fraction(line.multiplier)
+    for places in range(2, 13):
+        for up in (False, True):
+            shown = (_decimal(hours, places, up), _decimal(rate, places, up))
+            if money(Fraction(shown[0]) * Fraction(shown[1]) * times) == line.amount:
+                return shown
+    return shown
+
+
+def _decimal(value: Fraction, places: int, up: bool) -> Decimal:
+    scale = 10**places
+    whole = -floor(-value * scale) if up else floor(value * scale + Fraction(1, 2))
+    return Decimal(whole).scaleb(-places)
+
+
 def _priced(contracts: Sequence[Contract]) -> list[Contract]:
     """Contracts that yield a pay figure: a wage and a pack that pays by statute or by the
     contract's multipliers (never J6, RULES J6)."""

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.report_view import Heatmap, ReportView, listed_flags
 from offline_tracker.domain.results import Flag, PeriodResult
-from offline_tracker.formats.units import count, duration, money, number
+from offline_tracker.formats.units import count, duration, money
 from offline_tracker.i18n import t
 from offline_tracker.render import _render, console
 from offline_tracker.render.days import day_table, days_notes
@@ -133,6 +133,7 @@ def _more_totals(result: PeriodResult) -> list[tuple[str, str]]:
 def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
     """RULES E3: the figure is the statutory maximum and says so, with the hourly wage used."""
     from offline_tracker.domain.packs import pack_of
+    from offline_tracker.domain.pay import printed_factors
 
     pay, pack = result.pay, pack_of(contract)
     if pack is None:
@@ -149,11 +150,13 @@ def pay_section(result: PeriodResult, contract: Contract) -> list[Any]:
     if pack.pay_citation is not None:
         rows.append(("", t("report.pay.cited", citation=t(pack.pay_citation))))
     for line in pay.lines:
+        hours, rate = printed_factors(line)  # figures that multiply out to the amount
         value = t(
             "report.pay.line",
             time=_time(line.seconds),
+            hours=f"{hours:,}",
             percent=f"{line.multiplier * 100:.0f}",
-            hourly=number(line.hourly),
+            hourly=f"{rate:,}",
             amount=money(line.amount, line.currency, t),
         )
         rows.append((t(f"report.pay.kind.{line.kind}"), value))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offline_tracker.domain.breakdowns import classify_record
 from offline_tracker.domain.calendar import CalendarOverride, CalendarSet, parse_official_schedule
@@ -405,3 +407,23 @@ def test_j6_a_code_without_a_pack_gets_holidays_only() -> None:
     assert [(f.code, dict(f.params)) for f in result.flags] == [
         ("no_rule_pack", {"jurisdiction": "JP"})
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seconds=st.integers(min_value=1, max_value=400 * 3600),
+    wage=st.integers(min_value=1000, max_value=200_000),
+    multiplier=st.sampled_from([Decimal("1.5"), Decimal("2"), Decimal("3")]),
+)
+def test_a_pay_line_multiplies_out_as_printed(seconds: int, wage: int, multiplier: Decimal) -> None:
+    """Issue 16: the hours and the hourly wage a report prints, times the multiplier and rounded
+    once (P4), give the printed amount; the engine still prices the exact seconds and rate."""
+    from fractions import Fraction
+
+    from offline_tracker.domain.pay import _line, money, printed_factors
+
+    hourly = Fraction(wage) / Fraction("21.75") / 8
+    line = _line("workday", multiplier, hourly, "CNY", seconds)
+    hours, rate = printed_factors(line)
+    assert money(Fraction(hours) * Fraction(rate) * Fraction(multiplier)) == line.amount
+    assert line.amount == money(Fraction(seconds, 3600) * hourly * Fraction(multiplier))

@@ -132,7 +132,7 @@ def test_chinese_durations_and_yuan_in_both_views() -> None:
     i18n.set_language("zh")
     view = week_report()
     text, html = report_text(view, width=120), _html(view, "zh")
-    assert "1小时55分 × 57.47 × 300% = ¥330.46" in text
+    assert "1小时55分 = 1.91667 小时 × 57.47126 × 300% = ¥330.46" in text
     assert "¥761.49" in text and "<dd>¥761.49</dd>" in html
     assert "3小时40分" in html and "h40m" not in html
 
