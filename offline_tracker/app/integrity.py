@@ -14,6 +14,8 @@ from typing import Any
 from offline_tracker.app import parallel
 from offline_tracker.app.replay import Anchored, FactRows, Replay
 from offline_tracker.domain.errors import InputError, Message
+from offline_tracker.domain.problems import Problem
+from offline_tracker.i18n import t
 from offline_tracker.ledger.chain import ChainReport, verify_chain
 from offline_tracker.ledger.clock_check import ClockWatch
 from offline_tracker.storage import ledger, queries, schema_check
@@ -57,7 +59,7 @@ def verify(
             return Verification(report.count, report.head_hash, tuple(found))
         problems = schema_messages(tx)
         problems += [
-            Message("verify.entry", {"seq": p.where, "code": p.code, **p.params})
+            Message("verify.entry", {"seq": p.where, "code": p.code, "what": _said(p)})
             for p in report.problems
         ]
         if report.ok:
@@ -263,3 +265,8 @@ def anchor_problems(
             key = "verify.digest_missing" if actual is None else "verify.digest_mismatch"
             problems.append(Message(key, {"digest": text, "seq": seq}))
     return problems
+
+
+def _said(problem: Problem) -> str:
+    """A chain finding's code in words, in the reader's language (the code stays a value)."""
+    return t(f"chain.{problem.code}", None, **problem.params)

@@ -19,13 +19,7 @@ def message(msg: Message) -> str:
     if msg.key == "os.reason":  # the system's reason: our words for it, or its own text
         return os_text(str(msg.params.get("code", "")), str(msg.params.get("text", "")))
     params = {k: message(v) if isinstance(v, Message) else v for k, v in msg.params.items()}
-    if msg.key in _CODED:  # a finding's code, said in words (the code itself stays in --json)
-        params["what"] = t(_CODED[msg.key] + str(params.get("code", "")), **params)
     return t(msg.key, **params)
-
-
-# Messages whose `code` value is a finding code with words of its own under this prefix.
-_CODED = {"verify.entry": "chain."}
 
 
 def hm(seconds: float) -> str:
