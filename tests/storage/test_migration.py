@@ -84,3 +84,29 @@ def test_an_upgraded_ledger_takes_new_entries_and_its_backup_is_still_sound(old:
     restored = old("restore", str(backup), "--yes")
     assert restored.code == 0, restored.err
     assert old(*SAID["commands"]["week"]).out == SAID["said"]["week"]
+
+
+def _recipe() -> str:
+    """The Python of docs/ledger-format.md, "How to verify", as a reader would copy it."""
+    doc = (Path(__file__).parents[2] / "docs" / "ledger-format.md").read_text(encoding="utf-8")
+    section = doc.split("## How to verify", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_recipe_by_hand_checks_files_of_both_schemas(
+    old: Ot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(old.db.parent)  # the recipe opens ledger.sqlite where it runs
+    head = json.loads(SAID["said"]["verify"])["head"]
+    exec(_recipe(), {})  # schema 0001, as the old program left it
+    assert capsys.readouterr().out == f"intact; head {head}\n"
+    assert old("verify").code == 0  # migrated to 0002
+    exec(_recipe(), {})
+    assert capsys.readouterr().out == f"intact; head {head}\n"
+    conn = sqlite3.connect(old.db)
+    conn.execute("DROP TRIGGER ledger_no_update")
+    conn.execute("UPDATE ledger SET body = replace(body, 'on call', 'on cal')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(AssertionError, match="altered"):
+        exec(_recipe(), {})
