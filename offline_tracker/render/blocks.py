@@ -15,27 +15,25 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+# NamedTuples: a third of the import time of frozen dataclasses (about 1 ms less, issue 19).
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A paragraph: folds at the width; `style` shows on a terminal only."""
 
     text: str
     style: str = ""
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(NamedTuple):
     """Label / value lines; values fold inside the width instead of running past it."""
 
     rows: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """The day table: a header, the rows, a blank line, the bold total row. Only the column
     marked in `folds` folds; `right` columns are right-justified."""
 
