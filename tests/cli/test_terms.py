@@ -82,6 +82,18 @@ def test_contract_change_splits_a_period(ledger: Ot) -> None:
     assert ledger("contract", "show", "--json").json()["monthly_wage"] == "20000"
 
 
+def test_the_schedule_reads_in_chinese_and_reads_back(ledger: Ot) -> None:
+    spec = "mon,wed-fri 09:00-12:00,13:00-18:00; sat 10:00-12:00"
+    assert ledger("contract", "set", "--schedule", spec).code == 0
+    assert f"schedule: {spec}" in ledger("contract", "show").out  # English: the spec as typed
+    zh = ledger("contract", "show", lang="zh").out
+    shown = "周一、周三至周五 09:00-12:00、13:00-18:00；周六 10:00-12:00"
+    assert f"工作时间: {shown}" in zh and "mon" not in zh
+    # What a Chinese reader sees is what they can type: it sets the same schedule.
+    assert ledger("contract", "set", "--schedule", shown, "--json").code == 0
+    assert ledger("contract", "show", "--json").json()["schedule"] == spec
+
+
 def test_bad_contract_values_are_usage_errors(ledger: Ot) -> None:
     for args in (
         ["--schedule", "mon-fri 25:00-18:00"],
