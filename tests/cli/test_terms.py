@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ def test_log_prints_its_classification(ledger: Ot) -> None:
     # 2025-10-07 is a rest day of the National Day break (RULES C4); 23:40 is late night (T4).
     result = ledger("log", "slides", "--at", "2025-10-07 23:40", "--minutes", "40")
     assert "rest day 40m" in result.out and "late night 40m" in result.out
+    zh = ledger("log", "回复", "--at", "2025-10-07 23:00", "--minutes", "20", lang="zh").out
+    # The id is named as an id, not read as a count ("已记录 3" reads "recorded three").
+    assert re.match(r"已记录（编号 \d+）：2025-10-07 23:00 – 23:20（20分钟）", zh), zh
+    assert "分类：休息日 20分钟，深夜 20分钟" in zh
 
 
 def test_report_range_schema_and_p4_pay(ledger: Ot) -> None:
