@@ -67,7 +67,11 @@ def breakdown(value: Any) -> str:
         for name in CATEGORY_NAMES
         if getattr(value.seconds, name)
     ]
-    text = t("out.classified", parts=", ".join(parts) or "0m")
+    if not parts:
+        from offline_tracker.formats.units import duration
+
+        parts = [duration(0, t, zero_in_minutes=True)]
+    text = t("out.classified", parts=t("out.classified_sep").join(parts))
     return f"{text} ({t('out.provisional')})" if value.provisional else text
 
 
