@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -128,8 +129,9 @@ def test_a_piped_week_report_does_not_import_rich() -> None:
         "assert 'Work-time report' in text\n"
         "print(sorted({'rich.console', 'rich.table', 'rich.text'} & set(sys.modules)))\n"
     )
-    env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+    env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "OFFLINE_TRACKER_LANG": "en"}
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]", out.stdout
