@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.timeparse import parse_date, parse_duration
+from offline_tracker.domain.values import value
 from offline_tracker.storage import queries
 from offline_tracker.storage.db import Tx
 
@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 DAY_TYPES = {"workday": "workday", "rest-day": "rest_day", "statutory-holiday": "statutory_holiday"}
 
 
-@dataclass(frozen=True)
+@value
 class ContractVersion:
     seq: int
     contract: Contract
 
 
-@dataclass(frozen=True)
+@value
 class Terms:
     """The terms of one transaction, read once: four statements whatever the period."""
 

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Final
 
 from offline_tracker.domain.errors import InputError
+from offline_tracker.domain.values import value
 
 MINUTES_PER_DAY: Final = 1440
 _WEEK_MINUTES: Final = 7 * MINUTES_PER_DAY
@@ -156,7 +157,7 @@ def _parse_days(text: str) -> list[int]:
     return days
 
 
-@dataclass(frozen=True)
+@value
 class Schedule:
     """A week of shifts, Monday first; `spec` is the normalised text that parses back to it."""
 

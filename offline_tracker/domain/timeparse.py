@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from offline_tracker.domain import timewords
 from offline_tracker.domain.errors import InputError, Message
+from offline_tracker.domain.values import value
 
 # What each kind of input accepts, as the reader's language shows it (forms.* messages).
 WHEN_FORMS = Message("forms.when")
@@ -54,7 +54,7 @@ _AGO_RE = re.compile(r"^(?P<amount>(?:\d+(?:\.\d+)?\s*[a-z\u4e00-\u9fff]+\s*)+)(
 _PART_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]+)")
 
 
-@dataclass(frozen=True)
+@value
 class When:
     """A parsed time: the UTC instant, and a note when the input was read in a special way."""
 

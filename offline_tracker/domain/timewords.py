@@ -8,7 +8,8 @@ exports' date-times with `wall_time`, so --at and every importer share one gramm
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from offline_tracker.domain.values import value
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -36,7 +37,7 @@ _SPOKEN = re.compile(
 _WORD_DAYS = {"今天": 0, "今晚": 0, "昨天": 1, "昨晚": 1, "前天": 2}
 
 
-@dataclass(frozen=True)
+@value
 class Spoken:
     """The parts of a spoken time; the day is one of: days back, a weekday (1 = Monday) with
     `week` "last"/"this"/None, a full date, a month and day, or nothing (a bare time)."""
