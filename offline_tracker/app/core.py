@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ from offline_tracker.domain import facts, spans
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.records import Record, record_text
 from offline_tracker.domain.timeparse import parse_date, zone
-from offline_tracker.domain.values import value
+from offline_tracker.domain.values import replace, value
 from offline_tracker.ledger.canonical import SIMULATED, Stamp, decode_body
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, StorageError, Tx

@@ -113,9 +113,8 @@ def _override(data: dict[str, Any]) -> Any:
 
 def set_contract(app: App, changes: dict[str, Any], effective: str | None) -> Contract:
     """A new contract version from `effective` (default today); unspecified terms carry over."""
-    from dataclasses import replace
-
     from offline_tracker.domain.contract import contract_from_options
+    from offline_tracker.domain.values import replace
 
     with app.db.write() as tx:
         terms = history(tx)

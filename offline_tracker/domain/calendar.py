@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Final, Protocol, TypeVar
 
 from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.schedule import Shift
-from offline_tracker.domain.values import value
+from offline_tracker.domain.values import field, value
 
 WORKDAY: Final = "workday"
 REST_DAY: Final = "rest_day"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import field, fields, replace
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Final
@@ -20,7 +19,7 @@ from offline_tracker.domain.schedule import (
     parse_time,
     parse_weekday,
 )
-from offline_tracker.domain.values import value
+from offline_tracker.domain.values import field, fields, replace, value
 
 SYSTEMS: Final = ("standard", "comprehensive", "flexible")
 CYCLES: Final = ("week", "month", "quarter", "year")
@@ -374,7 +373,7 @@ def contract_from_options(base: Contract | None, **changes: object) -> Contract:
             values[name] = _PARSERS[name](raw)
     if base is None:
         return Contract(**values)  # type: ignore[arg-type]
-    return replace(base, **values)  # type: ignore[arg-type]
+    return replace(base, **values)
 
 
 def _order_key(contract: Contract) -> date:

@@ -6,10 +6,9 @@ the translation layer (offline_tracker/i18n.py, keys in offline_tracker/locales/
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
-from offline_tracker.domain.values import value
+from offline_tracker.domain.values import field, value
 
 
 @value

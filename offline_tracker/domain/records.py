@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from offline_tracker.domain.errors import InputError
-from offline_tracker.domain.values import value
+from offline_tracker.domain.values import field, value
 
 CHANNELS: Final = (
     "wechat",

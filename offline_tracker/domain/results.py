@@ -6,12 +6,14 @@ import datetime as _dt
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from fractions import Fraction
 from operator import add
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from offline_tracker.domain.problems import Problem
 from offline_tracker.domain.values import value
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 
 class CategorySeconds(NamedTuple):
@@ -152,6 +154,8 @@ class PayLine:
 
     @property
     def hourly_exact(self) -> Fraction:
+        from fractions import Fraction  # pay only: `ot log` does not load it (issue 19)
+
         return self.exact if self.exact is not None else Fraction(self.hourly)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 from itertools import pairwise
@@ -41,7 +40,7 @@ class ScheduleError(InputError):
     """
 
 
-@dataclass(frozen=True, order=True)
+@value(order=True)
 class Shift:
     """One paid stretch of a scheduled day, in minutes after the local midnight it starts on.
 

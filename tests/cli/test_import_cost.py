@@ -51,6 +51,9 @@ def test_log_imports_neither_the_checks_nor_the_heavy_libraries(tmp_path: Path) 
     assert not {f"offline_tracker.domain.{name}" for name in unused} & modules
     assert not {"rich", "sqlalchemy", "alembic", "holidays"} & modules
     assert not {"typer", "click"} & modules  # the fast path (cli/fast.py)
+    # issue 19: values without dataclasses (domain/values.py), msgspec for bulk work only
+    # (ledger/canonical.py), the user's folders without platformdirs on Linux (paths.py)
+    assert not {"dataclasses", "inspect", "msgspec", "platformdirs", "uuid"} & modules
 
 
 def test_add_and_the_week_report_run_without_typer_and_click(tmp_path: Path) -> None:

@@ -5,21 +5,29 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from dataclasses import FrozenInstanceError, field
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from offline_tracker.domain import values
 from offline_tracker.domain.values import value
 
+# (decorator, field, fields, replace, FrozenInstanceError) of each way
+OURS_WAY = (value, values.field, values.fields, values.replace, values.FrozenInstanceError)
+THEIR_WAY = (
+    dataclasses.dataclass(frozen=True),
+    dataclasses.field,
+    dataclasses.fields,
+    dataclasses.replace,
+    dataclasses.FrozenInstanceError,
+)
 
-def _both(make: Any) -> tuple[Any, Any]:
-    return make(value), make(dataclasses.dataclass(frozen=True))
 
+def _record(way: Any) -> Any:
+    decorate, field = way[:2]
 
-def _record(decorate: Any) -> Any:
     class Record:
         """A sample with every kind of field the domain uses."""
 
@@ -53,7 +61,7 @@ def _keywords(decorate: Any) -> Any:
     return decorate(Terms)
 
 
-OURS, THEIRS = _both(_record)
+OURS, THEIRS = _record(OURS_WAY), _record(THEIR_WAY)
 Record = OURS  # pickle finds a class by its module and name
 CALLS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
     (("1", 5), {}),
@@ -73,7 +81,9 @@ def _outcome(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         made = cls(*args, **kwargs)
     except (TypeError, ValueError) as exc:
         return type(exc)
-    return (repr(made), vars(made), made.running, dataclasses.asdict(made))
+    fields = values.fields if cls is OURS else dataclasses.fields
+    shown = {f.name: getattr(made, f.name) for f in fields(made)}
+    return (repr(made), vars(made), made.running, shown)
 
 
 @pytest.mark.parametrize(("args", "kwargs"), CALLS)
@@ -97,29 +107,58 @@ def test_it_compares_and_hashes_as_a_frozen_dataclass(a: Any, b: Any, extra: Any
     assert (ours[0] == a) is False  # not a tuple either
 
 
-def test_it_is_frozen_and_a_dataclass_to_the_dataclasses_module() -> None:
+def test_it_is_frozen_and_has_fields_and_replace() -> None:
     made: Any = OURS("1", 5, extra={"k": "v"})
     for change in (lambda: setattr(made, "id", "2"), lambda: delattr(made, "id")):
-        with pytest.raises(FrozenInstanceError):
+        with pytest.raises(values.FrozenInstanceError):
             change()
-    with pytest.raises(FrozenInstanceError):
+    with pytest.raises(AttributeError):  # dataclasses' error is an AttributeError too
         made.other = 1
-    assert dataclasses.is_dataclass(made)
-    assert [f.name for f in dataclasses.fields(made)] == [
-        f.name for f in dataclasses.fields(THEIRS)
-    ]
-    changed: Any = dataclasses.replace(made, end=7)
+    names = [f.name for f in dataclasses.fields(THEIRS)]
+    assert [f.name for f in values.fields(made)] == names == [f.name for f in values.fields(OURS)]
+    with pytest.raises(ValueError, match="init=False"):
+        values.replace(made, cache={})
+    changed: Any = values.replace(made, end=7)
     assert (changed.end, changed.length, changed.extra) == (7, 2, {"k": "v"})
     assert pickle.loads(pickle.dumps(made)) == made
     assert OURS("1", 5).extra is not OURS("1", 5).extra  # a new dict each time
     assert OURS.__match_args__ == THEIRS.__match_args__
 
 
-def test_keyword_only_fields_as_dataclass_has_them() -> None:
-    ours = value(kw_only=True)(_keywords(lambda cls: cls))
-    theirs = dataclasses.dataclass(frozen=True, kw_only=True)(_keywords(lambda cls: cls))
+def test_keyword_only_fields_and_order_as_dataclass_has_them() -> None:
+    ours = value(kw_only=True, order=True)(_keywords(lambda cls: cls))
+    their_way = dataclasses.dataclass(frozen=True, kw_only=True, order=True)
+    theirs = their_way(_keywords(lambda cls: cls))
     for args, kwargs in (((), {"zone": "UTC"}), (("UTC",), {}), ((), {"zone": "UTC", "hours": 6})):
         assert _outcome_plain(ours, args, kwargs) == _outcome_plain(theirs, args, kwargs)
+    pairs = [("A", 1), ("A", 2), ("B", 0)]
+    for a, b in ((x, y) for x in pairs for y in pairs):
+        mine = ours(zone=a[0], hours=a[1]), ours(zone=b[0], hours=b[1])
+        their = theirs(zone=a[0], hours=a[1]), theirs(zone=b[0], hours=b[1])
+        assert (mine[0] < mine[1], mine[0] >= mine[1]) == (
+            their[0] < their[1],
+            their[0] >= their[1],
+        )
+
+
+def test_what_dataclass_refuses_is_refused() -> None:
+    for way in (OURS_WAY, THEIR_WAY):
+        decorate, field = way[:2]
+        with pytest.raises(TypeError):  # a field without a default after one with it
+
+            @decorate
+            class Late:
+                a: int = 1
+                b: int
+
+        with pytest.raises(ValueError):  # a mutable default would be shared
+
+            @decorate
+            class Shared:
+                a: list[int] = []  # noqa: RUF012
+
+        with pytest.raises(ValueError):
+            field(default=1, default_factory=int)
 
 
 def _outcome_plain(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
