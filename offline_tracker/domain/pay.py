@@ -15,6 +15,7 @@ from offline_tracker.domain.cycles import COMPREHENSIVE as COMPREHENSIVE
 from offline_tracker.domain.packs import PAY_NONE, hourly_wage, pack_of
 from offline_tracker.domain.results import ZERO, CategorySeconds, Flag, PayLine, PayResult
 from offline_tracker.domain.timeline import DayPlan
+from offline_tracker.domain.values import value
 
 MULTIPLIERS: Final = {
     WORKDAY: Decimal("1.5"),
@@ -48,7 +49,7 @@ class DayDraft:
         return self.plan.info.day_type
 
 
-@dataclass(frozen=True)
+@value
 class Bucket:
     """Overtime seconds of one pay kind at one multiplier, earned under one contract version."""
 

@@ -8,7 +8,6 @@ weekly totals, and where it all came from. Views format these figures; none comp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from offline_tracker.domain.results import (
     PeriodResult,
 )
 from offline_tracker.domain.timeline import Timeline
+from offline_tracker.domain.values import value
 
 Heatmap = tuple[tuple[int, ...], ...]
 # Past this many overlapping pairs a report says how many there are instead of listing them (a
@@ -33,7 +33,7 @@ Heatmap = tuple[tuple[int, ...], ...]
 OVERLAPS_LISTED: Final = 20
 
 
-@dataclass(frozen=True)
+@value
 class Provenance:
     """What the report was computed from: the ledger head it read and when it was made."""
 
@@ -42,7 +42,7 @@ class Provenance:
     head_hash: str
 
 
-@dataclass(frozen=True)
+@value
 class MonthTotal:
     """The worked seconds of one calendar month of a period (`days` of it in the period)."""
 
@@ -68,7 +68,7 @@ def monthly_totals(result: PeriodResult) -> tuple[MonthTotal, ...]:
     )
 
 
-@dataclass(frozen=True)
+@value
 class ReportView:
     """A classified period with every figure a report shows (frozen: views only read it)."""
 
@@ -99,7 +99,7 @@ class ReportView:
         return (current, *self.history.changes_between(first, last))
 
 
-@dataclass(frozen=True)
+@value
 class ListedFlags:
     """The findings a report lists one by one, and the overlaps it only counts (RULES T3)."""
 
@@ -116,7 +116,7 @@ def listed_flags(flags: Sequence[Flag]) -> ListedFlags:
     return ListedFlags(others, len(overlaps), len({f.date for f in overlaps}))
 
 
-@dataclass(frozen=True)
+@value
 class ReportInput:
     """The period's records and the terms they are read under (one snapshot)."""
 

@@ -50,3 +50,18 @@ def test_log_imports_neither_the_checks_nor_the_heavy_libraries(tmp_path: Path) 
     unused |= {"report_view", "rulebook", "cycles"}
     assert not {f"offline_tracker.domain.{name}" for name in unused} & modules
     assert not {"rich", "sqlalchemy", "alembic", "holidays"} & modules
+    assert not {"typer", "click"} & modules  # the fast path (cli/fast.py)
+    # issue 19: values without dataclasses (domain/values.py), msgspec for bulk work only
+    # (ledger/canonical.py), the user's folders without platformdirs on Linux (paths.py)
+    assert not {"dataclasses", "inspect", "msgspec", "platformdirs", "uuid"} & modules
+
+
+def test_add_and_the_week_report_run_without_typer_and_click(tmp_path: Path) -> None:
+    ot = Ot(tmp_path / "l.sqlite")
+    ot.init()
+    added = ("add", "s", "--from", "2025-10-06 20:00", "--to", "2025-10-06 21:00")
+    for args in (added, ("report", "week", "--json"), ("--lang", "zh", "report", "week")):
+        _out, modules = loaded(*args, db=ot.db)
+        assert not {"typer", "click"} & modules, args
+    _out, modules = loaded("log", "x", "--help", db=ot.db)  # help is typer's
+    assert "typer" in modules
