@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -44,18 +43,30 @@ from offline_tracker.domain.timeline import (
 )
 
 
-@dataclass
 class _Intake:
-    """Records sorted into what is claimed, acknowledgements and running sessions."""
+    """Records sorted into what is claimed, acknowledgements and running sessions (a plain
+    class: a dataclass would make the report import `dataclasses`, issue 19)."""
 
-    claimed: list[Interval] = field(default_factory=list)
-    acks: list[Interval] = field(default_factory=list)
-    running: list[tuple[str, int]] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
-    ack_count: int = 0
-    record_count: int = 0
-    records: list[Record] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
+    __slots__ = (
+        "ack_count",
+        "acks",
+        "claimed",
+        "flags",
+        "ids",
+        "record_count",
+        "records",
+        "running",
+    )
+
+    def __init__(self) -> None:
+        self.claimed: list[Interval] = []
+        self.acks: list[Interval] = []
+        self.running: list[tuple[str, int]] = []
+        self.flags: list[Flag] = []
+        self.ack_count = 0
+        self.record_count = 0
+        self.records: list[Record] = []
+        self.ids: set[str] = set()
 
 
 def _span(record: Record, now: int) -> tuple[int, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -26,15 +25,18 @@ MULTIPLIERS: Final = {
 PAY_KINDS: Final = tuple(MULTIPLIERS)
 
 
-@dataclass
 class DayDraft:
-    """Mutable per-day sums while classifying; frozen into a DayResult at the end."""
+    """Mutable per-day sums while classifying; frozen into a DayResult at the end (a plain
+    class: a dataclass would make the report import `dataclasses`, issue 19)."""
 
-    plan: DayPlan
-    seconds: CategorySeconds = ZERO
-    emergency_s: int = 0
-    comp_time_s: int = 0
-    overtime_s: int = 0
+    __slots__ = ("comp_time_s", "emergency_s", "overtime_s", "plan", "seconds")
+
+    def __init__(self, plan: DayPlan) -> None:
+        self.plan = plan
+        self.seconds: CategorySeconds = ZERO
+        self.emergency_s = 0
+        self.comp_time_s = 0
+        self.overtime_s = 0
 
     @property
     def contract(self) -> Contract:
