@@ -215,6 +215,7 @@ def classify(
     include_ack: bool = False,
     rest_work: Mapping[date, int] | None = None,
     timeline: Timeline | None = None,
+    offsets: Sequence[CompOffset] | None = None,
 ) -> PeriodResult:
     """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
 
@@ -223,12 +224,14 @@ def classify(
 
     Time off in lieu is bound to its rest days (comp_offsets) over `rest_work` (rest-day seconds
     by date, for the twelve months before entries without `--for`), or, without it, over
-    `records`: then pass those months' records for a period-independent answer.
+    `records`: then pass those months' records for a period-independent answer. `offsets`:
+    the bindings already made (comptime.bind_for_period, what the report pipeline reads).
     """
     if date_to < date_from:
         raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
     calendars = calendars or CalendarSet()
-    offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
+    if offsets is None:
+        offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
     now_s = epoch(now)
     timeline = timeline or Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)

@@ -7,7 +7,7 @@ weekly totals, and where it all came from. Views format these figures; none comp
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from offline_tracker.domain.offhours import OffHours, WeekTotal, heatmap, off_ho
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import (
     CategorySeconds,
+    CompOffset,
     CompTime,
     DayResult,
     Flag,
@@ -123,7 +124,7 @@ class ReportInput:
     history: ContractHistory
     calendars: CalendarSet
     comp_time: Sequence[CompTime] = ()
-    rest_work: Mapping[date, int] | None = None
+    comp_offsets: Sequence[CompOffset] | None = None  # bound already (comptime.bind_for_period)
 
 
 def build_view(
@@ -150,7 +151,7 @@ def build_view(
         calendars=source.calendars,
         comp_time=source.comp_time,
         include_ack=include_ack,
-        rest_work=source.rest_work,
+        offsets=source.comp_offsets,
         timeline=timeline,
     )
     figures = off_hours(

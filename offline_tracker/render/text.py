@@ -67,7 +67,11 @@ def breakdown(value: Any) -> str:
         for name in CATEGORY_NAMES
         if getattr(value.seconds, name)
     ]
-    text = t("out.classified", parts=", ".join(parts) or "0m")
+    if not parts:
+        from offline_tracker.formats.units import duration
+
+        parts = [duration(0, t, zero_in_minutes=True)]
+    text = t("out.classified", parts=t("out.classified_sep").join(parts))
     return f"{text} ({t('out.provisional')})" if value.provisional else text
 
 
@@ -76,17 +80,17 @@ def console(width: int | None = None) -> Any:
 
     return Console(
         file=io.StringIO(),
-        width=width or _width(),
+        width=width or console_width(),
         no_color=bool(os.environ.get("NO_COLOR")),
         color_system=None if os.environ.get("NO_COLOR") else "auto",
         # Rendered into a buffer, so rich cannot see the terminal: styles are asked for when
         # standard output is one (and click's echo strips them again for a pipe or a file).
-        force_terminal=_styled(),
+        force_terminal=styled(),
         highlight=False,
     )
 
 
-def _styled() -> bool:
+def styled() -> bool:
     """Bold and colour for a terminal; never under NO_COLOR (no-color.org) or TERM=dumb."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
@@ -96,7 +100,8 @@ def _styled() -> bool:
     return bool(isatty and isatty())
 
 
-def _width() -> int:
+def console_width() -> int:
+    """The width the text is laid out at: the terminal's, kept within 60..160 cells."""
     import shutil
 
     return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
