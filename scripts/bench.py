@@ -287,26 +287,29 @@ def table(rows: list[Row]) -> str:
 
 # -- issue 19: the week report's growth with the history ------------------------------------
 GROWTH = (
-    ("ot report week --json", ["report", "week", "--json"]),
+    # Issue 7's target (100k / 1k) and issue 19's (1M / 100k).
+    ("ot report week --json", ["report", "week", "--json"], (("100k", "1k"), ("1M", "100k"))),
     # The week before 3 March, when the generator writes pooled time off in lieu (RULES P3):
-    # the report binds that entry, reading the rest-day work of the months it reaches.
-    (REACHED, ["report", "week", REACHED_WEEK, "--json"]),
+    # the report binds that entry, reading the rest-day work of the months it reaches. Judged
+    # 1M / 100k only: the 1k ledger's week holds a hundredth of the records (1 against ~190 in
+    # this full week), so 100k / 1k would measure the work of the week, not the history.
+    (REACHED, ["report", "week", REACHED_WEEK, "--json"], (("1M", "100k"),)),
 )
 
 
 def growth(work: Path, big: bool, rounds: int) -> str:
-    """The week report must cost the same whatever the history (issue 19): the 100k ledger
-    within 1.2x of the 1k one (the same ten years, a hundred times the records), the 1M one
+    """The week report must cost the same whatever the history (issue 19): the 1M ledger
     within 1.2x of the 100k one (the 100k one's density over a hundred years: the same work in
-    the reported week, ten times the history). Interleaved like bench_floor (one run of each
-    in turn, `rounds` times after a warm-up round); judged on the ratio of wall medians, the
-    CPU ratio (user + system of the child) shown beside it."""
+    the reported week, ten times the history), and issue 7's 100k within 1.2x of 1k (the same
+    ten years) for the bench week. Interleaved like bench_floor (one run of each in turn,
+    `rounds` times after a warm-up round); judged on the ratio of wall medians, the CPU ratio
+    (user + system of the child) shown beside it."""
     sizes = ["1k", "100k", *(["1M"] if big else [])]
     dbs = {}
     for size in sizes:
         dbs[size] = work / f"growth-{size}.sqlite"
         shutil.copyfile(ensure_ledger(size), dbs[size])
-    timed = [(name, size, args) for name, args in GROWTH for size in sizes]
+    timed = [(name, size, args) for name, args, _ in GROWTH for size in sizes]
     walls: dict[tuple[str, str], list[float]] = {(n, s): [] for n, s, _ in timed}
     cpus: dict[tuple[str, str], list[float]] = {(n, s): [] for n, s, _ in timed}
     for i in range(rounds + 1):
@@ -325,8 +328,8 @@ def growth(work: Path, big: bool, rounds: int) -> str:
             f"| {ms(max(wall))} | {ms(statistics.median(cpus[key]))} |"
         )
     lines += ["", "| target | ratio | bound | |", "| --- | ---: | --- | --- |"]
-    for name, _ in GROWTH:
-        for size, base in (("100k", "1k"), ("1M", "100k")):
+    for name, _, pairs in GROWTH:
+        for size, base in pairs:
             if (name, size) not in walls or (name, base) not in walls:
                 continue
             over, under = (
