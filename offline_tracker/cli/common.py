@@ -84,7 +84,7 @@ def _is_ascii(encoding: str) -> bool:
 
 def fail(text: str, code: int) -> int:
     """Say why a command failed, in one line on stderr; the exit code to end with."""
-    echo(f"{t('error.prefix')}: {text}", err=True)
+    echo(t("error.line", text=text), err=True)
     return code
 
 

@@ -144,7 +144,7 @@ def import_(
         from offline_tracker.formats.units import count
 
         failed = t("error.import_strict", rows=count(report.rejected, "bad_row", t))
-        typer.echo(f"{t('error.prefix')}: {failed}", err=True)
+        typer.echo(t("error.line", text=failed), err=True)
         raise typer.Exit(1)
 
 

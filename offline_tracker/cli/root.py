@@ -125,8 +125,8 @@ def _failed(exc: Exception) -> int:
     if isinstance(exc, typer.Exit | click_errors.Exit):
         return int(exc.exit_code or 0)
     if isinstance(exc, click_errors.UsageError):
-        hint = f" ({t('error.see_help', command=_command_path(exc))})"
-        return fail(usage_message(exc) + hint, 2)
+        text = usage_message(exc)
+        return fail(t("error.usage_hint", text=text, command=_command_path(exc)), 2)
     if isinstance(exc, typer.Abort | click_errors.Abort):
         return fail(t("error.aborted"), 1)
     return failed(exc)

@@ -45,7 +45,7 @@ from offline_tracker.domain.timeline import (
 
 class _Intake:
     """Records sorted into what is claimed, acknowledgements and running sessions (a plain
-    class: a dataclass would make the report import `dataclasses`, issue 19)."""
+    class, as pay.DayDraft: no `dataclasses` on the report path, issue 19)."""
 
     __slots__ = (
         "ack_count",
@@ -63,8 +63,7 @@ class _Intake:
         self.acks: list[Interval] = []
         self.running: list[tuple[str, int]] = []
         self.flags: list[Flag] = []
-        self.ack_count = 0
-        self.record_count = 0
+        self.ack_count = self.record_count = 0
         self.records: list[Record] = []
         self.ids: set[str] = set()
 

@@ -26,17 +26,16 @@ PAY_KINDS: Final = tuple(MULTIPLIERS)
 
 
 class DayDraft:
-    """Mutable per-day sums while classifying; frozen into a DayResult at the end (a plain
-    class: a dataclass would make the report import `dataclasses`, issue 19)."""
+    """Mutable per-day sums while classifying; frozen into a DayResult at the end. A plain
+    class: a dataclass would import `dataclasses` (with inspect, ast, dis and tokenize: 8 ms of
+    a report) for the report path alone (issue 19)."""
 
     __slots__ = ("comp_time_s", "emergency_s", "overtime_s", "plan", "seconds")
 
     def __init__(self, plan: DayPlan) -> None:
         self.plan = plan
         self.seconds: CategorySeconds = ZERO
-        self.emergency_s = 0
-        self.comp_time_s = 0
-        self.overtime_s = 0
+        self.emergency_s = self.comp_time_s = self.overtime_s = 0
 
     @property
     def contract(self) -> Contract:

@@ -102,9 +102,26 @@ def styled() -> bool:
 
 def console_width() -> int:
     """The width the text is laid out at: the terminal's, kept within 60..160 cells."""
-    import shutil
+    return max(60, min(terminal_columns(), 160))
 
-    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+
+def terminal_columns(fallback: int = 100) -> int:
+    """`shutil.get_terminal_size((fallback, 24)).columns`, without importing shutil (it loads
+    the compression modules: 8 ms of a week report, issue 19): COLUMNS, else the terminal of
+    standard output, else `fallback`. tests/render/test_blocks.py holds it to shutil's."""
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return fallback
+    return size.columns or fallback
 
 
 def rendered(*renderables: Any, width: int | None = None) -> str:

@@ -65,3 +65,17 @@ def test_add_and_the_week_report_run_without_typer_and_click(tmp_path: Path) -> 
         assert not {"typer", "click"} & modules, args
     _out, modules = loaded("log", "x", "--help", db=ot.db)  # help is typer's
     assert "typer" in modules
+
+
+def test_a_piped_week_report_imports_neither_rich_tables_nor_dataclasses(tmp_path: Path) -> None:
+    """Issue 19: the text report laid out without rich's console where no style shows
+    (render/blocks.py), its day drafts and intake plain classes, its width without shutil."""
+    ot = Ot(tmp_path / "l.sqlite")
+    ot.init()
+    assert ot("add", "s", "--from", "2025-10-06 20:00", "--to", "2025-10-06 21:00").code == 0
+    loaded("report", "week", db=ot.db)  # the first run fills the holidays cache
+    out, modules = loaded("report", "week", db=ot.db)
+    assert "Work-time report" in out and "1h00m" in out
+    assert "offline_tracker.render.blocks" in modules  # it sees what the report really loads
+    assert not {"rich.console", "rich.table", "rich.text", "rich.markup"} & modules
+    assert not {"dataclasses", "inspect", "shutil"} & modules

@@ -135,3 +135,28 @@ def test_a_piped_week_report_does_not_import_rich() -> None:
         [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]", out.stdout
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-3", "72", "250"])
+@pytest.mark.parametrize("terminal", [None, 0, 90, OSError])
+def test_the_width_is_shutils_without_shutil(
+    columns: str | None, terminal: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import shutil
+
+    from offline_tracker.render.text import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+
+    def size(_fd: int = 1) -> os.terminal_size:
+        if terminal is OSError:
+            raise OSError("not a terminal")
+        return os.terminal_size((int(terminal or 0), 24))
+
+    if terminal is not None:
+        monkeypatch.setattr(os, "get_terminal_size", size)
+    assert terminal_columns() == shutil.get_terminal_size((100, 24)).columns
