@@ -233,20 +233,22 @@ def _init(cls: Any, found: tuple[Field, ...]) -> Callable[..., None]:
     name = cls.__qualname__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) > len(positional):
-            raise TypeError(f"{name}() takes {len(positional)} positional arguments")
-        values = dict(defaults)
-        values.update(zip(positional, args, strict=False))
-        if kwargs:
-            _check_keywords(name, known, positional[: len(args)], kwargs)
-            values.update(kwargs)
+        if args:
+            values = _positional(name, positional, defaults, args, known, kwargs)
+        elif known.issuperset(kwargs):
+            values = {**defaults, **kwargs}
+        else:
+            raise TypeError(
+                f"{name}() got an unexpected keyword argument {_first(kwargs, known)!r}"
+            )
         for field_name, make in factories:
             if field_name not in values:
                 values[field_name] = make()
         if len(values) != len(known):
             missing = ", ".join(sorted(known - values.keys()))
             raise TypeError(f"{name}() missing required arguments: {missing}")
-        _fill_fixed(values, fixed)
+        if fixed:
+            _fill_fixed(values, fixed)
         self.__dict__.update(values)
         if post_init is not None:
             post_init(self)
@@ -263,12 +265,30 @@ def _fill_fixed(values: dict[str, Any], fixed: list[tuple[str, Any, Any]]) -> No
             values[field_name] = default
 
 
-def _check_keywords(
-    name: str, known: frozenset[str], given: tuple[str, ...], kwargs: dict[str, Any]
-) -> None:
-    unknown = kwargs.keys() - known
-    if unknown:
-        raise TypeError(f"{name}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
-    twice = kwargs.keys() & set(given)
-    if twice:
-        raise TypeError(f"{name}() got multiple values for argument {sorted(twice)[0]!r}")
+def _positional(
+    name: str,
+    positional: tuple[str, ...],
+    defaults: dict[str, Any],
+    args: tuple[Any, ...],
+    known: frozenset[str],
+    kwargs: dict[str, Any],
+) -> dict[str, Any]:
+    """The values of a call with positional arguments (and maybe keywords too)."""
+    if len(args) > len(positional):
+        raise TypeError(f"{name}() takes {len(positional)} positional arguments")
+    values = dict(defaults)
+    values.update(zip(positional, args, strict=False))
+    if kwargs:
+        if not known.issuperset(kwargs):
+            raise TypeError(
+                f"{name}() got an unexpected keyword argument {_first(kwargs, known)!r}"
+            )
+        twice = kwargs.keys() & set(positional[: len(args)])
+        if twice:
+            raise TypeError(f"{name}() got multiple values for argument {sorted(twice)[0]!r}")
+        values.update(kwargs)
+    return values
+
+
+def _first(kwargs: dict[str, Any], known: frozenset[str]) -> str:
+    return sorted(kwargs.keys() - known)[0]
