@@ -49,7 +49,7 @@ class Ot:
         env: dict[str, str] | None = None,
         input: str | None = None,
     ) -> Result:
-        from offline_tracker.cli.root import run
+        from offline_tracker.cli import dispatch  # the fast path of log/add/report week too
 
         runner = CliRunner()
         full_env = {
@@ -61,7 +61,7 @@ class Ot:
         }
         i18n.set_language(lang)
         with runner.isolation(input=input, env=full_env) as (out, err, _):
-            code = run(list(args))
+            code = dispatch(list(args))
         i18n.set_language("en")
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
 

@@ -47,6 +47,12 @@ def _keys_used() -> set[tuple[str, str]]:
     return used
 
 
+def test_english_counts_are_real_plurals() -> None:
+    # Issue 16: "1 day", "2 days", never "day(s)": a count goes through formats.units.count.
+    hedged = {key: text for key, text in catalog("en").items() if "(s)" in text}
+    assert not hedged, hedged
+
+
 def test_every_key_in_the_code_is_in_the_catalogs() -> None:
     en, zh = catalog("en"), catalog("zh")
     assert len(_keys_used()) > 40  # the scan finds the keys (a broken scan would pass silently)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from offline_tracker.app.import_sources import ImportRequest, check_request, parse_request
 
@@ -29,8 +30,9 @@ class ChatRow:
         return self.outside / self.count if self.count else 0.0
 
 
-def list_chats(app: App, req: ImportRequest) -> list[ChatRow]:
-    """The chats of `req.path`, most messages first; reads the ledger's terms only."""
+def list_chats(app: App, req: ImportRequest) -> tuple[list[ChatRow], ZoneInfo]:
+    """The chats of `req.path`, most messages first, and the ledger's zone; reads the ledger's
+    terms only, in one transaction."""
     from offline_tracker.app import terms
     from offline_tracker.domain.offhours import outside_count
 
@@ -52,4 +54,4 @@ def list_chats(app: App, req: ImportRequest) -> list[ChatRow]:
         for s in result.chats
         if s.times
     ]
-    return sorted(rows, key=lambda r: (-r.count, r.name))
+    return sorted(rows, key=lambda r: (-r.count, r.name)), tz

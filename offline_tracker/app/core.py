@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from offline_tracker.domain import facts, spans
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.records import Record, record_text
 from offline_tracker.domain.timeparse import parse_date, zone
+from offline_tracker.domain.values import replace, value
 from offline_tracker.ledger.canonical import SIMULATED, Stamp, decode_body
 from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Database, StorageError, Tx
@@ -28,7 +28,7 @@ class NotFound(InputError):
     """A record id that is not in the ledger."""
 
 
-@dataclass(frozen=True)
+@value
 class RecordInput:
     """What a user typed about a record; times are still text, read in the contract's zone."""
 
@@ -47,7 +47,7 @@ class RecordInput:
     allow_future: bool = False
 
 
-@dataclass(frozen=True)
+@value
 class Saved:
     """What a write did: the record as it now stands, notes, its classification, the entry."""
 
@@ -57,7 +57,7 @@ class Saved:
     entry: ledger.Appended | None = None
 
 
-@dataclass(frozen=True)
+@value
 class Status:
     zone: ZoneInfo
     running: tuple[Record, ...]

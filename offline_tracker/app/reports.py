@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from offline_tracker.domain.contract import ContractHistory
     from offline_tracker.domain.offhours import WeekTotal
     from offline_tracker.domain.report_view import ReportView
+    from offline_tracker.domain.results import CompOffset
 
 # Any zone is within a day of UTC: one spare day each side holds every record of the period.
 _MARGIN = timedelta(days=2)
@@ -59,19 +60,32 @@ def classify_period(
 ) -> ReportView:
     """The report pipeline inside a read transaction: the terms (once), the period's rows,
     then one Timeline for classification and off-hours analysis (domain/report_view.py)."""
-    from offline_tracker.domain.comptime import pooled_window
     from offline_tracker.domain.report_view import ReportInput, build_view
 
     snap = snap or terms.snapshot(tx)
     lo, hi = _bounds(first, last)
     records = tuple(queries.records_between(tx, lo, hi))
-    # RULES P3: every entry is bound to its rest day, so every entry is read (they are few);
-    # entries without --for need the rest-day work of the twelve months before them too.
-    window = pooled_window(snap.comp_time)
-    rest = None if window is None else _rest_work(tx, snap.history, snap.calendars, window)
-    source = ReportInput(records, snap.history, snap.calendars, snap.comp_time, rest)
+    offsets = _comp_offsets(tx, snap, first, last, now)
+    source = ReportInput(records, snap.history, snap.calendars, snap.comp_time, offsets)
     head = ledger.head(tx)
     return build_view(source, first, last, now, include_ack=include_ack, head=head)
+
+
+def _comp_offsets(
+    tx: Tx, snap: terms.Terms, first: date, last: date, now: datetime
+) -> tuple[CompOffset, ...]:
+    """RULES P3: every entry is bound to its rest day (they are few, all read with the terms);
+    of those without --for, only the ones taken in the period or reaching into it, each as
+    the whole ledger binds it, reading only the rest-day work that can change them
+    (comptime.bind_for_period: the cost follows the period, not the history; issue 19)."""
+    from offline_tracker.domain.comptime import bind_for_period
+
+    today = now.astimezone(snap.history.latest.zone).date()
+
+    def read(since: date, until: date) -> dict[date, int]:
+        return _rest_work(tx, snap.history, snap.calendars, (since, until))
+
+    return bind_for_period(snap.comp_time, first, last, today, read)
 
 
 def _rest_work(

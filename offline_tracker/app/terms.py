@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from offline_tracker.domain import facts
 from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.timeparse import parse_date, parse_duration
+from offline_tracker.domain.values import value
 from offline_tracker.storage import queries
 from offline_tracker.storage.db import Tx
 
@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 DAY_TYPES = {"workday": "workday", "rest-day": "rest_day", "statutory-holiday": "statutory_holiday"}
 
 
-@dataclass(frozen=True)
+@value
 class ContractVersion:
     seq: int
     contract: Contract
 
 
-@dataclass(frozen=True)
+@value
 class Terms:
     """The terms of one transaction, read once: four statements whatever the period."""
 
@@ -113,9 +113,8 @@ def _override(data: dict[str, Any]) -> Any:
 
 def set_contract(app: App, changes: dict[str, Any], effective: str | None) -> Contract:
     """A new contract version from `effective` (default today); unspecified terms carry over."""
-    from dataclasses import replace
-
     from offline_tracker.domain.contract import contract_from_options
+    from offline_tracker.domain.values import replace
 
     with app.db.write() as tx:
         terms = history(tx)

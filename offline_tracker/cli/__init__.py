@@ -35,6 +35,17 @@ def main(argv: list[str] | None = None) -> None:
         i18n.set_language("en")
     # Every file we write (ledger, backups, evidence, exports) is readable by the owner only.
     os.umask(0o077)
+    sys.exit(dispatch(args))
+
+
+def dispatch(args: list[str]) -> int:
+    """Run a command line: the hot commands without typer when every word is understood
+    (cli/fast.py), anything else through typer (cli/root.py)."""
+    from offline_tracker.cli import fast
+
+    code = fast.run(args)
+    if code is not None:
+        return code
     from offline_tracker.cli.root import run
 
-    sys.exit(run(args))
+    return run(args)

@@ -141,8 +141,10 @@ def import_(
         report = run_import(app, req, progress=bar)
     typer.echo(import_json(report) if as_json else import_text(report))
     if report.failed:
-        failed = t("error.import_strict", count=report.rejected)
-        typer.echo(f"{t('error.prefix')}: {failed}", err=True)
+        from offline_tracker.formats.units import count
+
+        failed = t("error.import_strict", rows=count(report.rejected, "bad_row", t))
+        typer.echo(t("error.line", text=failed), err=True)
         raise typer.Exit(1)
 
 
@@ -151,10 +153,8 @@ def _list_chats(ctx: typer.Context, req: Any, as_json: bool) -> None:
     from offline_tracker.render.imports import chats_json, chats_text
 
     with state(ctx).app() as app:
-        rows = list_chats(app, req)
-        with app.db.read() as tx:
-            tz = app.zone(tx)
-    typer.echo(chats_json(rows, tz) if as_json else chats_text(rows, tz))
+        rows, tz = list_chats(app, req)
+    typer.echo(chats_json(rows, tz) if as_json else chats_text(rows, tz, req.source))
 
 
 class _Bar:

@@ -137,26 +137,3 @@ def _type_metavar(kind: Any) -> str | None:
         return "FILE" if kind.file_okay and not kind.dir_okay else "PATH"
     name = getattr(kind, "name", None)
     return name.upper() if isinstance(name, str) else None
-
-
-def tell_traditional(explicit: str | None) -> None:
-    """Tell a zh_TW / zh_HK user, once (a marker in the user's cache folder), that the Chinese
-    interface is Simplified only; the marker missing or unwritable means being told again."""
-    from offline_tracker.i18n import traditional_request
-    from offline_tracker.paths import default_cache_dir
-
-    try:
-        asked = traditional_request(explicit)
-    except ValueError:
-        return
-    if asked is None:
-        return
-    marker = default_cache_dir() / "told-zh-traditional"
-    if marker.exists():
-        return
-    click.echo(t("notice.traditional", setting=asked), err=True)
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        pass

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from offline_tracker.cli import hot, spec
 from offline_tracker.cli.words import Words
-from offline_tracker.domain.records import CHANNELS, DIRECTIONS, KINDS, ROLES
 from offline_tracker.i18n import t
 
 
@@ -24,33 +24,47 @@ def _choice(*names: str, key: str, values: tuple[str, ...], words: str) -> Any:
     return _opt(*names, key=key, click_type=Words(values, words))
 
 
-At = Annotated[str | None, _opt("--at", key="help.opt.at", metavar="WHEN")]
+def declared(opt: spec.Opt) -> Any:
+    """typer's option or argument for a declaration of cli/spec.py."""
+    if opt.kind == spec.ARGUMENT:
+        return typer.Argument(help=t(opt.help), metavar=opt.metavar)
+    extra: dict[str, Any] = {}
+    if opt.vocab is not None:
+        extra["click_type"] = Words(*opt.vocab)
+    if opt.kind == spec.FILES:
+        extra.update(exists=True, dir_okay=False, readable=True)
+    return _opt(*opt.names, key=opt.help, metavar=opt.metavar, **extra)
+
+
+# The Python type typer reads for each kind of cli/spec.py (a required one is `str`).
+_TYPES: dict[str, Any] = {
+    spec.VALUE: str | None,
+    spec.WORDS: str | None,
+    spec.FLAG: bool,
+    spec.SWITCH: bool | None,
+    spec.MANY: list[str] | None,
+    spec.FILES: list[Path] | None,
+    spec.ARGUMENT: str | None,
+}
+
+
+def parameter(declaration: spec.Param) -> inspect.Parameter:
+    """A command function's parameter, as typer reads it, from its declaration."""
+    opt, default = declaration.opt, declaration.default
+    required = default is spec.REQUIRED
+    kind = str if required else _TYPES[opt.kind]
+    return param(
+        declaration.name,
+        Annotated[kind, declared(opt)],
+        inspect.Parameter.empty if required else default,
+    )
+
+
+At = Annotated[str | None, declared(spec.AT)]
 StopAt = Annotated[str | None, _opt("--at", key="help.opt.stop_at", metavar="WHEN")]
-Until = Annotated[str | None, _opt("--until", key="help.opt.until", metavar="WHEN")]
-Minutes = Annotated[str | None, _opt("--minutes", "-m", key="help.opt.minutes", metavar="N")]
-ChannelOpt = Annotated[
-    str | None,
-    _choice("--channel", "-c", key="help.opt.channel", values=CHANNELS, words="report.channel"),
-]
-Counterpart = Annotated[
-    str | None, _opt("--counterpart", "--who", key="help.opt.counterpart", metavar="NAME")
-]
-RoleOpt = Annotated[str | None, _choice("--role", key="help.opt.role", values=ROLES, words="role")]
-DirectionOpt = Annotated[
-    str | None,
-    _choice("--direction", key="help.opt.direction", values=DIRECTIONS, words="direction"),
-]
-KindOpt = Annotated[
-    str | None, _choice("--kind", "-k", key="help.opt.kind", values=KINDS, words="kind")
-]
-Tags = Annotated[list[str] | None, _opt("--tag", "-t", key="help.opt.tag", metavar="TAG")]
-Attach = Annotated[
-    list[Path] | None,
-    _opt("--attach", "-a", key="help.opt.attach", exists=True, dir_okay=False, readable=True),
-]
-Emergency = Annotated[bool | None, _opt("--emergency/--no-emergency", key="help.opt.emergency")]
-AllowFuture = Annotated[bool, _opt("--allow-future", key="help.opt.allow_future")]
-Json = Annotated[bool, _opt("--json", key="help.opt.json")]
+Minutes = Annotated[str | None, declared(spec.MINUTES)]
+AllowFuture = Annotated[bool, declared(spec.ALLOW_FUTURE)]
+Json = Annotated[bool, declared(spec.JSON)]
 Reason = Annotated[str, _opt("--reason", "-r", key="help.opt.reason")]
 DateFrom = Annotated[str | None, _opt("--from", key="help.opt.date_from", metavar="DATE")]
 DateTo = Annotated[str | None, _opt("--to", key="help.opt.date_to", metavar="DATE")]
@@ -138,29 +152,15 @@ def contract_command(
 
 
 # A record's description, the same on `ot log`, `start`, `add` and `amend` (RULES E1-E5):
-# declared once here, after each command's own arguments and times.
-def param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> Any:
+# declared once in cli/spec.py, after each command's own arguments and times.
+def param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
     return inspect.Parameter(
         name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
     )
 
 
-Text = Annotated[str, typer.Argument(help=t("help.arg.text"))]
-TEXT = param("text", Text)
-TIMES = (param("at", At, None), param("until", Until, None), param("minutes", Minutes, None))
-DESCRIPTION = (
-    param("channel", ChannelOpt, None),
-    param("counterpart", Counterpart, None),
-    param("role", RoleOpt, None),
-    param("direction", DirectionOpt, None),
-    param("kind", KindOpt, None),
-    param("tags", Tags, None),
-    param("attach", Attach, None),
-    param("emergency", Emergency, None),
-    param("allow_future", AllowFuture, False),
-)
-# app.RecordInput's fields (not imported here: `ot --help` must not load the app).
-INPUT_FIELDS = ("text", "at", "until", "minutes", *(p.name for p in DESCRIPTION))
+TEXT = parameter(spec.LOG[0])
+TIMES = tuple(parameter(p) for p in spec.TIMES)
 
 
 def record_command(run: Callable[..., None], *own: inspect.Parameter) -> Any:
@@ -171,38 +171,22 @@ def record_command(run: Callable[..., None], *own: inspect.Parameter) -> Any:
     """
 
     def command(**values: Any) -> None:
-        fields = {name: values.pop(name) for name in INPUT_FIELDS if name in values}
-        run(inp=record_input(**fields), **values)
+        fields = {name: values.pop(name) for name in spec.INPUT_FIELDS if name in values}
+        run(inp=hot.record_input(**fields), **values)
 
     context = param("ctx", typer.Context)
-    params = [context, *own, *DESCRIPTION, param("as_json", Json, False)]
-    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # typer reads it
+    tail = (parameter(p) for p in (*spec.DESCRIPTION, spec.AS_JSON))
+    command.__signature__ = inspect.Signature([context, *own, *tail])  # type: ignore[attr-defined]  # typer reads it
     command.__doc__ = run.__doc__
     return command
 
 
-def record_input(**kw: Any) -> Any:
-    """The options as typed, as an app.RecordInput (`-` as the text: standard input)."""
-    from offline_tracker.app import RecordInput
+def spec_command(run: Callable[..., None], params: tuple[spec.Param, ...]) -> Any:
+    """A command whose parameters are declared in cli/spec.py: `run(ctx, **their values)`."""
 
-    if kw.get("text") == "-":
-        kw["text"] = _stdin_text()
-    for name in ("channel", "role", "direction", "kind"):
-        kw[name] = kw[name].lower() if kw.get(name) else None
-    kw["tags"] = tuple(kw.get("tags") or ())
-    kw["attach"] = tuple(kw.get("attach") or ())
-    for path in kw["attach"]:
-        if path.is_symlink():  # the copy is of the file the link points to: say which
-            typer.echo(t("out.attach_symlink", path=path, target=path.resolve()), err=True)
-    return RecordInput(**kw)
+    def command(ctx: typer.Context, **values: Any) -> None:
+        run(ctx, **values)
 
-
-def _stdin_text() -> str:
-    """`ot log -`: the text from standard input (a script, a long paste)."""
-    import sys
-
-    from offline_tracker.domain.errors import InputError
-
-    if sys.stdin is None or sys.stdin.isatty():
-        raise InputError("error.stdin_tty")
-    return sys.stdin.read()
+    context = param("ctx", typer.Context)
+    command.__signature__ = inspect.Signature([context, *map(parameter, params)])  # type: ignore[attr-defined]  # typer reads it
+    return command

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
+from offline_tracker.cli import hot, spec
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
 from offline_tracker.i18n import t
@@ -30,24 +31,14 @@ RecordId = Annotated[
 
 
 def _echo_saved(saved: Any, verb: str, as_json: bool) -> None:
-    from offline_tracker import render
-
-    typer.echo(render.saved_json(saved, verb) if as_json else render.saved(saved, verb))
+    hot.echo_saved(saved, verb, as_json)
 
 
-def _log(ctx: typer.Context, inp: Any, as_json: bool) -> None:
-    with state(ctx).app() as app:
-        _echo_saved(app.log(inp), "logged", as_json)
+def _record(command: str) -> Callable[..., None]:
+    def run(ctx: typer.Context, inp: Any, as_json: bool) -> None:
+        hot.record(state(ctx), command, inp, as_json)
 
-
-def _start(ctx: typer.Context, inp: Any, as_json: bool) -> None:
-    with state(ctx).app() as app:
-        _echo_saved(app.start(inp), "started", as_json)
-
-
-def _add(ctx: typer.Context, inp: Any, as_json: bool) -> None:
-    with state(ctx).app() as app:
-        _echo_saved(app.add(inp), "added", as_json)
+    return run
 
 
 def _amend(ctx: typer.Context, inp: Any, as_json: bool, record_id: int, reason: str) -> None:
@@ -55,23 +46,14 @@ def _amend(ctx: typer.Context, inp: Any, as_json: bool, record_id: int, reason: 
         _echo_saved(app.amend(record_id, inp, reason), "amended", as_json)
 
 
-log = o.record_command(_log, o.TEXT, *o.TIMES)
+# `ot log` and `ot add` are declared in cli/spec.py: cli/fast.py parses them without typer.
+log = o.record_command(_record("log"), *map(o.parameter, spec.LOG))
 start = o.record_command(
-    _start,
+    _record("start"),
     o.param("text", Annotated[str | None, typer.Argument(help=t("help.arg.text"))], None),
     o.param("at", o.At, None),
 )
-add = o.record_command(
-    _add,
-    o.TEXT,
-    o.param("at", Annotated[str, typer.Option("--from", help=t("help.opt.from"), metavar="WHEN")]),
-    o.param(
-        "until",
-        Annotated[str | None, typer.Option("--to", help=t("help.opt.to"), metavar="WHEN")],
-        None,
-    ),
-    o.param("minutes", o.Minutes, None),
-)
+add = o.record_command(_record("add"), *map(o.parameter, spec.ADD))
 amend = o.record_command(
     _amend,
     o.param("record_id", RecordId),

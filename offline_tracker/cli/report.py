@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
+from offline_tracker.cli import hot, spec
 from offline_tracker.cli import options as o
 from offline_tracker.cli.root import state
 from offline_tracker.i18n import t
 
-if TYPE_CHECKING:
-    from offline_tracker.domain.report_view import ReportView
-
 report_app = typer.Typer(help=t("help.cmd.report"), no_args_is_help=True)
-IncludeAck = Annotated[bool, typer.Option("--include-ack", help=t("help.opt.include_ack"))]
+IncludeAck = Annotated[bool, o.declared(spec.INCLUDE_ACK)]
 
 
 def _show(ctx: typer.Context, period: Any, as_json: bool, include_ack: bool) -> None:
-    """Resolve the period (a function of today and the week start), classify, print."""
-    from offline_tracker.app import reports
-
-    with state(ctx).app() as app:
-        view = reports.view(app, period, include_ack)
-    typer.echo(_json(view) if as_json else _text(view))
-
-
-def _json(view: ReportView) -> str:
-    from offline_tracker.formats.report_json import report_dict
-    from offline_tracker.render.jsonout import to_json
-    from offline_tracker.render.report import flag_text
-
-    return to_json(report_dict(view, flag_text))
-
-
-def _text(view: ReportView) -> str:
-    from offline_tracker.render.report import report_text
-
-    return report_text(view)
+    hot.report(state(ctx), period, as_json, include_ack)
 
 
 def day(
@@ -55,18 +34,12 @@ def day(
     _show(ctx, period, as_json, include_ack)
 
 
-def week(
-    ctx: typer.Context,
-    when: Annotated[
-        str | None, typer.Argument(metavar="[WEEK|DATE]", help=t("help.arg.week"))
-    ] = None,
-    week_opt: Annotated[str | None, typer.Option("--week", help=t("help.arg.week"))] = None,
-    as_json: o.Json = False,
-    include_ack: IncludeAck = False,
-) -> None:
-    from offline_tracker.domain.timeparse import parse_week
+def _week(ctx: typer.Context, **values: Any) -> None:
+    hot.report_week(state(ctx), **values)
 
-    _show(ctx, lambda today, ws: parse_week(week_opt or when, today, ws), as_json, include_ack)
+
+# Declared in cli/spec.py: cli/fast.py parses `ot report week` without typer.
+week = o.spec_command(_week, spec.REPORT_WEEK)
 
 
 def month(

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from click import exceptions as click_errors
@@ -15,11 +12,8 @@ from click import exceptions as click_errors
 from offline_tracker import __version__
 from offline_tracker.cli.argv import first_after_globals as _first_after_globals
 from offline_tracker.cli.argv import hoist_globals, version_first
+from offline_tracker.cli.common import State, fail, failed, tell_traditional
 from offline_tracker.i18n import t
-
-if TYPE_CHECKING:
-    from offline_tracker.app import App
-    from offline_tracker.domain.errors import Message
 
 app = typer.Typer(
     name="ot",
@@ -29,21 +23,6 @@ app = typer.Typer(
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-
-
-@dataclass
-class State:
-    """What the root callback resolved; commands open the app through it."""
-
-    location: str
-
-    @contextmanager
-    def app(self, create: bool = False) -> Iterator[App]:
-        from offline_tracker.app import open_app
-        from offline_tracker.clock import simulated, system_now
-
-        with open_app(self.location, system_now, create, simulated()) as opened:
-            yield opened
 
 
 def _version(value: bool) -> None:
@@ -123,11 +102,6 @@ def _command_word(args: list[str]) -> str | None:
     return word
 
 
-def fail(text: str, code: int) -> int:
-    typer.echo(f"{t('error.prefix')}: {text}", err=True)
-    return code
-
-
 def run(args: list[str]) -> int:
     """Run the command line; every failure becomes one line on stderr and exit code 2 or 1."""
     args = hoist_globals(args)
@@ -136,7 +110,7 @@ def run(args: list[str]) -> int:
     from offline_tracker.cli import localize
 
     localize.install()
-    localize.tell_traditional(_explicit_language(args))
+    tell_traditional(_explicit_language(args))
     command = typer.main.get_command(app)
     localize.localize(command)
     try:
@@ -148,40 +122,20 @@ def run(args: list[str]) -> int:
 
 def _failed(exc: Exception) -> int:
     """The exit code of a command that raised, after saying why in one line."""
-    from offline_tracker.domain.errors import Failure, InputError, Refusal
-
     if isinstance(exc, typer.Exit | click_errors.Exit):
         return int(exc.exit_code or 0)
     if isinstance(exc, click_errors.UsageError):
-        hint = f" ({t('error.see_help', command=_command_path(exc))})"
-        return fail(usage_message(exc) + hint, 2)
+        text = usage_message(exc)
+        return fail(t("error.usage_hint", text=text, command=_command_path(exc)), 2)
     if isinstance(exc, typer.Abort | click_errors.Abort):
         return fail(t("error.aborted"), 1)
-    if isinstance(exc, InputError | Refusal):
-        return fail(_said(exc.message), 2 if isinstance(exc, InputError) else 1)
-    if isinstance(exc, Failure):
-        return fail(str(exc), 1)
-    if isinstance(exc, OSError):
-        from offline_tracker.domain.errors import os_reason
-
-        return fail(t("error.os", reason=_said(os_reason(exc)), path=exc.filename or ""), 1)
-    if os.environ.get("OFFLINE_TRACKER_DEBUG"):
-        raise exc
-    return fail(t("error.internal", kind=type(exc).__name__, detail=str(exc)), 1)
+    return failed(exc)
 
 
 def _explicit_language(args: list[str]) -> str | None:
     from offline_tracker.cli import _language_from_argv
 
     return _language_from_argv(args)
-
-
-def _said(message: Message) -> str:
-    """A message in the user's language, with the messages among its values (an importer's
-    reason, what a source accepts) put in it too."""
-    from offline_tracker.render import message as said
-
-    return said(message)
 
 
 def usage_message(exc: click_errors.UsageError) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from offline_tracker.i18n import LANGUAGES, language, t
+from offline_tracker.cli import spec
+from offline_tracker.i18n import language, t
 
 
 class Words(click.Choice):  # type: ignore[type-arg]
@@ -21,9 +22,7 @@ class Words(click.Choice):  # type: ignore[type-arg]
     def name_of(self, code: str, lang: str | None = None) -> str:
         """The code's name in `lang` (the current language by default); names are the codes
         where the vocabulary has none (tool names: git, toggl)."""
-        if self.prefix is None:
-            return code
-        return t(f"{self.prefix}.{code.replace('-', '_')}", lang)
+        return spec.name_of(self.prefix, code, lang)
 
     def shown(self) -> list[str]:
         """What help and errors list: the names in Chinese, the codes in English."""
@@ -36,12 +35,7 @@ class Words(click.Choice):  # type: ignore[type-arg]
         return f"[{'|'.join(self.shown())}]"
 
     def code_of(self, text: str) -> str | None:
-        typed = text.strip().casefold()
-        for code in map(str, self.choices):
-            names = {code.casefold(), *(self.name_of(code, lang).casefold() for lang in LANGUAGES)}
-            if typed in names:
-                return code
-        return None
+        return spec.code_of(tuple(map(str, self.choices)), self.prefix, text)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         code = self.code_of(str(value))

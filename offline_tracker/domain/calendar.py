@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Final, Protocol, TypeVar
 
 from offline_tracker.domain.errors import InputError
 from offline_tracker.domain.schedule import Shift
+from offline_tracker.domain.values import field, value
 
 WORKDAY: Final = "workday"
 REST_DAY: Final = "rest_day"
@@ -28,7 +28,7 @@ NOTE_BREAK: Final = "holiday_break"
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
+@value
 class DayInfo:
     """What one local date is (RULES C1) and where that came from."""
 
@@ -46,7 +46,7 @@ class CalendarOverrideError(InputError):
     """A day type or hours for `ot calendar set` that cannot be used; the message says why."""
 
 
-@dataclass(frozen=True)
+@value
 class CalendarOverride:
     """The user's `ot calendar set`: a day type for one date, with hours for a workday."""
 
@@ -64,7 +64,7 @@ class CalendarOverride:
             raise CalendarOverrideError("calendar.hours_not_workday", day_type=self.day_type)
 
 
-@dataclass(frozen=True)
+@value
 class OfficialDay:
     """One listed day of a loaded official schedule."""
 
@@ -74,7 +74,7 @@ class OfficialDay:
     name_zh: str | None = None
 
 
-@dataclass(frozen=True)
+@value
 class OfficialSchedule:
     """A published holiday schedule for one year (docs/calendar.md); other days follow the week."""
 
@@ -298,7 +298,7 @@ def _is_in_lieu_name(part: str) -> bool:
     return "(observed" in part or part.startswith("Day off") or "Extended Holiday" in part
 
 
-@dataclass(frozen=True)
+@value
 class _Year:
     official: bool
     special: dict[date, DayInfo]
@@ -344,7 +344,7 @@ def _public_holiday_year(country: str, subdiv: str | None, year: int) -> _Year:
     return _Year(True, special, {})
 
 
-@dataclass(frozen=True)
+@value
 class Calendar:
     """Day types for one jurisdiction. Precedence: user override > loaded schedule > library."""
 
@@ -423,7 +423,7 @@ class Calendar:
         return _Year(base.official, special, base.half_day)
 
 
-@dataclass(frozen=True)
+@value
 class CalendarSet:
     """Builds (and keeps) one Calendar per jurisdiction and working week, sharing user data."""
 

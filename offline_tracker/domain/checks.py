@@ -7,7 +7,6 @@ domain/rulebook.py (the beancount/klog pattern): a rule pack is the set of check
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Final
@@ -18,6 +17,7 @@ from offline_tracker.domain.pay import DayDraft
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import DayResult, Flag
 from offline_tracker.domain.timeline import INSIDE, DayPlan, Interval
+from offline_tracker.domain.values import value
 
 HOUR: Final = 3600
 DAY_LIMIT_S: Final = 1 * HOUR  # RULES P2: normally at most 1 h a day
@@ -29,7 +29,7 @@ Params = dict[str, str | int]
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@value
 class Check:
     """One registered check: a stable `name`, the flag `codes` it may give, and `run`."""
 
@@ -38,7 +38,7 @@ class Check:
     run: Callable[[Period], list[Flag]]
 
 
-@dataclass(frozen=True)
+@value
 class Period:
     """What every check sees: the classified days of the period and the records behind them."""
 

@@ -9,7 +9,6 @@ rows add up to the totals exactly (RULES P4: money is rounded once, at the end).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -19,12 +18,13 @@ from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.packs import hourly_wage
 from offline_tracker.domain.pay import COMPREHENSIVE, PAY_KINDS, money, overtime_parts
 from offline_tracker.domain.results import DayResult, PayLine, PeriodResult
+from offline_tracker.domain.values import value
 
 # (wage, divisor, currency): what makes two hours pay the same (pay.compute_pay's key).
 WageKey = tuple[Fraction, str]
 
 
-@dataclass(frozen=True)
+@value
 class ClaimRow:
     """One month (None: a comprehensive-hours cycle, judged as a whole, RULES P5) at one wage."""
 
@@ -39,7 +39,7 @@ class ClaimRow:
         return sum(self.amounts.values(), Decimal("0.00")) if self.amounts else None
 
 
-@dataclass(frozen=True)
+@value
 class Claim:
     rows: tuple[ClaimRow, ...]
     kinds: tuple[str, ...]  # the pay kinds with any hours, in PAY_KINDS order

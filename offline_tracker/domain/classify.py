@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -44,18 +43,29 @@ from offline_tracker.domain.timeline import (
 )
 
 
-@dataclass
 class _Intake:
-    """Records sorted into what is claimed, acknowledgements and running sessions."""
+    """Records sorted into what is claimed, acknowledgements and running sessions (a plain
+    class, as pay.DayDraft: no `dataclasses` on the report path, issue 19)."""
 
-    claimed: list[Interval] = field(default_factory=list)
-    acks: list[Interval] = field(default_factory=list)
-    running: list[tuple[str, int]] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
-    ack_count: int = 0
-    record_count: int = 0
-    records: list[Record] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
+    __slots__ = (
+        "ack_count",
+        "acks",
+        "claimed",
+        "flags",
+        "ids",
+        "record_count",
+        "records",
+        "running",
+    )
+
+    def __init__(self) -> None:
+        self.claimed: list[Interval] = []
+        self.acks: list[Interval] = []
+        self.running: list[tuple[str, int]] = []
+        self.flags: list[Flag] = []
+        self.ack_count = self.record_count = 0
+        self.records: list[Record] = []
+        self.ids: set[str] = set()
 
 
 def _span(record: Record, now: int) -> tuple[int, int]:
@@ -204,6 +214,7 @@ def classify(
     include_ack: bool = False,
     rest_work: Mapping[date, int] | None = None,
     timeline: Timeline | None = None,
+    offsets: Sequence[CompOffset] | None = None,
 ) -> PeriodResult:
     """Classify the union of worked time of `date_from..date_to` (local dates, inclusive).
 
@@ -212,12 +223,14 @@ def classify(
 
     Time off in lieu is bound to its rest days (comp_offsets) over `rest_work` (rest-day seconds
     by date, for the twelve months before entries without `--for`), or, without it, over
-    `records`: then pass those months' records for a period-independent answer.
+    `records`: then pass those months' records for a period-independent answer. `offsets`:
+    the bindings already made (comptime.bind_for_period, what the report pipeline reads).
     """
     if date_to < date_from:
         raise ValueError(f"period ends ({date_to}) before it starts ({date_from})")
     calendars = calendars or CalendarSet()
-    offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
+    if offsets is None:
+        offsets = comp_offsets(records, contracts, calendars, comp_time, now, rest_work)
     now_s = epoch(now)
     timeline = timeline or Timeline(contracts, calendars, date_from, date_to)
     intake = _intake(records, now_s, timeline.start, timeline.end, include_ack)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Final
@@ -20,6 +19,7 @@ from offline_tracker.domain.schedule import (
     parse_time,
     parse_weekday,
 )
+from offline_tracker.domain.values import field, fields, replace, value
 
 SYSTEMS: Final = ("standard", "comprehensive", "flexible")
 CYCLES: Final = ("week", "month", "quarter", "year")
@@ -70,7 +70,7 @@ def rule_pack(jurisdiction: str) -> str:
     return country if country in RULE_PACKS else "J6"
 
 
-@dataclass(frozen=True, kw_only=True)
+@value(kw_only=True)
 class Contract:
     """One version of the terms; `effective` None means it also covers every earlier date."""
 
@@ -373,14 +373,14 @@ def contract_from_options(base: Contract | None, **changes: object) -> Contract:
             values[name] = _PARSERS[name](raw)
     if base is None:
         return Contract(**values)  # type: ignore[arg-type]
-    return replace(base, **values)  # type: ignore[arg-type]
+    return replace(base, **values)
 
 
 def _order_key(contract: Contract) -> date:
     return contract.effective or date.min
 
 
-@dataclass(frozen=True)
+@value
 class ContractHistory:
     """Contract versions in effect order; of two versions with the same date the later wins."""
 

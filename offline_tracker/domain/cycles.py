@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 from math import floor
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 from offline_tracker.domain.calendar import WORKDAY, CalendarSet
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.results import CycleResult, Flag
+from offline_tracker.domain.values import value
 
 if TYPE_CHECKING:
     from offline_tracker.domain.pay import DayDraft
@@ -29,7 +29,7 @@ _MONTHS: Final[dict[str, Fraction]] = {
 }
 
 
-@dataclass(frozen=True)
+@value
 class CycleOvertime:
     """The extended seconds of one cycle and the contract they are paid under."""
 

@@ -6,11 +6,12 @@ the translation layer (offline_tracker/i18n.py, keys in offline_tracker/locales/
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from offline_tracker.domain.values import field, value
 
-@dataclass(frozen=True)
+
+@value
 class Message:
     key: str
     params: dict[str, Any] = field(default_factory=dict)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from itertools import accumulate
 from typing import Final
@@ -16,6 +15,7 @@ from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import DayResult, PeriodResult
 from offline_tracker.domain.timeline import INSIDE, DayPlan, Piece, Timeline, epoch, instant, wall
+from offline_tracker.domain.values import value
 
 TOP: Final = 5
 HOURS: Final = 24
@@ -28,7 +28,7 @@ NIGHT_ANCHOR_MINUTE: Final = 4 * 60
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@value
 class Count:
     """How many off-hours contacts came from one counterpart or over one channel."""
 
@@ -36,7 +36,7 @@ class Count:
     count: int
 
 
-@dataclass(frozen=True)
+@value
 class Rest:
     """A stretch with no scheduled shift, no record and no contact; `date` is where it starts."""
 
@@ -49,7 +49,7 @@ class Rest:
         return int((self.end - self.start).total_seconds())
 
 
-@dataclass(frozen=True)
+@value
 class Pattern:
     """Periodicity (E2): off-hours work on `worked` of the `total` elapsed days of one weekday."""
 
@@ -58,7 +58,7 @@ class Pattern:
     total: int
 
 
-@dataclass(frozen=True)
+@value
 class OffHours:
     """The off-hours section of a report; docs/reports.md defines each figure."""
 
@@ -90,7 +90,7 @@ class OffHours:
         return next((n for d, n in self.day_contacts if d == day), 0)
 
 
-@dataclass(frozen=True)
+@value
 class WeekTotal:
     """Off-hours seconds of one week of a period (`days` of it inside the period)."""
 
@@ -102,7 +102,7 @@ class WeekTotal:
     days_off_hours: int
 
 
-@dataclass(frozen=True)
+@value
 class _Contact:
     record: Record
     day: date

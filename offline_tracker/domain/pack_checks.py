@@ -8,7 +8,6 @@ it judges, with which limits, and each flag gets its pack's citation (`params["c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -20,6 +19,7 @@ from offline_tracker.domain.pay import DayDraft
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import Flag
 from offline_tracker.domain.timeline import INSIDE, DayPlan, epoch
+from offline_tracker.domain.values import value
 
 Params = dict[str, str | int]
 Span = tuple[int, int]
@@ -27,7 +27,7 @@ PackCheck = Callable[["PackDays"], list[Flag]]
 _EMPLOYER_ROLES: Final = frozenset({"supervisor", "hr"})
 
 
-@dataclass(frozen=True)
+@value
 class PackDays:
     """What a pack's checks see: its days, the work blocks (shifts with records, merged)."""
 

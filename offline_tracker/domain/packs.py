@@ -9,12 +9,12 @@ pack gets J6: public holidays, no pay figure, no legal flags (and the report say
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
 from offline_tracker.domain.contract import Contract
+from offline_tracker.domain.values import field, value
 
 H: Final = 3600
 NO_PACK: Final = "J6"
@@ -26,7 +26,7 @@ PAY_CN: Final = "cn"
 _DIRECTIVE: Final = "cite.eu"  # i18n keys of citations: locales/*/report.json
 
 
-@dataclass(frozen=True)
+@value
 class Tier:
     """Hours of a week above `above_s` (up to `up_to_s`) earn `multiplier` (kind: its name)."""
 
@@ -36,7 +36,7 @@ class Tier:
     multiplier: Decimal
 
 
-@dataclass(frozen=True)
+@value
 class Pack:
     """One jurisdiction's rules. `checks` maps a flag code to its citation's i18n key."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -15,6 +14,7 @@ from offline_tracker.domain.cycles import COMPREHENSIVE as COMPREHENSIVE
 from offline_tracker.domain.packs import PAY_NONE, hourly_wage, pack_of
 from offline_tracker.domain.results import ZERO, CategorySeconds, Flag, PayLine, PayResult
 from offline_tracker.domain.timeline import DayPlan
+from offline_tracker.domain.values import value
 
 MULTIPLIERS: Final = {
     WORKDAY: Decimal("1.5"),
@@ -25,15 +25,17 @@ MULTIPLIERS: Final = {
 PAY_KINDS: Final = tuple(MULTIPLIERS)
 
 
-@dataclass
 class DayDraft:
-    """Mutable per-day sums while classifying; frozen into a DayResult at the end."""
+    """Mutable per-day sums while classifying; frozen into a DayResult at the end. A plain
+    class: a dataclass would import `dataclasses` (with inspect, ast, dis and tokenize: 8 ms of
+    a report) for the report path alone (issue 19)."""
 
-    plan: DayPlan
-    seconds: CategorySeconds = ZERO
-    emergency_s: int = 0
-    comp_time_s: int = 0
-    overtime_s: int = 0
+    __slots__ = ("comp_time_s", "emergency_s", "overtime_s", "plan", "seconds")
+
+    def __init__(self, plan: DayPlan) -> None:
+        self.plan = plan
+        self.seconds: CategorySeconds = ZERO
+        self.emergency_s = self.comp_time_s = self.overtime_s = 0
 
     @property
     def contract(self) -> Contract:
@@ -48,7 +50,7 @@ class DayDraft:
         return self.plan.info.day_type
 
 
-@dataclass(frozen=True)
+@value
 class Bucket:
     """Overtime seconds of one pay kind at one multiplier, earned under one contract version."""
 

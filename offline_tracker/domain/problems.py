@@ -10,17 +10,17 @@ language through `message(prefix)` (locales: `<prefix><code>`, e.g. `flag.overla
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 from offline_tracker.domain.errors import Message
+from offline_tracker.domain.values import field, value
 
 Severity = Literal["error", "warning", "skipped", "note"]
 Where = date | int | str | None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Problem:
     code: str
     where: Where = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from offline_tracker.domain.errors import InputError
+from offline_tracker.domain.values import field, value
 
 CHANNELS: Final = (
     "wechat",
@@ -36,7 +36,7 @@ LATE_ENTRY: Final = timedelta(hours=24)
 MAX_TEXT: Final = 10_000
 
 
-@dataclass(frozen=True)
+@value
 class Record:
     """One piece of work: a message event (with the minutes it took) or a session.
 

@@ -7,8 +7,7 @@ weekly totals, and where it all came from. Views format these figures; none comp
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -19,12 +18,14 @@ from offline_tracker.domain.offhours import OffHours, WeekTotal, heatmap, off_ho
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import (
     CategorySeconds,
+    CompOffset,
     CompTime,
     DayResult,
     Flag,
     PeriodResult,
 )
 from offline_tracker.domain.timeline import Timeline
+from offline_tracker.domain.values import value
 
 Heatmap = tuple[tuple[int, ...], ...]
 # Past this many overlapping pairs a report says how many there are instead of listing them (a
@@ -32,7 +33,7 @@ Heatmap = tuple[tuple[int, ...], ...]
 OVERLAPS_LISTED: Final = 20
 
 
-@dataclass(frozen=True)
+@value
 class Provenance:
     """What the report was computed from: the ledger head it read and when it was made."""
 
@@ -41,7 +42,7 @@ class Provenance:
     head_hash: str
 
 
-@dataclass(frozen=True)
+@value
 class MonthTotal:
     """The worked seconds of one calendar month of a period (`days` of it in the period)."""
 
@@ -67,7 +68,7 @@ def monthly_totals(result: PeriodResult) -> tuple[MonthTotal, ...]:
     )
 
 
-@dataclass(frozen=True)
+@value
 class ReportView:
     """A classified period with every figure a report shows (frozen: views only read it)."""
 
@@ -98,7 +99,7 @@ class ReportView:
         return (current, *self.history.changes_between(first, last))
 
 
-@dataclass(frozen=True)
+@value
 class ListedFlags:
     """The findings a report lists one by one, and the overlaps it only counts (RULES T3)."""
 
@@ -115,7 +116,7 @@ def listed_flags(flags: Sequence[Flag]) -> ListedFlags:
     return ListedFlags(others, len(overlaps), len({f.date for f in overlaps}))
 
 
-@dataclass(frozen=True)
+@value
 class ReportInput:
     """The period's records and the terms they are read under (one snapshot)."""
 
@@ -123,7 +124,7 @@ class ReportInput:
     history: ContractHistory
     calendars: CalendarSet
     comp_time: Sequence[CompTime] = ()
-    rest_work: Mapping[date, int] | None = None
+    comp_offsets: Sequence[CompOffset] | None = None  # bound already (comptime.bind_for_period)
 
 
 def build_view(
@@ -150,7 +151,7 @@ def build_view(
         calendars=source.calendars,
         comp_time=source.comp_time,
         include_ack=include_ack,
-        rest_work=source.rest_work,
+        offsets=source.comp_offsets,
         timeline=timeline,
     )
     figures = off_hours(

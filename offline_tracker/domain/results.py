@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from fractions import Fraction
 from operator import add
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from offline_tracker.domain.problems import Problem
+from offline_tracker.domain.values import value
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 
 class CategorySeconds(NamedTuple):
@@ -62,7 +64,7 @@ def total(values: Iterable[CategorySeconds]) -> CategorySeconds:
     return sum(values, ZERO)
 
 
-@dataclass(frozen=True)
+@value
 class CompTime:
     """Time off in lieu (补休) given on `date`, optionally for the rest day `for_date` (P3)."""
 
@@ -81,7 +83,7 @@ class CompTime:
 Flag = Problem
 
 
-@dataclass(frozen=True)
+@value
 class Segment:
     """A stretch of the union of worked time with one local date, category and late state."""
 
@@ -98,7 +100,7 @@ class Segment:
         return int((self.end - self.start).total_seconds())
 
 
-@dataclass(frozen=True)
+@value
 class DayResult:
     """One local date: its type and the worked seconds per category (union of time, T3)."""
 
@@ -119,7 +121,7 @@ class DayResult:
     rule_pack: str = "CN"
 
 
-@dataclass(frozen=True)
+@value
 class Totals:
     """Period totals in seconds; overtime is what earns overtime pay under the contract.
 
@@ -138,7 +140,7 @@ class Totals:
     days_off_hours: int = 0
 
 
-@dataclass(frozen=True)
+@value
 class PayLine:
     """Overtime pay of one kind at one wage: seconds x hourly x multiplier, rounded once (P4)."""
 
@@ -152,10 +154,12 @@ class PayLine:
 
     @property
     def hourly_exact(self) -> Fraction:
+        from fractions import Fraction  # pay only: `ot log` does not load it (issue 19)
+
         return self.exact if self.exact is not None else Fraction(self.hourly)
 
 
-@dataclass(frozen=True)
+@value
 class PayResult:
     """The statutory maximum owed on top of the salary (E3: courts often award less)."""
 
@@ -165,7 +169,7 @@ class PayResult:
     hourly: Decimal | None
 
 
-@dataclass(frozen=True)
+@value
 class CycleResult:
     """One comprehensive-hours cycle (RULES P5) as judged in a report.
 
@@ -187,7 +191,7 @@ class CycleResult:
         return (self.judged_from, self.judged_to) != (self.first, self.last)
 
 
-@dataclass(frozen=True)
+@value
 class CompOffset:
     """What one time-off entry offsets (RULES P3): `seconds` of the rest day `for_date`.
 
@@ -202,7 +206,7 @@ class CompOffset:
     planned: bool = False
 
 
-@dataclass(frozen=True)
+@value
 class PeriodResult:
     """Everything a report needs for `period_from..period_to` (local dates, inclusive)."""
 
@@ -225,7 +229,7 @@ class PeriodResult:
         return tuple(f for f in self.flags if f.code == code)
 
 
-@dataclass(frozen=True)
+@value
 class RecordBreakdown:
     """One record's seconds per category (no union with other records)."""
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 from itertools import pairwise
 from typing import Final
 
 from offline_tracker.domain.errors import InputError
+from offline_tracker.domain.values import value
 
 MINUTES_PER_DAY: Final = 1440
 _WEEK_MINUTES: Final = 7 * MINUTES_PER_DAY
@@ -40,7 +40,7 @@ class ScheduleError(InputError):
     """
 
 
-@dataclass(frozen=True, order=True)
+@value(order=True)
 class Shift:
     """One paid stretch of a scheduled day, in minutes after the local midnight it starts on.
 
@@ -156,7 +156,7 @@ def _parse_days(text: str) -> list[int]:
     return days
 
 
-@dataclass(frozen=True)
+@value
 class Schedule:
     """A week of shifts, Monday first; `spec` is the normalised text that parses back to it."""
 

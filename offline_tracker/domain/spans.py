@@ -7,12 +7,12 @@ start; a record never ends after the moment it is logged unless the user says `-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from offline_tracker.domain.errors import InputError, Message
 from offline_tracker.domain.timeparse import parse_duration, parse_when
+from offline_tracker.domain.values import value
 
 # Minutes a message event takes when the user gives neither --minutes nor --until.
 DEFAULT_MINUTES = {"instruction": 15, "meeting": 30, "call": 15, "deliverable": 30, "ack": 1}
@@ -23,7 +23,7 @@ def default_length(kind: str | None) -> timedelta:
     return timedelta(minutes=DEFAULT_MINUTES.get(kind or "", FALLBACK_MINUTES))
 
 
-@dataclass(frozen=True)
+@value
 class Typed:
     """The time options of one command as typed: WHEN texts and a duration text."""
 
@@ -33,7 +33,7 @@ class Typed:
     allow_future: bool = False
 
 
-@dataclass(frozen=True)
+@value
 class Span:
     start: datetime
     end: datetime

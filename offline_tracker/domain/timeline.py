@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from itertools import pairwise
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo
 from offline_tracker.domain.calendar import REST_DAY, STATUTORY, WORKDAY, CalendarSet, DayInfo
 from offline_tracker.domain.contract import Contract, ContractHistory
 from offline_tracker.domain.schedule import MINUTES_PER_DAY, Shift
+from offline_tracker.domain.values import value
 
 INSIDE: Final = "inside"
 OUTSIDE_WORKDAY: Final = "outside_workday"
@@ -51,7 +51,7 @@ def wall(day: date, minute: int, zone: ZoneInfo) -> int:
     return epoch(moment.replace(tzinfo=zone))
 
 
-@dataclass(frozen=True)
+@value
 class Piece:
     """A stretch of one local day with one category and late-night state."""
 
@@ -61,7 +61,7 @@ class Piece:
     late_night: bool
 
 
-@dataclass(frozen=True)
+@value
 class DayPlan:
     """One local date: its contract, its day type and its partition into pieces."""
 
@@ -196,7 +196,7 @@ def _partition(
     return tuple(pieces)
 
 
-@dataclass(frozen=True)
+@value
 class Interval:
     """One record's clipped span in POSIX seconds."""
 
@@ -206,7 +206,7 @@ class Interval:
     emergency: bool
 
 
-@dataclass(frozen=True)
+@value
 class Stretch:
     """A stretch of the union of worked time with the records covering it (T3)."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from offline_tracker.domain import timewords
 from offline_tracker.domain.errors import InputError, Message
+from offline_tracker.domain.values import value
 
 # What each kind of input accepts, as the reader's language shows it (forms.* messages).
 WHEN_FORMS = Message("forms.when")
@@ -48,13 +48,14 @@ _UNIT_SECONDS = {
     "days": 86400,
     "天": 86400,
 }
-_TIME_RE = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
-_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_AGO_RE = re.compile(r"^(?P<amount>(?:\d+(?:\.\d+)?\s*[a-z\u4e00-\u9fff]+\s*)+)(?:ago|前|之前)$")
-_PART_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]+)")
+# As text: compiled by re on first use (domain/timewords.py says why).
+_TIME_RE = r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$"
+_DATE_RE = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"
+_AGO_RE = r"^(?P<amount>(?:\d+(?:\.\d+)?\s*[a-z\u4e00-\u9fff]+\s*)+)(?:ago|前|之前)$"
+_PART_RE = r"(\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]+)"
 
 
-@dataclass(frozen=True)
+@value
 class When:
     """A parsed time: the UTC instant, and a note when the input was read in a special way."""
 
@@ -99,7 +100,7 @@ def parse_date(text: str, today: date) -> date:
     raw = timewords.numerals(str(text).strip().lower())
     if raw in _DAY_WORDS:
         return today - timedelta(days=_DAY_WORDS[raw])
-    match = _DATE_RE.match(raw)
+    match = re.match(_DATE_RE, raw)
     if match:
         try:
             day = date(*(int(g) for g in match.groups()))
@@ -125,7 +126,7 @@ def parse_duration(text: str) -> timedelta:
 
 
 def _unit_seconds(raw: str, text: str) -> float:
-    parts = _PART_RE.findall(raw)
+    parts = re.findall(_PART_RE, raw)
     if not parts or "".join(a + u for a, u in parts) != raw:
         raise InputError("error.duration", text=text, forms=DURATION_FORMS)
     if any(unit not in _UNIT_SECONDS for _, unit in parts):
@@ -138,7 +139,7 @@ def _second(dt: datetime) -> datetime:
 
 
 def _parse_ago(raw: str, now: datetime, _tz: ZoneInfo) -> tuple[datetime, Message | None] | None:
-    match = _AGO_RE.match(timewords.spoken_amount(timewords.numerals(raw)))
+    match = re.match(_AGO_RE, timewords.spoken_amount(timewords.numerals(raw)))
     if not match:
         return None
     return now - parse_duration(match.group("amount")), None
@@ -212,9 +213,9 @@ def _parse_clock(raw: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, Messa
     back = None
     if len(words) == 2 and words[0] in _DAY_WORDS:
         back, words = _DAY_WORDS[words[0]], words[1:]
-    elif len(words) == 1 and words[0][:2] in _DAY_WORDS and _TIME_RE.match(words[0][2:]):
+    elif len(words) == 1 and words[0][:2] in _DAY_WORDS and re.match(_TIME_RE, words[0][2:]):
         back, words = _DAY_WORDS[words[0][:2]], [words[0][2:]]
-    if len(words) != 1 or not _TIME_RE.match(words[0]):
+    if len(words) != 1 or not re.match(_TIME_RE, words[0]):
         return None
     clock_time = _clock(words[0], raw)
     today = now.astimezone(tz).date()
@@ -231,7 +232,7 @@ def _parse_absolute(
 ) -> tuple[datetime, Message | None] | None:
     text = raw.replace("t", " ", 1) if re.match(r"^\d{4}-\d{2}-\d{2}t", raw) else raw
     parts = text.split(" ", 1)
-    match = _DATE_RE.match(parts[0])
+    match = re.match(_DATE_RE, parts[0])
     if not match:
         return None
     day = parse_date(parts[0], now.date())
@@ -253,7 +254,7 @@ def _parse_absolute(
 
 
 def _clock(text: str, raw: str) -> time:
-    match = _TIME_RE.match(text)
+    match = re.match(_TIME_RE, text)
     if not match:
         raise InputError("error.when", text=raw, forms=WHEN_FORMS)
     hour, minute, second = (int(g) if g else 0 for g in match.groups())
@@ -262,8 +263,8 @@ def _clock(text: str, raw: str) -> time:
     return time(hour, minute, second)
 
 
-_WEEK_RE = re.compile(r"^(\d{4})-?w(\d{1,2})$")
-_MONTH_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+_WEEK_RE = r"^(\d{4})-?w(\d{1,2})$"
+_MONTH_RE = r"^(\d{4})[-/.年](\d{1,2})月?$"
 WEEK_FORMS = Message("forms.week")
 MONTH_FORMS = Message("forms.month")
 
@@ -281,7 +282,7 @@ def parse_week(text: str | None, today: date, week_start: int = 0) -> tuple[date
         return week_of(today, week_start)
     if raw in ("last", "上周"):
         return week_of(today - timedelta(days=7), week_start)
-    match = _WEEK_RE.match(raw)
+    match = re.match(_WEEK_RE, raw)
     if match:
         try:
             monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
@@ -302,7 +303,7 @@ def parse_month(text: str | None, today: date) -> tuple[date, date]:
     elif raw in ("last", "上月"):
         year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     else:
-        match = _MONTH_RE.match(raw)
+        match = re.match(_MONTH_RE, raw)
         if (
             not match
             or not 1 <= int(match.group(2)) <= 12

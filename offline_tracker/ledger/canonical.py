@@ -6,8 +6,6 @@ import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import msgspec
-
 FORMAT_VERSION = 1
 
 
@@ -47,10 +45,14 @@ def canonical_text(value: Any) -> str:
 
 
 def _encode(value: Any) -> bytes:
-    try:
-        return _ENCODER.encode(value)
-    except TypeError:  # a subclass of str or dict (an enum, a CLI value): the reference encoder
-        return _STD_ENCODER.encode(value).encode("utf-8")
+    fast = _msgspec()
+    if fast is not None:
+        try:
+            encoded: bytes = fast.encoder.encode(value)
+            return encoded
+        except TypeError:  # a subclass of str or dict (an enum, a CLI value): the reference
+            pass
+    return _STD_ENCODER.encode(value).encode("utf-8")
 
 
 # The value of an entry's "clock" field when its recorded time came from a simulated clock
@@ -108,12 +110,14 @@ def decode_body(body: bytes | str) -> dict[str, Any]:
     canonical by that definition too. Anything else is judged by the standard library.
     """
     data = body if isinstance(body, bytes) else body.encode("utf-8")
-    try:
-        value = _DECODER.decode(data)
-        if type(value) is dict and _ENCODER.encode(value) == data:
-            return value
-    except (msgspec.MsgspecError, ValueError, TypeError, OverflowError):
-        pass  # a float, a huge integer, not JSON...: the reference below decides and explains
+    fast = _msgspec()
+    if fast is not None:
+        try:
+            value = fast.decoder.decode(data)
+            if type(value) is dict and fast.encoder.encode(value) == data:
+                return value
+        except (fast.error, ValueError, TypeError, OverflowError):
+            pass  # a float, a huge integer, not JSON...: the reference below decides and explains
     return _decode_reference(data)
 
 
@@ -130,14 +134,57 @@ def _no_float(text: str) -> Any:
     raise ValueError(f"{text}: floating-point numbers are not canonical")
 
 
-# Built once: `ot verify` decodes and re-encodes every entry of the ledger. msgspec's sorted
-# order and string escapes are the standard library's with ensure_ascii=False (tests check it).
-_ENCODER = msgspec.json.Encoder(order="sorted")
-_DECODER = msgspec.json.Decoder(float_hook=_no_float)
+class _Msgspec(NamedTuple):
+    encoder: Any
+    decoder: Any
+    error: type[Exception]
+
+
+# msgspec encodes and decodes 4x faster than the standard library (`ot verify` decodes and
+# re-encodes every entry), but importing it costs more than a command that writes one entry
+# spends on the encoding (issue 19: 10 ms of `ot log`'s start-up). So a process uses the
+# standard library for its first entries, msgspec from the WORTH_IT-th on. Both give the same
+# bytes and the same verdicts (msgspec's sorted order and string escapes are the standard
+# library's with ensure_ascii=False; tests/ledger check it), so which one ran never shows.
+WORTH_IT = 64
+_engine: dict[str, Any] = {"uses": 0, "msgspec": None}
+
+
+def _msgspec() -> _Msgspec | None:
+    """msgspec's encoder and decoder once this process has used the encoding WORTH_IT times."""
+    fast: _Msgspec | None = _engine["msgspec"]
+    if fast is None:
+        _engine["uses"] += 1
+        if _engine["uses"] < WORTH_IT:
+            return None
+        _engine["msgspec"] = fast = _load_msgspec()
+    return fast
+
+
+def _load_msgspec() -> _Msgspec:
+    import msgspec
+
+    encoder = msgspec.json.Encoder(order="sorted")
+    return _Msgspec(encoder, msgspec.json.Decoder(float_hook=_no_float), msgspec.MsgspecError)
+
+
 _STD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _STD_DECODER = json.JSONDecoder(parse_float=_no_float, parse_constant=_no_float)
+
 # canonical_bytes without its checking walk, for values made of canonical JSON already (a payload
-# decoded from the ledger, a projection row): the same bytes at a fifth of the cost.
-plain_bytes: Callable[[Any], bytes] = _ENCODER.encode
-# json.loads for those (str or bytes), 3x faster: exports decode every record's payload.
-plain_loads: Callable[[str | bytes], Any] = msgspec.json.Decoder().decode
+# decoded from the ledger, a projection row): the same bytes at a fifth of the cost; and
+# json.loads for those (str or bytes), 3x faster: exports decode every record's payload. Both
+# are msgspec's, made when a module that streams rows imports them (module __getattr__).
+plain_bytes: Callable[[Any], bytes]
+plain_loads: Callable[[str | bytes], Any]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in ("plain_bytes", "plain_loads"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    fast = _engine["msgspec"] = _engine["msgspec"] or _load_msgspec()
+    import msgspec
+
+    made = fast.encoder.encode if name == "plain_bytes" else msgspec.json.Decoder().decode
+    globals()[name] = made
+    return made

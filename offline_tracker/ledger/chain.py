@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from offline_tracker.domain.facts import RECORD_AMEND, RECORD_STOP, RECORD_VOID
 from offline_tracker.domain.problems import Problem
+from offline_tracker.domain.values import value
 from offline_tracker.ledger.canonical import decode_body
 
 GENESIS = "0" * 64
@@ -40,7 +40,7 @@ class StoredEntry(NamedTuple):
     ref: int | None
 
 
-@dataclass(frozen=True)
+@value
 class ChainReport:
     count: int
     head_hash: str

@@ -12,6 +12,7 @@ from offline_tracker.domain.results import DayResult, PeriodResult
 from offline_tracker.formats.units import count
 from offline_tracker.i18n import language, t
 from offline_tracker.render import hm
+from offline_tracker.render.blocks import Line, Table
 
 # Below WIDE the late-night and contacts columns go (the sections below carry both figures);
 # below NARROW the weekday goes too, so the day type keeps room to fold.
@@ -86,41 +87,20 @@ def _total_row(result: PeriodResult, figures: OffHours) -> dict[str, str]:
 
 def day_table(
     result: PeriodResult, figures: OffHours, width: int, today: date | None = None
-) -> Any:
+) -> Table:
     """One row a day up to the last that has begun or holds work; at narrow widths low-value
     columns go and the day type folds."""
-    from rich import box
-    from rich.table import Table
-
     keys = _columns(width)
-    # Right padding only: with the box's blank separator that makes a two-cell gap.
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-        header_style="bold",
-    )
-    for key in keys:
-        table.add_column(
-            t(f"report.col.{key}"),
-            justify="left" if key in _TEXT_COLUMNS else "right",
-            no_wrap=key != "day",  # only the day type folds; numbers never wrap
-            overflow="fold",
-        )
     days = listed_days(result, figures, today)
     rows = [_day_row(d, figures.contacts_on(d.date)) for d in days]
-    for index, row in enumerate(rows):
-        table.add_row(*(_text(row[k]) for k in keys), end_section=index == len(rows) - 1)
     total = _total_row(result, figures)
-    table.add_row(*(_text(total[k]) for k in keys), style="bold")
-    return table
-
-
-def _text(value: str, style: str = "") -> Any:
-    from rich.text import Text  # Text, not markup: names such as "[PM] Li" print as typed
-
-    return Text(value, style=style)
+    return Table(
+        headers=tuple(t(f"report.col.{key}") for key in keys),
+        right=tuple(key not in _TEXT_COLUMNS for key in keys),
+        folds=tuple(key == "day" for key in keys),  # only the day type folds; numbers never wrap
+        rows=tuple(tuple(row[k] for k in keys) for row in rows),
+        total=tuple(total[k] for k in keys),
+    )
 
 
 def _cell(seconds: int) -> str:
@@ -156,4 +136,4 @@ def days_notes(report: ReportView, width: int) -> list[Any]:
     if dropped:
         names = t("report.off.list_sep").join(t(f"report.col.{k}") for k in dropped)
         notes.append(t("report.columns_dropped", columns=names))
-    return [_text(n) for n in notes]
+    return [Line(n) for n in notes]

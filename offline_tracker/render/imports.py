@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from offline_tracker.formats.records import record_to_dict
+from offline_tracker.formats.units import count
 from offline_tracker.i18n import t
 from offline_tracker.render.jsonout import to_json
 from offline_tracker.render.text import breakdown, breakdown_dict, hm, message, span
@@ -31,11 +32,16 @@ def _preview_text(report: Any, item: Any) -> list[str]:
     return lines
 
 
-# What the items of a previewed record are: messages, unless these.
-_ITEM_KEYS = {"activitywatch": "out.import_burst_windows", "call": "out.import_burst_calls"}
+# What the items of a previewed record are (the message key and the counted noun): messages,
+# unless these.
+_ITEMS = {
+    "activitywatch": ("out.import_burst_windows", "window_event"),
+    "call": ("out.import_burst_calls", "call"),
+}
+_MESSAGES = ("out.import_burst", "message")
 
 
-def _burst_text(rec: Any, count: int, source: str) -> str:
+def _burst_text(rec: Any, items: int, source: str) -> str:
     """A chat burst: who, which way, whether only acknowledged (RULES E1), how many messages
     (or calls, or window events)."""
     parts = [rec.counterpart or "-"]
@@ -43,8 +49,8 @@ def _burst_text(rec: Any, count: int, source: str) -> str:
         parts.append(t(f"direction.{rec.direction}"))
     if rec.kind:
         parts.append(t(f"kind.{rec.kind}"))
-    key = _ITEM_KEYS.get(source) or _ITEM_KEYS.get(rec.kind or "", "out.import_burst")
-    return t(key, who=" · ".join(parts), count=count)
+    key, noun = _ITEMS.get(source) or _ITEMS.get(rec.kind or "", _MESSAGES)
+    return t(key, who=" · ".join(parts), items=count(items, noun, t))
 
 
 def import_text(report: Any) -> str:
@@ -70,9 +76,9 @@ def import_text(report: Any) -> str:
     )
     if report.stopped:
         key = "out.import_stopped" if report.written else "out.import_dry_stopped"
-        lines.append(t(key, count=report.stopped))
+        lines.append(t(key, sessions=count(report.stopped, "running_session", t)))
     if report.ignored:
-        lines.append(t("out.import_ignored", count=report.ignored))
+        lines.append(t("out.import_ignored", items=count(report.ignored, "item", t)))
     return "\n".join(lines)
 
 
@@ -122,8 +128,14 @@ def _day(row: Any, tz: ZoneInfo) -> tuple[str, str]:
     return f"{row.first.astimezone(tz):%Y-%m-%d}", f"{row.last.astimezone(tz):%Y-%m-%d}"
 
 
-def chats_text(rows: Sequence[Any], tz: ZoneInfo) -> str:
-    lines = [t("out.chats_header")]
+# What `--list-chats` lists in a chat export and in a phone's (calls and texts per contact).
+_CHAT_WORDS = {"phone": ("out.contacts_header", "contact", "call_or_text")}
+_CHAT_DEFAULT = ("out.chats_header", "chat", "message")
+
+
+def chats_text(rows: Sequence[Any], tz: ZoneInfo, source: str) -> str:
+    header, chat_noun, item_noun = _CHAT_WORDS.get(source, _CHAT_DEFAULT)
+    lines = [t(header)]
     for row in rows:
         first, last = _day(row, tz)
         kind = t("out.chat_group") if row.group else t("out.chat_private")
@@ -133,13 +145,13 @@ def chats_text(rows: Sequence[Any], tz: ZoneInfo) -> str:
                 name=row.name,
                 chat=row.chat,
                 kind=kind,
-                count=row.count,
+                items=count(row.count, item_noun, t),
                 share=f"{row.outside_share:.0%}",
                 first=first,
                 last=last,
             )
         )
-    lines.append(t("out.chats_hint", count=len(rows)))
+    lines.append(t("out.chats_hint", chats=count(len(rows), chat_noun, t)))
     return "\n".join(lines)
 
 

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
-from typing import Any
 
 from offline_tracker.domain.offhours import Count, OffHours, Pattern, Rest
 from offline_tracker.formats.units import duration
 from offline_tracker.i18n import t
+from offline_tracker.render.blocks import Block, Grid, Line
 
 
-def grid(rows: Sequence[tuple[str, str]]) -> Any:
+def grid(rows: Sequence[tuple[str, str]]) -> Grid:
     """Label / value lines; values fold inside the width instead of running past it."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True)
-    table.add_column(overflow="fold")
-    for label, value in rows:
-        table.add_row(Text(label), Text(value))
-    return table
+    return Grid(tuple(rows))
 
 
 def when(moment: datetime, zone: tzinfo) -> str:
@@ -108,7 +100,5 @@ def offhours_rows(figures: OffHours, zone: tzinfo) -> list[tuple[str, str]]:
     ]
 
 
-def offhours_section(figures: OffHours, zone: tzinfo) -> list[Any]:
-    from rich.text import Text
-
-    return [Text(t("report.off.title"), style="bold"), grid(offhours_rows(figures, zone))]
+def offhours_section(figures: OffHours, zone: tzinfo) -> list[Block]:
+    return [Line(t("report.off.title"), "bold"), grid(offhours_rows(figures, zone))]

@@ -12,7 +12,8 @@ from offline_tracker.domain.report_view import Heatmap, ReportView, listed_flags
 from offline_tracker.domain.results import Flag, PeriodResult
 from offline_tracker.formats.units import count, duration, money
 from offline_tracker.i18n import t
-from offline_tracker.render import _render, console
+from offline_tracker.render import _render
+from offline_tracker.render.blocks import Block, Line, plain, to_rich
 from offline_tracker.render.days import day_table, days_notes
 from offline_tracker.render.heatmap import empty_text, heatmap_text, trend_text
 from offline_tracker.render.ids import id_ranges
@@ -40,10 +41,8 @@ def _time(seconds: int) -> str:
     return duration(seconds, t, zero_in_minutes=True)
 
 
-def _text(value: str, style: str = "") -> Any:
-    from rich.text import Text  # Text, not markup: names such as "[PM] Li" print as typed
-
-    return Text(value, style=style)
+def _text(value: str, style: str = "") -> Line:
+    return Line(value, style)  # printed as typed: names such as "[PM] Li" are no markup
 
 
 def _system(contract: Contract) -> str:
@@ -216,13 +215,18 @@ def heatmap_section(matrix: Heatmap, zone: ZoneInfo, width: int) -> list[Any]:
     ]
 
 
-def _finish(blocks: Sequence[Sequence[Any]], width: int) -> str:
-    items: list[Any] = []
+def _finish(blocks: Sequence[Sequence[Block]], width: int) -> str:
+    """The sections a blank line apart; without rich where no style can show (issue 19)."""
+    from offline_tracker.render.text import styled
+
+    items: list[Block] = []
     for block in blocks:
         if block:
             items += [*block, ""]
-    text = _render(*items[:-1], width=width)
-    return "\n".join(line.rstrip() for line in text.splitlines())
+    text = None if styled() else plain(items[:-1], width)
+    if text is None:
+        text = _render(*(to_rich(item) for item in items[:-1]), width=width)
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").splitlines())
 
 
 def _legend(result: PeriodResult) -> list[Any]:
@@ -237,7 +241,9 @@ def _today(report: ReportView) -> date:
 
 def report_text(report: ReportView, *, width: int | None = None) -> str:
     """The whole human report of `report.result`'s period, at most `width` cells wide."""
-    width = width or int(console().width)
+    from offline_tracker.render.text import console_width
+
+    width = width or console_width()
     result, contract = report.result, report.contract
     head = [_text(line) for line in header_lines(report, contract)]
     # The app hands over records from a margin around the period: ask the engine what fell in it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from offline_tracker.i18n import language, t
@@ -32,7 +33,30 @@ def _term(key: str, value: Any) -> str:
         return t(f"report.weekday.{value}")
     if key in ("system", "cycle"):  # codes, shown by their names
         return t(f"report.{key}.{value}")
+    if key == "schedule":
+        return schedule_text(str(value))
     return str(value)
+
+
+_SPEC_DAY = re.compile(r"mon|tue|wed|thu|fri|sat|sun")
+_SPEC_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def schedule_text(spec: str) -> str:
+    """A normalised schedule spec (`mon-fri 09:00-12:00,13:00-18:00; sat 09:00-12:00`) in the
+    reader's words: in Chinese `周一至周五 09:00-12:00、13:00-18:00；周六 09:00-12:00`, which
+    `ot contract set --schedule` reads back as the same schedule; in English the spec itself."""
+    through, both = t("term.schedule.through"), t("term.schedule.and")
+
+    def day(match: re.Match[str]) -> str:
+        return t(f"term.schedule.day.{_SPEC_DAYS.index(match[0])}")
+
+    clauses = []
+    for clause in spec.split("; "):
+        days, _, shifts = clause.partition(" ")
+        days = _SPEC_DAY.sub(day, days.replace("-", through).replace(",", both))
+        clauses.append(f"{days} {shifts.replace(',', both)}".strip())
+    return t("term.schedule.then").join(clauses)
 
 
 def day_type(info: Any) -> str:

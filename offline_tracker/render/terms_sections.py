@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from offline_tracker.domain.contract import Contract
 from offline_tracker.domain.results import CompOffset, PeriodResult
 from offline_tracker.formats.units import duration
 from offline_tracker.i18n import t
+from offline_tracker.render.blocks import Block, Line
 from offline_tracker.render.offhours import grid
 
 
@@ -16,10 +16,8 @@ def _time(seconds: int) -> str:
     return duration(seconds, t, zero_in_minutes=True)
 
 
-def cycles_section(result: PeriodResult) -> list[Any]:
+def cycles_section(result: PeriodResult) -> list[Block]:
     """Each cycle the period touches: worked, statutory standard, extended (RULES P5)."""
-    from rich.text import Text
-
     if not result.cycles:
         return []
     rows = []
@@ -35,7 +33,7 @@ def cycles_section(result: PeriodResult) -> list[Any]:
             judged = f"{cycle.judged_from.isoformat()} – {cycle.judged_to.isoformat()}"
             value += " " + t("report.cycles.partial", judged=judged)
         rows.append((label, value))
-    return [Text(t("report.cycles.title"), style="bold"), grid(rows)]
+    return [Line(t("report.cycles.title"), "bold"), grid(rows)]
 
 
 def comp_line(offset: CompOffset) -> str:
@@ -46,14 +44,12 @@ def comp_line(offset: CompOffset) -> str:
     return t(key, how=t(how), time=_time(offset.seconds), **params)
 
 
-def comp_section(result: PeriodResult) -> list[Any]:
+def comp_section(result: PeriodResult) -> list[Block]:
     """Which time off offset which rest day (RULES P3), whatever period the report covers."""
-    from rich.text import Text
-
     if not result.comp_offsets:
         return []
     rows = [("", comp_line(o)) for o in result.comp_offsets]
-    return [Text(t("report.comp.title"), style="bold"), grid(rows)]
+    return [Line(t("report.comp.title"), "bold"), grid(rows)]
 
 
 def pack_lines(contract: Contract) -> list[str]:

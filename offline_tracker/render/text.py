@@ -67,7 +67,11 @@ def breakdown(value: Any) -> str:
         for name in CATEGORY_NAMES
         if getattr(value.seconds, name)
     ]
-    text = t("out.classified", parts=", ".join(parts) or "0m")
+    if not parts:
+        from offline_tracker.formats.units import duration
+
+        parts = [duration(0, t, zero_in_minutes=True)]
+    text = t("out.classified", parts=t("out.classified_sep").join(parts))
     return f"{text} ({t('out.provisional')})" if value.provisional else text
 
 
@@ -76,17 +80,17 @@ def console(width: int | None = None) -> Any:
 
     return Console(
         file=io.StringIO(),
-        width=width or _width(),
+        width=width or console_width(),
         no_color=bool(os.environ.get("NO_COLOR")),
         color_system=None if os.environ.get("NO_COLOR") else "auto",
         # Rendered into a buffer, so rich cannot see the terminal: styles are asked for when
         # standard output is one (and click's echo strips them again for a pipe or a file).
-        force_terminal=_styled(),
+        force_terminal=styled(),
         highlight=False,
     )
 
 
-def _styled() -> bool:
+def styled() -> bool:
     """Bold and colour for a terminal; never under NO_COLOR (no-color.org) or TERM=dumb."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
@@ -96,10 +100,28 @@ def _styled() -> bool:
     return bool(isatty and isatty())
 
 
-def _width() -> int:
-    import shutil
+def console_width() -> int:
+    """The width the text is laid out at: the terminal's, kept within 60..160 cells."""
+    return max(60, min(terminal_columns(), 160))
 
-    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+
+def terminal_columns(fallback: int = 100) -> int:
+    """`shutil.get_terminal_size((fallback, 24)).columns`, without importing shutil (it loads
+    the compression modules: 8 ms of a week report, issue 19): COLUMNS, else the terminal of
+    standard output, else `fallback`. tests/render/test_blocks.py holds it to shutil's."""
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return fallback
+    return size.columns or fallback
 
 
 def rendered(*renderables: Any, width: int | None = None) -> str:

@@ -40,7 +40,7 @@ def append_many(tx: Tx, entries: Sequence[Entry], stamp: Stamp | str) -> list[le
         tx.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
     seq, prev = ledger.checked_head(tx)
     fast = _fast_agrees(seq + 1, stamp, entries[0])
-    entry_ids = uuid4_texts(os.urandom(16 * len(entries)))
+    entry_ids = ledger.uuid4_texts(os.urandom(16 * len(entries)))
     rows: list[dict[str, Any]] = []
     appended: list[ledger.Appended] = []
     projected: list[_Fact] = []
@@ -56,20 +56,6 @@ def append_many(tx: Tx, entries: Sequence[Entry], stamp: Stamp | str) -> list[le
     tx.executemany(ledger.INSERT_ENTRY, rows)
     _project_many(tx, projected)
     return appended
-
-
-def uuid4_texts(random: bytes) -> list[str]:
-    """`str(uuid.UUID(bytes=chunk, version=4))` for each 16 bytes of `random`, 4x faster.
-
-    Version 4 sets the 13th hex digit to 4 and the top two bits of the 17th to 10 (RFC 9562).
-    """
-    digits = random.hex()
-    out = []
-    for i in range(0, len(digits), 32):
-        h = digits[i : i + 32]
-        variant = "89ab"[int(h[16], 16) & 3]
-        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}")
-    return out
 
 
 def _encode(

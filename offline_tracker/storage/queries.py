@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from offline_tracker.domain.facts import parse_utc, record_from_payload
 from offline_tracker.domain.records import Record
+from offline_tracker.domain.values import replace
 from offline_tracker.ledger.canonical import body_data
 from offline_tracker.ledger.chain import GENESIS
 from offline_tracker.storage.db import StorageError, Tx

@@ -92,6 +92,8 @@ def test_usage_errors_in_chinese(ledger: Ot, args: tuple[str, ...], said: str) -
     result = ledger(*args, lang="zh")
     assert result.code == 2 and said in result.err, result.err
     assert "Error" not in result.err and "Invalid" not in result.err
+    # Chinese punctuation around the message too: 错误：…（参见 '…'）, not "错误: … (参见 …)".
+    assert result.err.startswith("错误：") and "（参见 'ot " in result.err, result.err
 
 
 def test_missing_argument_in_english_names_it_as_help_does(ledger: Ot) -> None:

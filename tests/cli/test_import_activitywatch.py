@@ -83,7 +83,7 @@ def test_away_time_inside_one_window_event_leaves_two_sessions(ledger: Ot, tmp_p
     windows = [("2025-10-01T13:00:00", 1800, "WeChat.exe", "项目群")]
     path.write_bytes(c.activitywatch_json(windows, [("2025-10-01T13:10:00", 300, "afk")]))
     shown = ledger("import", "activitywatch", str(path), "--dry-run").out
-    assert "(1 window event(s))" in shown and "message(s))" not in shown
+    assert "(1 window event)" in shown and "1 message)" not in shown
     summary = ledger("import", "activitywatch", str(path), "--json").json()
     assert (summary["added"], summary["skipped"], summary["problems"]) == (2, 0, [])
     sessions = _sessions(ledger)

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -264,7 +265,7 @@ def test_calls_answered_placed_and_missed(ledger: Ot, tmp_path: Path) -> None:
 def test_a_call_preview_counts_calls_not_messages(ledger: Ot, tmp_path: Path) -> None:
     path = _write(tmp_path, "calls-20251008.xml", c.calls_xml(CALLS))
     shown = _run(ledger, "phone", path, "--chat", "王经理", "--dry-run").out
-    assert "(1 call(s))" in shown and "message(s)" not in shown
+    assert "(1 call)" in shown and not re.search(r"\(\d+ messages?\)", shown)
     zh = _run(ledger, "phone", path, "--chat", "王经理", "--dry-run", lang="zh").out
     assert "（1 次通话）" in zh
 
@@ -298,3 +299,13 @@ def test_bad_phone_files_are_one_line_exit_2(ledger: Ot, tmp_path: Path, data: b
     result = _run(ledger, "phone", _write(tmp_path, "calls.xml", data), "--chat", "x")
     assert result.code == 2 and "SMS Backup & Restore" in result.err, result.err
     assert len(result.err.strip().splitlines()) == 1 and "passwd" not in result.out
+
+
+def test_a_phone_list_counts_calls_and_texts_per_contact(ledger: Ot, tmp_path: Path) -> None:
+    path = _write(tmp_path, "calls-20251008.xml", c.calls_xml(CALLS))
+    shown = _run(ledger, "phone", path, "--list-chats").out
+    assert shown.startswith("Contacts in the file") and "message" not in shown, shown
+    assert re.search(r": 1 call or text, |: \d+ calls and texts, ", shown), shown
+    assert re.search(r"^\d+ contacts?; nothing imported", shown, re.M), shown
+    zh = _run(ledger, "phone", path, "--list-chats", lang="zh").out
+    assert zh.startswith("文件中的联系人") and "次通话或短信" in zh and "个联系人；" in zh

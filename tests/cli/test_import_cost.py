@@ -50,3 +50,32 @@ def test_log_imports_neither_the_checks_nor_the_heavy_libraries(tmp_path: Path) 
     unused |= {"report_view", "rulebook", "cycles"}
     assert not {f"offline_tracker.domain.{name}" for name in unused} & modules
     assert not {"rich", "sqlalchemy", "alembic", "holidays"} & modules
+    assert not {"typer", "click"} & modules  # the fast path (cli/fast.py)
+    # issue 19: values without dataclasses (domain/values.py), msgspec for bulk work only
+    # (ledger/canonical.py), the user's folders without platformdirs on Linux (paths.py)
+    assert not {"dataclasses", "inspect", "msgspec", "platformdirs", "uuid"} & modules
+
+
+def test_add_and_the_week_report_run_without_typer_and_click(tmp_path: Path) -> None:
+    ot = Ot(tmp_path / "l.sqlite")
+    ot.init()
+    added = ("add", "s", "--from", "2025-10-06 20:00", "--to", "2025-10-06 21:00")
+    for args in (added, ("report", "week", "--json"), ("--lang", "zh", "report", "week")):
+        _out, modules = loaded(*args, db=ot.db)
+        assert not {"typer", "click"} & modules, args
+    _out, modules = loaded("log", "x", "--help", db=ot.db)  # help is typer's
+    assert "typer" in modules
+
+
+def test_a_piped_week_report_imports_neither_rich_tables_nor_dataclasses(tmp_path: Path) -> None:
+    """Issue 19: the text report laid out without rich's console where no style shows
+    (render/blocks.py), its day drafts and intake plain classes, its width without shutil."""
+    ot = Ot(tmp_path / "l.sqlite")
+    ot.init()
+    assert ot("add", "s", "--from", "2025-10-06 20:00", "--to", "2025-10-06 21:00").code == 0
+    loaded("report", "week", db=ot.db)  # the first run fills the holidays cache
+    out, modules = loaded("report", "week", db=ot.db)
+    assert "Work-time report" in out and "1h00m" in out
+    assert "offline_tracker.render.blocks" in modules  # it sees what the report really loads
+    assert not {"rich.console", "rich.table", "rich.text", "rich.markup"} & modules
+    assert not {"dataclasses", "inspect", "shutil"} & modules

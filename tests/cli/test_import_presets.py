@@ -96,7 +96,7 @@ def test_a_value_outside_the_map_rejects_the_row(ledger: Ot, tmp_path: Path) -> 
         (("--map", "time=t,text=who:1=received"), "value map is only for"),
         (("--map", "time=t", "--where", "no-equals"), "COLUMN=VALUE"),
         (("--preset", "toggl", "--map", "time=t"), "not two"),
-        (("--map", "time=t+nope"), "no column(s) 'nope'"),
+        (("--map", "time=t+nope"), "columns missing from the CSV: 'nope'"),
     ],
 )
 def test_bad_mappings_are_one_line_exit_2(

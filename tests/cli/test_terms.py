@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ def test_log_prints_its_classification(ledger: Ot) -> None:
     # 2025-10-07 is a rest day of the National Day break (RULES C4); 23:40 is late night (T4).
     result = ledger("log", "slides", "--at", "2025-10-07 23:40", "--minutes", "40")
     assert "rest day 40m" in result.out and "late night 40m" in result.out
+    zh = ledger("log", "回复", "--at", "2025-10-07 23:00", "--minutes", "20", lang="zh").out
+    # The id is named as an id, not read as a count ("已记录 3" reads "recorded three").
+    assert re.match(r"已记录（编号 \d+）：2025-10-07 23:00 – 23:20（20分钟）", zh), zh
+    assert "分类：休息日 20分钟，深夜 20分钟" in zh
 
 
 def test_report_range_schema_and_p4_pay(ledger: Ot) -> None:
@@ -80,6 +85,18 @@ def test_contract_change_splits_a_period(ledger: Ot) -> None:
     shown = ledger("contract", "show", "--at", "2025-09-30", "--json").json()
     assert shown["monthly_wage"] == "10000"
     assert ledger("contract", "show", "--json").json()["monthly_wage"] == "20000"
+
+
+def test_the_schedule_reads_in_chinese_and_reads_back(ledger: Ot) -> None:
+    spec = "mon,wed-fri 09:00-12:00,13:00-18:00; sat 10:00-12:00"
+    assert ledger("contract", "set", "--schedule", spec).code == 0
+    assert f"schedule: {spec}" in ledger("contract", "show").out  # English: the spec as typed
+    zh = ledger("contract", "show", lang="zh").out
+    shown = "周一、周三至周五 09:00-12:00、13:00-18:00；周六 10:00-12:00"
+    assert f"工作时间: {shown}" in zh and "mon" not in zh
+    # What a Chinese reader sees is what they can type: it sets the same schedule.
+    assert ledger("contract", "set", "--schedule", shown, "--json").code == 0
+    assert ledger("contract", "show", "--json").json()["schedule"] == spec
 
 
 def test_bad_contract_values_are_usage_errors(ledger: Ot) -> None:

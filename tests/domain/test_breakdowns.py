@@ -3,7 +3,6 @@ shared by many records (exports) it gives each what it gives that record alone."
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from hypothesis import given, settings
@@ -13,6 +12,7 @@ from offline_tracker.domain.breakdowns import classify_record, classify_records,
 from offline_tracker.domain.classify import classify
 from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.records import Record
+from offline_tracker.domain.values import replace
 from tests.domain.engine_builders import at, contract, history, rec
 
 NOW = at("2027-03-01 12:00")

@@ -6,7 +6,6 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 from offline_tracker.domain.contract import ContractHistory
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.results import PeriodResult
+from offline_tracker.domain.values import replace
 from tests.domain.engine_builders import contract, day, history, run
 
 DAYS = 5

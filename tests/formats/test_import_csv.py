@@ -147,7 +147,7 @@ def test_dst_gap_is_refused_and_fold_takes_the_first() -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("time=a,colour=b,size=c", "unknown mapping key\\(s\\) 'colour', 'size'"),
+        ("time=a,colour=b,size=c", "mapping keys not known: 'colour', 'size'"),
         ("text=a", "needs time="),
         ("time=a,end=b,minutes=c", "either end= or minutes="),
         ("time=a,time=b", "given twice"),
@@ -169,7 +169,7 @@ def test_mapping_lines_allow_commas_in_column_names() -> None:
 
 
 def test_missing_columns_is_one_error_that_shows_the_header() -> None:
-    with refused(r"no column\(s\) '发送时间', '内容'.*'when'"):
+    with refused(r"columns missing from the CSV: '发送时间', '内容'.*'when'"):
         parse_data("csv", b"when,what\n2025-10-01 23:40,x\n", opts("time=发送时间,text=内容"))
     with refused("no rows"):
         parse_data("csv", b"\n\n", opts("time=a"))

@@ -86,7 +86,7 @@ def test_sources() -> None:
             lambda: parse_data("ics", b"", ImportOptions(window_to=datetime(2026, 1, 1))),
             "aware",
         ),
-        (lambda: parse_data("csv", b"t\n", ImportOptions(mapping={"t": "t"})), "unknown mapping"),
+        (lambda: parse_data("csv", b"t\n", ImportOptions(mapping={"t": "t"})), "keys not known"),
         (
             lambda: parse_data(
                 "csv", b"t\n", ImportOptions(mapping={"time": "t"}, date_format="%Q")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from offline_tracker.ledger.canonical import EncodingError, canonical_bytes, decode_body, entry_body
@@ -126,7 +126,22 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.fixture(params=["standard library", "msgspec"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both codecs of ledger/canonical.py: the standard library a process starts with, then
+    msgspec from the WORTH_IT-th use on (issue 19); each must give the reference bytes."""
+    from offline_tracker.ledger import canonical
+
+    monkeypatch.setitem(canonical._engine, "msgspec", None)
+    monkeypatch.setitem(canonical._engine, "uses", 0)
+    monkeypatch.setattr(canonical, "WORTH_IT", 10**9 if request.param != "msgspec" else 0)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("engine")
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(json_values)
 def test_canonical_encoding_round_trips(value: object) -> None:
     encoded = canonical_bytes(value)
@@ -136,7 +151,10 @@ def test_canonical_encoding_round_trips(value: object) -> None:
 REFERENCE = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.usefixtures("engine")
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(json_values)
 def test_the_fast_codec_writes_the_reference_bytes(value: object) -> None:
     """msgspec (issue 7) writes exactly what the spec's json.dumps recipe writes."""
@@ -185,12 +203,16 @@ ALMOST_CANONICAL = [
 ]
 
 
+@pytest.mark.usefixtures("engine")
 @pytest.mark.parametrize("body", ALMOST_CANONICAL)
 def test_decode_body_judges_edge_cases_as_the_reference(body: bytes) -> None:
     assert _decode(body) == _reference_decode(body)
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.usefixtures("engine")
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(json_values, st.data())
 def test_decode_body_judges_changed_bodies_as_the_reference(
     value: object, data: st.DataObject

@@ -199,4 +199,4 @@ def test_entry_ids_are_the_uuid4_texts_of_the_standard_library() -> None:
     expected = [
         str(uuid.UUID(bytes=random[i : i + 16], version=4)) for i in range(0, len(random), 16)
     ]
-    assert batch.uuid4_texts(random) == expected
+    assert ledger.uuid4_texts(random) == expected
