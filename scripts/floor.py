@@ -4,12 +4,13 @@
 
 One work message of ten minutes, appended the way `ot log` appends it (docs/ledger-format.md):
 open the file with the ledger's settings (WAL, synchronous FULL, a busy timeout, foreign keys),
-take the write lock, read the head of the chain and check its hash, make the entry's canonical
-body (sorted keys, no white space, UTF-8), chain it with SHA-256, insert the ledger row and the
-`records` projection row, and commit durably. No classification, no messages, no checks of the
-input: what is left when a program does only the data work. scripts/bench.py times `ot log`,
-`ot add` and the reports against it in the same run, so the ratios do not depend on the machine.
-`ot verify` accepts the entries it writes (tests/scripts/test_floor.py).
+take the write lock, read the head of the chain and check its hash against the row before, make
+the entry's canonical body (sorted keys, no white space, UTF-8), chain it with SHA-256, insert
+the ledger row and the `records` projection row, and commit durably. No classification, no
+messages, no checks of the input: what is left when a program does only the data work.
+scripts/bench.py times `ot log`, `ot add` and the reports against it in the same run, so the
+ratios do not depend on the machine. `ot verify` accepts the entries it writes
+(tests/scripts/test_floor.py).
 """
 
 from __future__ import annotations
@@ -59,11 +60,11 @@ def append(path: str, now: str = NOW) -> int:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("BEGIN IMMEDIATE")
-    head = conn.execute(
-        "SELECT seq, body, prev_hash, hash FROM ledger ORDER BY seq DESC LIMIT 1"
-    ).fetchone()
-    last, prev = (0, "0" * 64) if head is None else (int(head[0]), str(head[3]))
-    if head is not None and hashlib.sha256((head[2] + head[1]).encode()).hexdigest() != prev:
+    # The head and the row before it, whose stored hash the head's hash must follow from.
+    rows = conn.execute("SELECT seq, body, hash FROM ledger ORDER BY seq DESC LIMIT 2").fetchall()
+    last, prev = (0, "0" * 64) if not rows else (int(rows[0][0]), str(rows[0][2]))
+    before = str(rows[1][2]) if len(rows) > 1 else "0" * 64
+    if rows and hashlib.sha256((before + rows[0][1]).encode()).hexdigest() != prev:
         raise SystemExit(f"the head entry {last} does not verify")
     seq, entry_id, data = last + 1, str(uuid.uuid4()), payload(now)
     fields = {"at": now, "data": data, "id": entry_id, "kind": "record.add", "seq": seq, "v": 1}
@@ -71,15 +72,16 @@ def append(path: str, now: str = NOW) -> int:
     body = canonical(fields)
     digest = hashlib.sha256(prev.encode() + body).hexdigest()
     conn.execute(
-        "INSERT INTO ledger (seq, entry_id, recorded_at, kind, ref, body, prev_hash, hash) "
-        "VALUES (?, ?, ?, 'record.add', NULL, ?, ?, ?)",
-        (seq, entry_id, now, body.decode(), prev, digest),
+        "INSERT INTO ledger (seq, entry_id, recorded_at, kind, ref, body, hash) "
+        "VALUES (?, ?, ?, 'record.add', NULL, ?, ?)",
+        (seq, entry_id, now, body.decode(), digest),
     )
+    # A new record's payload is its entry's data: `data` stays NULL until a correction.
     epoch = [int(datetime.fromisoformat(str(data[k])).timestamp()) for k in ("start", "end")]
     conn.execute(
         "INSERT INTO records (id, type, start_utc, end_utc, voided, source_id, last_seq, data) "
-        "VALUES (?, 'event', ?, ?, 0, NULL, ?, ?)",
-        (seq, *epoch, seq, canonical(data).decode()),
+        "VALUES (?, 'event', ?, ?, 0, NULL, ?, NULL)",
+        (seq, *epoch, seq),
     )
     conn.execute("COMMIT")
     conn.close()

@@ -18,6 +18,11 @@ from offline_tracker import i18n
 # Wednesday 2025-10-08, 09:30 in Shanghai: the day after the 2025 National Day break.
 FIXED_NOW = "2025-10-08T09:30:00+08:00"
 SCHEDULE = "mon-fri 09:00-12:00,13:00-18:00"
+# A record's payload in SQL, for tests that forge a projection behind the program's back: its
+# copy, else (schema 0002: no copy until a correction) the data of its record.add entry.
+_OWN_ENTRY = "FROM ledger WHERE ledger.seq = records.id"
+PAYLOAD_SQL = f"COALESCE(data, (SELECT json_extract(body, '$.data') {_OWN_ENTRY}))"
+PAYLOAD_SQL_PG = f"COALESCE(data, (SELECT (body::json -> 'data')::text {_OWN_ENTRY}))"
 
 
 @dataclass

@@ -21,7 +21,7 @@ from offline_tracker.domain.errors import Message
 from offline_tracker.domain.problems import Problem
 from offline_tracker.ledger.chain import verify_chain
 from offline_tracker.paths import default_data_dir, shown
-from offline_tracker.storage import ledger
+from offline_tracker.storage import ledger, schema_check
 from offline_tracker.storage.db import (
     Database,
     ReadOnlySQLiteDatabase,
@@ -159,7 +159,8 @@ def _examine(
     state = _database_state(location, db)
     if not state.readable or state.schema is None or state.newer:
         return state, None, 0, []
-    if state.schema != HEAD_REVISION:  # not one of this program's revisions
+    # Not one of this program's revisions (an older one is checked as it is, read-only).
+    if state.schema not in schema_check.known_revisions():
         error = f"schema revision {state.schema or '(empty)'} is not one this program knows"
         return replace(state, error=error), None, 0, []
     data_dir = db.path.parent if db.path is not None else default_data_dir()

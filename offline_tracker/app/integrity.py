@@ -138,9 +138,9 @@ def _in_two_processes(db: Database, tx: Tx) -> _Walk | None:
     if count < 2:
         return None
     cut = count // 2
-    (last, last_hash), (first, _) = ledger.entries_around(tx, cut)
+    (last, last_hash, last_made), first = ledger.entries_around(tx, cut)
     horizon = int(tx.scalar("SELECT max(seq) FROM ledger"))
-    second_half = _Half(cut, count - cut, last_hash, last + 1, first, horizon)
+    second_half = _Half(cut, count - cut, last_hash, last_made, last + 1, first, horizon)
     path = db.path
     child = parallel.fork(lambda: pickle.dumps(second_half.check_file(path)), count)
     if child is None:
@@ -194,7 +194,8 @@ class _Half:
 
     offset: int
     limit: int
-    prev_hash: str
+    prev_hash: str  # the stored hash of the entry before the first
+    prev_made: str  # the hash that entry's body gives (verify_chain's `made`)
     expected_seq: int
     first_seq: int
     horizon: int  # the last entry the parent sees: later facts are not the child's to check
@@ -213,7 +214,8 @@ class _Half:
         replay = Replay(older_than=self.first_seq)
         damaged = schema_check.quick_check(tx) if quick_check else []
         rows = ledger.entry_rows(tx, offset=self.offset, limit=self.limit) if not damaged else ()
-        chain = verify_chain(rows, replay.visit, start=(self.prev_hash, self.expected_seq))
+        start = (self.prev_hash, self.expected_seq)
+        chain = verify_chain(rows, replay.visit, start, self.prev_made)
         drifted, error = [], replay.error
         if chain.ok and error is None:
             drifted = sorted(replay.compare(tx, at_least=self.first_seq, horizon=self.horizon))

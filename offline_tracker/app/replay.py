@@ -38,7 +38,7 @@ class Replay:
     def __init__(self, older_than: int = 0) -> None:
         self.records: dict[int, dict[str, Any]] = {}
         self.last: dict[int, int] = {}  # the last fact about a record changed after its add
-        self.raw: dict[int, bytes] = {}  # the canonical data of records never corrected
+        self.uncorrected: set[int] = set()  # records no correction has changed
         self.foreign: list[tuple[int, str, dict[str, Any]]] = []
         self.anchors: list[Anchored] = []
         self.fact_rows: FactRows = {table: [] for table in ledger.FACT_COLUMNS}
@@ -48,15 +48,14 @@ class Replay:
         self.error: Exception | None = None
         self._older_than = older_than
 
-    def visit(self, seq: int, kind: str, fields: dict[str, Any], body: bytes) -> None:
-        """Called by the chain walk with each intact entry's decoded fields and its bytes."""
+    def visit(self, seq: int, kind: str, fields: dict[str, Any]) -> None:
+        """Called by the chain walk with each intact entry's decoded fields."""
         self.clock.visit(seq, fields)
         if kind == facts.RECORD_ADD:
             # The decoded data is this replay's own: kept as it is, without apply_fact's copy.
             self.records[seq] = fields["data"]
-            # A canonical body holds its data's canonical bytes, which a record's projection
-            # holds until a correction: compared as they are, without encoding the payload.
-            self.raw[seq] = body[body.find(b',"data":') + 8 : body.rfind(b',"id":"')]
+            # Its projection reads this entry's data until a correction (a NULL `data`).
+            self.uncorrected.add(seq)
         elif self.error is None and kind in facts.RECORD_KINDS:
             try:
                 data = fields["data"]
@@ -90,7 +89,7 @@ class Replay:
             self._widen(before)  # the state the projection held before this fact
         after = facts.apply_fact(before, kind, data)
         self.records[record_id] = after
-        self.raw.pop(record_id, None)
+        self.uncorrected.discard(record_id)
         self.last[record_id] = seq
         self._widen(after)
 
@@ -141,7 +140,9 @@ class Replay:
             if only is None
             else queries.record_payloads_of(tx, sorted(only))
         )
-        replayed, raw, last, seen, drifted = self.records, self.raw, self.last, set(), set()
+        replayed, uncorrected, last = self.records, self.uncorrected, self.last
+        seen: set[int] = set()
+        drifted: set[int] = set()
         widest, moment = self.widest, datetime.fromisoformat
         for record_id, stored, last_seq, kind, start, end, voided, source_id in rows:
             seen.add(record_id)
@@ -165,7 +166,14 @@ class Replay:
                 ends,
                 payload.get("voided", False),
                 payload.get("source_id"),
-            ) or (stored != raw.get(record_id) and not _same_payload(payload, stored)):
+            ) or (
+                # NULL stands for the data of the record's own record.add entry (the ledger
+                # row with its id, whose bytes the walk has just checked): right only while
+                # no correction has changed the record. A copy must be the payload.
+                record_id not in uncorrected
+                if stored is None
+                else not _same_payload(payload, stored)
+            ):
                 drifted.add(record_id)
         self.widest = widest
         wanted = replayed.keys() if only is None else only

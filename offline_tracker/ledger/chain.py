@@ -1,4 +1,8 @@
-"""The hash chain: hash_n = SHA-256(prev_hash_n as ASCII hex || body_n), checked entry by entry."""
+"""The hash chain: hash_n = SHA-256(hash_{n-1} as ASCII hex || body_n), checked entry by entry.
+
+The link to the entry before is the stored `hash` of the row before (schema 0002 keeps no copy of
+it in a `prev_hash` column: docs/ledger-format.md).
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,6 @@ class StoredEntry(NamedTuple):
     entry_id: str
     kind: str
     body: bytes
-    prev_hash: str
     hash: str
     recorded_at: str
     ref: int | None
@@ -48,16 +51,17 @@ class ChainReport:
         return not self.problems
 
 
-# A StoredEntry as a plain tuple: (seq, entry_id, kind, body, prev_hash, hash, recorded_at, ref).
-EntryRow = tuple[int, str, str, bytes, str, str, str, int | None]
-# Called with (seq, kind, decoded fields, body bytes) of each entry that passes.
-Visit = Callable[[int, str, dict[str, Any], bytes], None]
+# A StoredEntry as a plain tuple: (seq, entry_id, kind, body, hash, recorded_at, ref).
+EntryRow = tuple[int, str, str, bytes, str, str, int | None]
+# Called with (seq, kind, decoded fields) of each entry that passes.
+Visit = Callable[[int, str, dict[str, Any]], None]
 
 
 def verify_chain(
     entries: Iterable[EntryRow],
     visit: Visit | None = None,
     start: tuple[str, int] = (GENESIS, 1),
+    made: str | None = None,
 ) -> ChainReport:
     """Walk the entries in stored order and name every one that fails (one pass, no early stop).
 
@@ -65,20 +69,21 @@ def verify_chain(
     entry that passes with its decoded fields, so that a caller can use them (the projection
     replay of `ot verify`) without parsing every body a second time. `start` is the hash and
     sequence number the first entry must follow (a later part of the chain: the stored hash of
-    the entry before it, and its seq + 1).
+    the entry before it, and its seq + 1); `made`, the hash that entry's own body gives (which
+    tells a changed hash there from a changed first entry here).
     """
     problems: list[Problem] = []
     (prev, expected_seq), count = start, 0
+    made = prev if made is None else made
     sha256 = hashlib.sha256
-    for seq, entry_id, kind, body, prev_hash, digest, recorded_at, ref in entries:
+    for seq, entry_id, kind, body, digest, recorded_at, ref in entries:
         count += 1
-        # The common case in one test; the problems are worked out only when it fails.
-        linked = (
-            seq == expected_seq
-            and prev_hash == prev
-            and sha256(prev_hash.encode("utf-8", "replace") + body).hexdigest() == digest
+        # Each entry is hashed once; the problems are worked out only when the test fails.
+        actual = sha256(prev.encode("utf-8", "replace") + body).hexdigest()
+        linked = seq == expected_seq and actual == digest
+        found = (
+            [] if linked else _link_problems(seq, body, digest, actual, (prev, made), expected_seq)
         )
-        found = [] if linked else _link_problems(seq, body, prev_hash, digest, prev, expected_seq)
         try:
             fields = decode_body(body)
         except ValueError:
@@ -94,10 +99,10 @@ def verify_chain(
             ):
                 found.append(Problem("column_mismatch", seq))  # columns disagree with the body
             elif visit is not None and not found:
-                visit(seq, kind, fields, body)
+                visit(seq, kind, fields)
         if found:
             problems.extend(found)
-        prev, expected_seq = digest, seq + 1
+        prev, made, expected_seq = digest, actual, seq + 1
     return ChainReport(count=count, head_hash=prev, problems=tuple(problems))
 
 
@@ -111,14 +116,24 @@ def expected_ref(kind: str, fields: dict[str, Any]) -> Any:
 
 
 def _link_problems(
-    seq: int, body: bytes, prev_hash: str, digest: str, prev: str, expected_seq: int
+    seq: int, body: bytes, digest: str, actual: str, before: tuple[str, str], expected_seq: int
 ) -> list[Problem]:
+    """What fails about an entry whose hash does not follow: `actual` is what its body gives
+    chained to the stored hash of the entry before; `before` is that stored hash and the hash
+    that entry's own body gives.
+
+    A hash that follows from what the entry before really hashes to, but not from the hash it
+    has stored, is a broken link (that entry's hash was changed, not this entry); so is an entry
+    after a gap or out of order, whose predecessor is not the row before it. Otherwise this
+    entry's content is not what was hashed.
+    """
     found: list[Problem] = []
     if seq != expected_seq:
         code = "missing" if seq > expected_seq else "reordered"
         found.append(Problem(code, seq, {"expected": expected_seq}))
-    if prev_hash != prev:
-        found.append(Problem("broken_link", seq))  # prev_hash is not the hash before
-    if entry_hash(prev_hash, body) != digest:
-        found.append(Problem("hash_mismatch", seq))  # the content is not what was hashed
+    if actual != digest:
+        stored, made = before
+        relinked = made != stored and entry_hash(made, body) == digest
+        code = "broken_link" if relinked or seq != expected_seq else "hash_mismatch"
+        found.append(Problem(code, seq))
     return found

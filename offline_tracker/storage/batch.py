@@ -20,8 +20,7 @@ from offline_tracker.storage import ledger, queries
 from offline_tracker.storage.db import Tx
 
 Entry = tuple[str, dict[str, Any], int | None]
-# (seq, kind, data, the canonical JSON of data when already made)
-_Fact = tuple[int, str, dict[str, Any], str | None]
+_Fact = tuple[int, str, dict[str, Any]]  # (seq, kind, data)
 
 _SCALARS = frozenset({str, bool, type(None)})
 
@@ -48,11 +47,11 @@ def append_many(tx: Tx, entries: Sequence[Entry], stamp: Stamp | str) -> list[le
     for n, (kind, data, ref) in enumerate(entries):
         seq += 1
         entry_id = entry_ids[n]
-        body, data_json = _encode(seq, entry_id, stamp, kind, data, fast)
+        body = _encode(seq, entry_id, stamp, kind, data, fast)
         digest = entry_hash(prev, body)
-        rows.append(ledger.entry_row(seq, entry_id, stamp.at, kind, ref, body, prev, digest))
+        rows.append(ledger.entry_row(seq, entry_id, stamp.at, kind, ref, body, digest))
         appended.append(ledger.Appended(seq, entry_id, digest, stamp.at))
-        projected.append((seq, kind, data, data_json))
+        projected.append((seq, kind, data))
         prev = digest
     tx.executemany(ledger.INSERT_ENTRY, rows)
     _project_many(tx, projected)
@@ -61,23 +60,22 @@ def append_many(tx: Tx, entries: Sequence[Entry], stamp: Stamp | str) -> list[le
 
 def _encode(
     seq: int, entry_id: str, stamp: Stamp, kind: str, data: dict[str, Any], fast: bool
-) -> tuple[bytes, str | None]:
-    """entry_body's bytes and, on the fast path, the canonical JSON of `data` on its own.
+) -> bytes:
+    """entry_body's bytes.
 
     The envelope's keys in sorted order (at, clock, data, id, kind, seq, v) around `data` give the
-    same bytes as canonical_bytes without its validating walk, and the data JSON is then the
-    projection's text too. Only plain values take this path; anything else goes to entry_body.
+    same bytes as canonical_bytes without its validating walk. Only plain values take this path;
+    anything else goes to entry_body.
     """
     if not (fast and _plain(data)):
-        return entry_body(seq, entry_id, stamp, kind, data), None
-    data_json = plain_bytes(data)
-    body = b"".join(
+        return entry_body(seq, entry_id, stamp, kind, data)
+    return b"".join(
         (
             b'{"at":',
             plain_bytes(stamp.at),
             b"" if stamp.clock is None else b',"clock":' + plain_bytes(stamp.clock),
             b',"data":',
-            data_json,
+            plain_bytes(data),
             b',"id":',
             plain_bytes(entry_id),
             b',"kind":',
@@ -85,20 +83,19 @@ def _encode(
             b',"seq":%d,"v":%d}' % (seq, FORMAT_VERSION),
         )
     )
-    return body, data_json.decode("utf-8")
 
 
 def _fast_agrees(seq: int, stamp: Stamp, entry: Entry) -> bool:
-    """Whether the fast path gives entry_body's bytes and ledger.dumps' text for a real entry.
+    """Whether the fast path gives entry_body's bytes for a real entry.
 
-    If canonical.py or ledger.py ever change their encoding, the batch falls back to them
-    instead of writing different bytes.
+    If canonical.py ever changes its encoding, the batch falls back to it instead of writing
+    different bytes.
     """
     kind, data, _ = entry
     entry_id = str(uuid.UUID(int=0, version=4))
-    body, data_json = _encode(seq, entry_id, stamp, kind, data, True)
-    reference = entry_body(seq, entry_id, stamp, kind, data)
-    return body == reference and data_json in (None, ledger.dumps(data))
+    return _encode(seq, entry_id, stamp, kind, data, True) == entry_body(
+        seq, entry_id, stamp, kind, data
+    )
 
 
 def _plain(value: Any) -> bool:
@@ -149,9 +146,9 @@ def _project_adds(tx: Tx, run: Sequence[_Fact]) -> None:
         return
     rows: list[dict[str, Any]] = []
     widest = 0
-    for seq, _, data, data_json in run:
+    for seq, _, data in run:
         # A record.add's payload is its data as it is (apply_fact would only copy it).
-        row = ledger.record_row(seq, seq, data, data_json)
+        row = ledger.record_row(seq, seq, data)
         if row["end"] is not None:
             widest = max(widest, row["end"] - row["start"])
         rows.append(row)

@@ -64,27 +64,19 @@ def checked_head(tx: Tx) -> tuple[int, str]:
     """`head`, refused when that entry does not verify on its own (its hash, body and columns).
 
     A write chains to the head: one that no longer verifies (edited behind the program's back)
-    must not get a valid-looking successor. Only the head is checked (cheap); `ot verify` and
-    `ot doctor` check the rest.
+    must not get a valid-looking successor. Only the head is checked, against the stored hash
+    of the row before it (cheap); `ot verify` and `ot doctor` check the rest.
     """
-    row = tx.one(
-        "SELECT seq, entry_id, kind, body, prev_hash, hash, recorded_at, ref FROM ledger "
-        "ORDER BY seq DESC LIMIT 1"
+    rows = tx.all(
+        "SELECT seq, entry_id, kind, body, hash, recorded_at, ref FROM ledger "
+        "ORDER BY seq DESC LIMIT 2"
     )
-    if row is None:
+    if not rows:
         return 0, GENESIS
-    seq, entry_id, kind, body, prev_hash, digest, recorded_at, ref = row
-    entry = (
-        int(seq),
-        entry_id,
-        kind,
-        str(body).encode("utf-8"),
-        prev_hash,
-        digest,
-        recorded_at,
-        ref,
-    )
-    report = verify_chain([entry], start=(str(prev_hash), int(seq)))
+    seq, entry_id, kind, body, digest, recorded_at, ref = rows[0]
+    prev = str(rows[1][4]) if len(rows) > 1 else GENESIS
+    entry = (int(seq), entry_id, kind, str(body).encode("utf-8"), digest, recorded_at, ref)
+    report = verify_chain([entry], start=(prev, int(seq)))
     if not report.ok:
         raise HeadRefused("error.head_unsound", seq=seq, code=report.problems[0].code)
     return int(seq), str(digest)
@@ -102,7 +94,7 @@ def append(
     seq, entry_id = last_seq + 1, uuid4_texts(os.urandom(16))[0]
     body = entry_body(seq, entry_id, stamp, kind, data)
     digest = entry_hash(prev, body)
-    tx.execute(INSERT_ENTRY, entry_row(seq, entry_id, stamp.at, kind, ref, body, prev, digest))
+    tx.execute(INSERT_ENTRY, entry_row(seq, entry_id, stamp.at, kind, ref, body, digest))
     project(tx, seq, kind, data)
     return Appended(seq, entry_id, digest, stamp.at)
 
@@ -122,8 +114,8 @@ def uuid4_texts(random: bytes) -> list[str]:
 
 
 INSERT_ENTRY = (
-    "INSERT INTO ledger (seq, entry_id, recorded_at, kind, ref, body, prev_hash, hash) "
-    "VALUES (:seq, :entry_id, :at, :kind, :ref, :body, :prev, :hash)"
+    "INSERT INTO ledger (seq, entry_id, recorded_at, kind, ref, body, hash) "
+    "VALUES (:seq, :entry_id, :at, :kind, :ref, :body, :hash)"
 )
 INSERT_RECORD = (
     "INSERT INTO records (id, type, start_utc, end_utc, voided, source_id, last_seq, data) "
@@ -138,7 +130,6 @@ def entry_row(
     kind: str,
     ref: int | None,
     body: bytes,
-    prev: str,
     digest: str,
 ) -> dict[str, Any]:
     """The parameters of INSERT_ENTRY (here and in storage.batch)."""
@@ -149,16 +140,17 @@ def entry_row(
         "kind": kind,
         "ref": ref,
         "body": body.decode("utf-8"),
-        "prev": prev,
         "hash": digest,
     }
 
 
-def record_row(
-    record_id: int, seq: int, merged: dict[str, Any], data_json: str | None = None
-) -> dict[str, Any]:
-    """The `records` row of a record's payload after the fact `seq` (`data_json`: its canonical
-    text when already made)."""
+def record_row(record_id: int, seq: int, merged: dict[str, Any]) -> dict[str, Any]:
+    """The `records` row of a record's payload after the fact `seq`.
+
+    `data` is NULL until a correction changes the record: the payload is then its `record.add`
+    entry's data (the ledger row whose seq is the record's id; queries.payload_columns), not a
+    copy of it (issue 19: the copy was a quarter of the file).
+    """
     return {
         "id": record_id,
         "type": merged["type"],
@@ -167,7 +159,7 @@ def record_row(
         "voided": bool(merged.get("voided", False)),
         "source_id": merged.get("source_id"),
         "last_seq": seq,
-        "data": data_json if data_json is not None else dumps(merged),
+        "data": None if seq == record_id else dumps(merged),
     }
 
 
@@ -201,8 +193,7 @@ def _project_record(tx: Tx, seq: int, kind: str, data: dict[str, Any]) -> None:
         record_id, current = seq, None
     else:
         record_id = int(data["record"])
-        row = tx.one("SELECT data FROM records WHERE id = :id", {"id": record_id})
-        current = json.loads(row[0]) if row else None
+        current = queries.record_payload(tx, record_id)
     merged = facts.apply_fact(current, kind, data)
     params = record_row(record_id, seq, merged)
     if params["end"] is not None:
@@ -249,7 +240,7 @@ def entry_rows(
         # The cursor streams; CAST gives the UTF-8 bytes that were hashed without a decode.
         return iter(
             tx.execute(
-                "SELECT seq, entry_id, kind, CAST(body AS BLOB), prev_hash, hash, recorded_at, ref "
+                "SELECT seq, entry_id, kind, CAST(body AS BLOB), hash, recorded_at, ref "
                 "FROM ledger ORDER BY seq LIMIT :limit OFFSET :offset",
                 {"limit": -1 if limit is None else limit, "offset": offset},
             )
@@ -259,14 +250,18 @@ def entry_rows(
     return _batched_entries(tx, batch)
 
 
-def entries_around(tx: Tx, position: int) -> tuple[tuple[int, str], tuple[int, str]]:
-    """(seq, hash) of the entries at `position` - 1 and `position`, in sequence order."""
+def entries_around(tx: Tx, position: int) -> tuple[tuple[int, str, str], int]:
+    """Where a walk from `position` (0-based, in sequence order; SQLite files) starts: the entry
+    before it as (seq, stored hash, the hash its body gives chained to the stored hash before
+    it), and the seq of the entry at `position` (verify_chain's `start` and `made`)."""
     rows = tx.all(
-        "SELECT seq, hash FROM ledger ORDER BY seq LIMIT 2 OFFSET :offset",
-        {"offset": position - 1},
+        "SELECT seq, CAST(body AS BLOB), hash FROM ledger ORDER BY seq LIMIT 3 OFFSET :offset",
+        {"offset": max(position - 2, 0)},
     )
-    (before, before_hash), (at, at_hash) = rows
-    return (int(before), str(before_hash)), (int(at), str(at_hash))
+    if position < 2:
+        rows.insert(0, (0, b"", GENESIS))
+    (_, _, before), (seq, body, digest), (first, _, _) = rows[:3]
+    return (int(seq), str(digest), entry_hash(str(before), bytes(body))), int(first)
 
 
 def _batched_entries(tx: Tx, batch: int) -> Iterator[EntryRow]:
@@ -274,12 +269,12 @@ def _batched_entries(tx: Tx, batch: int) -> Iterator[EntryRow]:
     after = 0
     while True:
         rows = tx.all(
-            "SELECT seq, entry_id, kind, body, prev_hash, hash, recorded_at, ref FROM ledger "
+            "SELECT seq, entry_id, kind, body, hash, recorded_at, ref FROM ledger "
             "WHERE seq > :after ORDER BY seq LIMIT :n",
             {"after": after, "n": batch},
         )
-        for seq, entry_id, kind, body, prev_hash, digest, at, ref in rows:
-            yield int(seq), entry_id, kind, body.encode("utf-8"), prev_hash, digest, at, ref
+        for seq, entry_id, kind, body, digest, at, ref in rows:
+            yield int(seq), entry_id, kind, body.encode("utf-8"), digest, at, ref
         if len(rows) < batch:
             return
         after = int(rows[-1][0])

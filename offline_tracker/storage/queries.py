@@ -10,7 +10,9 @@ from typing import Any, NamedTuple
 from offline_tracker.domain.facts import parse_utc, record_from_payload
 from offline_tracker.domain.records import Record
 from offline_tracker.domain.values import replace
-from offline_tracker.storage.db import Tx
+from offline_tracker.ledger.canonical import body_data
+from offline_tracker.ledger.chain import GENESIS
+from offline_tracker.storage.db import StorageError, Tx
 
 MAX_SPAN = "max_span"
 
@@ -25,16 +27,43 @@ def entered_sql(table: str) -> str:
     )
 
 
-_RECORD_COLUMNS = "id, last_seq, data"
+def payload_columns(table: str) -> str:
+    """The two columns that give a record's payload (payload_text): its `data`, a copy made
+    when a correction changed it, else NULL and the body of its record.add entry (the ledger
+    row whose seq is the record's id, read by the primary key; storage/ledger.record_row)."""
+    return (
+        f"{table}.data, CASE WHEN {table}.data IS NULL THEN "
+        f"(SELECT e.body FROM ledger e WHERE e.seq = {table}.id) END"
+    )
+
+
+def payload_text(record_id: int, data: str | None, body: str | None) -> str:
+    """A record's payload as canonical JSON, from the two columns of payload_columns."""
+    if data is not None:
+        return str(data)
+    if body is None:  # no record.add entry under the record's id: `ot verify` names it
+        raise StorageError("error.record_without_entry", id=record_id)
+    return body_data(str(body))
+
+
+_RECORD_COLUMNS = f"id, last_seq, {payload_columns('records')}"
 # With when each record was entered (lists and `ot show`; reports need not read the ledger).
 _ENTERED_COLUMNS = f"{_RECORD_COLUMNS}, {entered_sql('records')}"
 
 
 def _record(row: tuple[Any, ...]) -> Record:
-    record = record_from_payload(int(row[0]), json.loads(row[2]), seq=int(row[0]))
-    if record.end is None or len(row) < 4 or not row[3]:
+    payload = json.loads(payload_text(int(row[0]), row[2], row[3]))
+    record = record_from_payload(int(row[0]), payload, seq=int(row[0]))
+    if record.end is None or len(row) < 5 or not row[4]:
         return record
-    return replace(record, entered=parse_utc(str(row[3])))
+    return replace(record, entered=parse_utc(str(row[4])))
+
+
+def record_payload(tx: Tx, record_id: int) -> dict[str, Any] | None:
+    """The current payload of one record (None: no such record)."""
+    sql = f"SELECT {payload_columns('records')} FROM records WHERE id = :id"
+    row = tx.one(sql, {"id": record_id})
+    return json.loads(payload_text(record_id, row[0], row[1])) if row else None
 
 
 def record(tx: Tx, record_id: int) -> Record | None:
@@ -75,13 +104,15 @@ def records_between(
 def claimed_spans(tx: Tx, start: datetime, end: datetime) -> list[tuple[int, int, int]]:
     """(id, start_utc, end_utc) of the closed, kept, claimed records overlapping [start, end),
     without decoding a payload: the cheap read behind time off in lieu (RULES P3, E1). An
-    acknowledgement is found by its `"kind":"ack"` in the canonical JSON of the projection
-    (docs/ledger-format.md: no spaces; a quote inside a text is escaped, so never matches)."""
+    acknowledgement is found by its `"kind":"ack"` in the canonical JSON of the projection, or
+    of the record's entry while it has no copy (docs/ledger-format.md: no spaces; a quote inside
+    a text is escaped, so never matches; the entry's own kind is "record.add")."""
     lo, hi = int(start.timestamp()), int(end.timestamp())
     rows = tx.all(
         "SELECT id, start_utc, end_utc FROM records WHERE start_utc < :hi "
         "AND start_utc >= :lookback AND end_utc > :lo AND voided = :false "
-        "AND data NOT LIKE :ack ORDER BY start_utc, id",
+        "AND COALESCE(data, (SELECT e.body FROM ledger e WHERE e.seq = records.id)) "
+        "NOT LIKE :ack ORDER BY start_utc, id",
         {
             "hi": hi,
             "lo": lo,
@@ -158,14 +189,15 @@ def _in_lists(values: Sequence[Any], size: int = 500) -> Iterator[tuple[str, dic
 
 # The `records` columns `ot verify` compares with a replay, after the id and the payload.
 RECORD_CHECKED = "last_seq, type, start_utc, end_utc, voided, source_id"
-StoredRecord = tuple[int, bytes, int, str, int, int | None, Any, str | None]
+StoredRecord = tuple[int, bytes | None, int, str, int, int | None, Any, str | None]
 
 
 def record_payloads(
     tx: Tx, at_least: int | None = None, below: int | None = None, batch: int = 5000
 ) -> Iterator[StoredRecord]:
-    """(id, stored payload as UTF-8 JSON, then the RECORD_CHECKED columns) of the records with
-    ids in [at_least, below), in id order, streamed."""
+    """(id, stored `data` as UTF-8 JSON or None, then the RECORD_CHECKED columns) of the records
+    with ids in [at_least, below), in id order, streamed (None: the payload is the record.add
+    entry's data, which `ot verify` has checked in the chain walk)."""
     low, high = -(2**63) if at_least is None else at_least, 2**63 - 1 if below is None else below
     if tx.dialect == "sqlite":
         yield from tx.execute(
@@ -188,7 +220,7 @@ def record_payloads(
 
 def _stored_record(row: tuple[Any, ...]) -> StoredRecord:
     record_id, text, *columns = row
-    return (int(record_id), str(text).encode("utf-8"), *columns)
+    return (int(record_id), None if text is None else str(text).encode("utf-8"), *columns)
 
 
 def record_payloads_of(tx: Tx, ids: list[int]) -> Iterator[StoredRecord]:
@@ -209,7 +241,8 @@ def meta_rows(tx: Tx) -> dict[str, str]:
 
 def all_records(tx: Tx) -> dict[int, dict[str, Any]]:
     """Every record's projected payload, for checking the projection against the ledger."""
-    return {int(i): json.loads(d) for i, d in tx.all("SELECT id, data FROM records")}
+    rows = tx.all(f"SELECT id, {payload_columns('records')} FROM records")
+    return {int(i): json.loads(payload_text(int(i), d, b)) for i, d, b in rows}
 
 
 def meta(tx: Tx, key: str) -> str | None:
@@ -241,7 +274,13 @@ def first_record_start(tx: Tx) -> int | None:
     return int(value) if value is not None else None
 
 
-_ENTRY_COLUMNS = "seq, entry_id, recorded_at, kind, body, prev_hash, hash"
+# An entry's prev_hash (docs/ledger-format.md) is the stored hash of the row before it: the table
+# keeps no copy of it since schema 0002; evidence packs show it beside each entry.
+PREV_HASH = (
+    "COALESCE((SELECT p.hash FROM ledger p WHERE p.seq < ledger.seq "
+    f"ORDER BY p.seq DESC LIMIT 1), '{GENESIS}')"
+)
+_ENTRY_COLUMNS = f"seq, entry_id, recorded_at, kind, body, {PREV_HASH}, hash"
 
 
 def _entry_row(row: tuple[Any, ...]) -> EntryRow:
@@ -321,7 +360,8 @@ def record_range(
 
 
 _EXPORT_SELECT = (
-    f"SELECT r.id, r.start_utc, r.end_utc, r.voided, r.data, l.hash, {entered_sql('r')} "
+    "SELECT r.id, r.start_utc, r.end_utc, r.voided, r.data, "
+    f"CASE WHEN r.data IS NULL THEN l.body END, l.hash, {entered_sql('r')} "
     "FROM records r LEFT JOIN ledger l ON l.seq = r.id "
 )
 # Every bound on start_utc is one `>=` and one `<` (a second lower bound would leave SQLite
@@ -417,13 +457,13 @@ def _pages(
             "LIMIT :page",
             keyed,
         )
-        for i, s, e, v, d, h, n in rows:
+        for i, s, e, v, d, b, h, n in rows:
             yield (
                 int(i),
                 int(s),
                 int(e) if e is not None else None,
                 bool(v),
-                str(d),
+                payload_text(int(i), d, b),
                 str(h or ""),
                 str(n) if n is not None and e is not None else None,
             )

@@ -4,39 +4,33 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from offline_tracker.domain.errors import Message
 from offline_tracker.storage.db import (
+    BUSY_TIMEOUT_MS,
     Database,
     SQLiteDatabase,
     StorageError,
     create_private_file,
     without_passwords,
 )
+from offline_tracker.storage.schema_check import version_in
 
 # The newest migration in storage/migrations/versions; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 BACKUP_DIR_NAME = "backups"
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def revision(db: Database) -> str | None:
     """The schema revision of the database, or None when it has no ledger yet (an empty
     `alembic_version` is "", which `newer` refuses: never "schema None")."""
     with db.read() as tx:
-        if tx.dialect == "sqlite":
-            exists = tx.scalar(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            )
-        else:
-            exists = tx.scalar(
-                "SELECT 1 FROM information_schema.tables WHERE table_name = 'alembic_version'"
-            )
-        if not exists:
-            return None
-        value = tx.scalar("SELECT version_num FROM alembic_version")
-        return "" if value is None else str(value)
+        return version_in(tx)
 
 
 def revision_number(text: str) -> int | None:
@@ -120,6 +114,7 @@ def ensure_schema(db: Database, create: bool, now: datetime) -> None:
     else:
         auto_backup(db, f"before-{HEAD_REVISION}", now)
     _upgrade(db)
+    _compact(db)
 
 
 def _no_ledger(db: Database) -> StorageError:
@@ -136,10 +131,11 @@ def _upgrade(db: Database) -> None:
     from sqlalchemy import create_engine
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     if isinstance(db, SQLiteDatabase):
         db.close()
         engine = create_engine(db.url)
+        _one_transaction(engine)
     else:
         engine = db.engine  # type: ignore[attr-defined]
     with engine.begin() as conn:
@@ -147,3 +143,35 @@ def _upgrade(db: Database) -> None:
         command.upgrade(cfg, "head")
     if isinstance(db, SQLiteDatabase):
         engine.dispose()
+
+
+def _one_transaction(engine: Any) -> None:
+    """Run a SQLite migration as one transaction, its DDL included: the driver would commit each
+    CREATE or DROP on its own, and a migration cut short would leave a half-made schema."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _compact(db: Database) -> None:
+    """Give the pages a migration freed back to the file system (SQLite's VACUUM, once).
+
+    A migration that copies the tables (0002) leaves their old pages free inside the file,
+    which would stay as large as before until later writes reuse them; a new ledger, made by
+    every migration in turn, would start with free pages. A VACUUM that fails (a full disk)
+    changes nothing, and the ledger is sound either way: it is not an error.
+    """
+    if not isinstance(db, SQLiteDatabase) or db.path is None:
+        return
+    conn = sqlite3.connect(db.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        with suppress(sqlite3.Error):
+            conn.execute("VACUUM")
+    finally:
+        conn.close()

@@ -4,8 +4,9 @@ A trigger that deletes every new row, a missing append-only trigger, a view stan
 table: none of them shows in the chain, yet each turns the ledger against its user. `ot verify`,
 `ot doctor` and `ot restore` compare the tables, views, triggers and indexes (and on PostgreSQL
 the trigger functions and rules) with what the migrations create, kept in
-`expected_schema.json` (tests/storage/test_schema_check.py rebuilds it from the migrations and
-compares).
+`expected_schema.json`, one snapshot per revision, written by scripts/schema_snapshot.py
+(tests/cli/test_schema.py and tests/postgres/test_cli_backends.py compare it with what the
+migrations create).
 """
 
 from __future__ import annotations
@@ -42,14 +43,50 @@ def describe(tx: Tx) -> Schema:
 
 
 def problems(tx: Tx) -> list[SchemaProblem]:
-    """How the database's schema differs from the migrations' (empty when it is the same)."""
-    return compare(describe(tx), expected(tx.dialect))
+    """How the database's schema differs from the migrations' (empty when it is the same).
+
+    A database at an older revision of this program (a backup made before a migration, which
+    `ot doctor` checks without changing it) is compared with what the migrations made up to
+    that revision; any other, with the head's.
+    """
+    return compare(describe(tx), expected(tx.dialect, version_in(tx)))
+
+
+def version_in(tx: Tx) -> str | None:
+    """The schema revision in `alembic_version`: None without that table, "" when it is empty."""
+    if tx.dialect == "sqlite":
+        exists = tx.scalar(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        )
+    else:
+        exists = tx.scalar(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'alembic_version'"
+        )
+    if not exists:
+        return None
+    value = tx.scalar("SELECT version_num FROM alembic_version")
+    return "" if value is None else str(value)
 
 
 @cache
-def expected(dialect: str) -> Schema:
-    snapshots: dict[str, Schema] = json.loads(EXPECTED.read_text(encoding="utf-8"))
-    return snapshots.get(dialect, snapshots["sqlite"])
+def _snapshots() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    return loaded
+
+
+def known_revisions() -> frozenset[str]:
+    """The revisions whose schema this program can check: the head's and the older ones'."""
+    snapshots = _snapshots()
+    return frozenset({str(snapshots.get("revision")), *snapshots.get("revisions", {})})
+
+
+def expected(dialect: str, revision: str | None = None) -> Schema:
+    """What the migrations create, up to `revision` when it is an older one than the head."""
+    snapshots = _snapshots()
+    older = snapshots.get("revisions", {})
+    chosen = older.get(revision, snapshots)
+    found: Schema = chosen.get(dialect, chosen["sqlite"])
+    return found
 
 
 def compare(actual: Schema, wanted: Schema) -> list[SchemaProblem]:

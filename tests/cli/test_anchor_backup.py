@@ -42,10 +42,7 @@ def _rewrite_chain(ot: Ot, seq: int, old: str, new: str) -> None:
         if number == seq:
             body = body.replace(old, new)
         digest = entry_hash(prev, body.encode())
-        conn.execute(
-            "UPDATE ledger SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-            (body, prev, digest, number),
-        )
+        conn.execute("UPDATE ledger SET body = ?, hash = ? WHERE seq = ?", (body, digest, number))
         prev = digest
     conn.commit()
     conn.close()

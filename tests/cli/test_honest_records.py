@@ -154,9 +154,10 @@ def test_a_forged_earlier_recorded_time_is_reported(tmp_path: Path) -> None:
     assert real("init", "--timezone", "Asia/Shanghai", env=REAL_CLOCK).code == 0
     assert real("log", "x", "--minutes", "5", env=REAL_CLOCK).code == 0
     con = sqlite3.connect(real.db)
-    seq, entry_id, kind, body, prev = con.execute(
-        "SELECT seq, entry_id, kind, body, prev_hash FROM ledger ORDER BY seq DESC LIMIT 1"
+    seq, entry_id, kind, body = con.execute(
+        "SELECT seq, entry_id, kind, body FROM ledger ORDER BY seq DESC LIMIT 1"
     ).fetchone()
+    (prev,) = con.execute("SELECT hash FROM ledger WHERE seq = ?", (seq - 1,)).fetchone()
     fields = json.loads(body)
     forged_at = "2020-01-01T00:00:00Z"
     new_body = entry_body(seq, entry_id, forged_at, kind, fields["data"])

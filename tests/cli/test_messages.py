@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from offline_tracker.storage.schema import HEAD_REVISION
 from tests.conftest import Ot
 
 
@@ -50,10 +51,11 @@ def test_a_revision_that_is_not_a_number_is_not_newer(ledger: Ot) -> None:
 
 
 def test_doctor_on_a_newer_schema_says_to_upgrade(ledger: Ot) -> None:
-    _set_revision(ledger, "UPDATE alembic_version SET version_num = '0002'")
+    later = f"{int(HEAD_REVISION) + 1:04d}"
+    _set_revision(ledger, f"UPDATE alembic_version SET version_num = '{later}'")
     assert "newer than this program knows" in ledger("list").err
     doctor = ledger("doctor")
     assert doctor.code == 1
-    assert "schema 0002, newer than this program knows (0001)" in doctor.out
+    assert f"schema {later}, newer than this program knows ({HEAD_REVISION})" in doctor.out
     assert "upgrade offline_tracker" in doctor.out
     assert "recover" not in doctor.out and "restore" not in doctor.out

@@ -210,8 +210,7 @@ def _rewrite(ot: Ot, seq: int, old: str, new: str) -> None:
         raw = entry_body(number, entry_id, Stamp(at, fields.get("clock")), kind, data)
         digest = entry_hash(prev, raw)
         conn.execute(
-            "UPDATE ledger SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-            (raw.decode(), prev, digest, number),
+            "UPDATE ledger SET body = ?, hash = ? WHERE seq = ?", (raw.decode(), digest, number)
         )
         prev, hashes[number] = digest, digest
     conn.execute(guard)  # and puts the append-only trigger back (verify compares the schema)

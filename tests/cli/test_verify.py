@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import Ot
+from tests.conftest import PAYLOAD_SQL, Ot
 
 pytestmark = pytest.mark.usefixtures("walks")
 
@@ -75,7 +75,7 @@ def test_inserted_entry_is_named(filled: Ot) -> None:
     forged = "e" * 64
     _tamper(
         filled,
-        "INSERT INTO ledger SELECT 6, 'x', recorded_at, kind, ref, body, prev_hash, "
+        "INSERT INTO ledger SELECT 6, 'x', recorded_at, kind, ref, body, "
         f"'{forged}' FROM ledger WHERE seq = 5",
     )
     problems = filled("verify", "--json").json()["problems"]
@@ -84,7 +84,7 @@ def test_inserted_entry_is_named(filled: Ot) -> None:
 
 def test_projection_drift_is_found_and_rebuild_fixes_it(filled: Ot) -> None:
     conn = sqlite3.connect(filled.db)
-    conn.execute("UPDATE records SET data = replace(data, 'task 0', 'task X')")
+    conn.execute(f"UPDATE records SET data = replace({PAYLOAD_SQL}, 'task 0', 'task X')")
     conn.commit()
     conn.close()
     result = filled("verify")
@@ -117,7 +117,10 @@ def test_corrections_across_the_cut_verify(corrected: Ot) -> None:
 def test_drift_is_found_in_either_half(corrected: Ot, record: int) -> None:
     """Entries 1-5 and 6-11 are the halves: 3 and 4 are changed by facts of the later half,
     5 is not; 7 and 10 are added in it."""
-    sql = f"UPDATE records SET data = replace(data, '\"zone\"', '\"zone \"') WHERE id = {record}"
+    sql = (
+        f"UPDATE records SET data = replace({PAYLOAD_SQL}, '\"zone\"', '\"zone \"') "
+        f"WHERE id = {record}"
+    )
     problems = _problems_after(corrected, sql)
     assert len(problems) == 1 and f"record {record}" in problems[0], problems
 
@@ -146,7 +149,7 @@ def test_the_parent_checks_the_half_a_failed_child_did_not(
         raise RuntimeError("the child's disk went away")
 
     monkeypatch.setattr(integrity._Half, "check_file", fails)
-    sql = "UPDATE records SET voided = 0, data = replace(data, 'twice', 'once')"
+    sql = f"UPDATE records SET voided = 0, data = replace({PAYLOAD_SQL}, 'twice', 'once')"
     problems = _problems_after(corrected, sql)
     assert len(problems) == 1 and "record 4" in problems[0], problems
 
@@ -159,15 +162,17 @@ def test_the_second_half_leaves_records_changed_after_the_walk_began(corrected: 
     from offline_tracker.storage.ledger import entries_around
 
     conn = sqlite3.connect(corrected.db)
-    conn.execute("UPDATE records SET data = replace(data, 'on call', 'on cal') WHERE id = 10")
+    conn.execute(
+        f"UPDATE records SET data = replace({PAYLOAD_SQL}, 'on call', 'on cal') WHERE id = 10"
+    )
     conn.commit()
     conn.close()
     db = SQLiteDatabase(corrected.db)
     with db.read() as tx:
-        (last, last_hash), (first, _) = entries_around(tx, 5)
+        (last, last_hash, made), first = entries_around(tx, 5)
         # Entries 6-10 seen by the parent; entry 11 (the stop of record 10) came later.
-        before_stop = _Half(5, 5, last_hash, last + 1, first, horizon=10).check(tx)
-        with_stop = _Half(5, 6, last_hash, last + 1, first, horizon=11).check(tx)
+        before_stop = _Half(5, 5, last_hash, made, last + 1, first, horizon=10).check(tx)
+        with_stop = _Half(5, 6, last_hash, made, last + 1, first, horizon=11).check(tx)
     db.close()
     assert before_stop.chain.ok and before_stop.drifted == []
     assert with_stop.chain.ok and with_stop.drifted == [10]

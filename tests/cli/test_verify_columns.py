@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Ot
+from tests.conftest import PAYLOAD_SQL, Ot
 
 pytestmark = pytest.mark.usefixtures("walks")
 
@@ -166,3 +166,48 @@ def test_doctor_names_fact_table_drift_and_advises_a_rebuild(full: Ot) -> None:
     result = full("doctor")
     assert result.code == 1 and "ot db rebuild" in result.out, result.out
     assert full("db", "rebuild").code == 0 and full("doctor").code == 0
+
+
+# Schema 0002 keeps no copy of a record's payload until a correction changes it (`data` NULL:
+# the payload is its record.add entry's data). The ways an adversary could use that:
+DRIFT = "the table does not match the ledger (run 'ot db rebuild')"
+
+
+@pytest.mark.parametrize(
+    ("sql", "record"),
+    [
+        # A corrected record made to read its original entry again...
+        ("UPDATE records SET data = NULL WHERE id = 3", 3),
+        # ... and made to look as if no correction had come.
+        ("UPDATE records SET data = NULL, last_seq = 3 WHERE id = 3", 3),
+        ("UPDATE records SET data = NULL, last_seq = 4, voided = 0 WHERE id = 4", 4),
+        # A copy that says something else, for a record never corrected.
+        (f"UPDATE records SET data = replace({PAYLOAD_SQL}, 'task 2', 'task X') WHERE id = 5", 5),
+    ],
+)
+def test_a_payload_that_is_not_the_ledgers_is_found(full: Ot, sql: str, record: int) -> None:
+    assert _problems_after(full, sql) == [f"record {record}: {DRIFT}"]
+
+
+def test_a_record_row_moved_onto_another_entry_is_found(full: Ot) -> None:
+    """Its payload would be read from the body of whatever entry has its new id."""
+    problems = _problems_after(full, "UPDATE records SET id = 12, last_seq = 12 WHERE id = 5")
+    assert problems == [f"record 5: {DRIFT}", f"record 12: {DRIFT}"]
+
+
+def test_an_exact_copy_of_the_entry_data_is_the_same_projection(full: Ot) -> None:
+    """A copy of exactly the bytes the NULL stands for (what schema 0001 wrote) shows nothing
+    else anywhere: it verifies, and `ot db rebuild` drops it again."""
+    before = full("list", "--json").json()
+    conn = sqlite3.connect(full.db)
+    (body,) = conn.execute("SELECT body FROM ledger WHERE seq = 5").fetchone()
+    copy = body[body.find(',"data":') + 8 : body.rfind(',"id":"')]
+    conn.execute("UPDATE records SET data = ? WHERE id = 5", (copy,))
+    conn.commit()
+    conn.close()
+    assert full("verify").code == 0
+    assert full("list", "--json").json() == before
+    assert full("db", "rebuild").code == 0
+    conn = sqlite3.connect(full.db)
+    assert conn.execute("SELECT data FROM records WHERE id = 5").fetchone() == (None,)
+    conn.close()

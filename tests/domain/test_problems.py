@@ -12,7 +12,7 @@ from offline_tracker.domain.problems import Problem
 from offline_tracker.domain.results import Flag
 from offline_tracker.formats import pack
 from offline_tracker.formats.importers import Problem as ImportProblem
-from offline_tracker.ledger.chain import GENESIS, StoredEntry, verify_chain
+from offline_tracker.ledger.chain import StoredEntry, verify_chain
 from offline_tracker.render import message
 from offline_tracker.render.report import flag_text
 
@@ -20,7 +20,7 @@ from offline_tracker.render.report import flag_text
 def test_every_kind_of_finding_is_the_one_shape(tmp_path: Path) -> None:
     assert Flag is Problem and Issue is Problem and AttachmentProblem is Problem
     assert issubclass(ImportProblem, Problem)
-    broken = StoredEntry(1, "x", "ledger.init", b"{}", GENESIS, "0" * 64, "", None)
+    broken = StoredEntry(1, "x", "ledger.init", b"{}", "0" * 64, "", None)
     chain = verify_chain([broken]).problems
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"not a zip")

@@ -21,8 +21,8 @@ DOC = (HERE.parent.parent / "docs" / "ledger-format.md").read_text(encoding="utf
 def _stored() -> list[StoredEntry]:
     return [
         StoredEntry(
-            *(v["seq"], v["id"], v["kind"], v["body"].encode("utf-8"), v["prev_hash"], v["hash"]),
-            *(v["at"], v["data"].get("record") if v["kind"] != "record.add" else None),
+            *(v["seq"], v["id"], v["kind"], v["body"].encode("utf-8"), v["hash"], v["at"]),
+            v["data"].get("record") if v["kind"] != "record.add" else None,
         )
         for v in VECTORS
     ]
@@ -71,6 +71,33 @@ def test_deleted_entry_is_named(index: int) -> None:
     else:
         assert not report.ok
         assert report.problems[0].where == index + 2
+
+
+def test_a_changed_hash_names_its_entry_and_the_broken_link_after_it() -> None:
+    """The link is the stored hash of the row before (no prev_hash column since schema 0002):
+    a changed hash is that entry's mismatch and the next entry's broken link, as it was when a
+    prev_hash column was compared; the next entry's own content is not blamed."""
+    entries = _stored()
+    entries[0] = entries[0]._replace(hash="f" * 64)
+    problems = [(p.where, p.code) for p in verify_chain(entries).problems]
+    assert problems == [(1, "hash_mismatch"), (2, "broken_link")]
+
+
+def test_a_walk_from_the_middle_finds_what_the_whole_walk_finds() -> None:
+    """verify_chain's `start` and `made`: the second half of a two-process `ot verify`."""
+    entries = _stored()
+    entries[0] = entries[0]._replace(hash="f" * 64)
+    made = entry_hash(GENESIS, entries[0].body)
+    later = verify_chain(entries[1:], start=("f" * 64, 2), made=made)
+    assert [(p.where, p.code) for p in later.problems] == [(2, "broken_link")]
+    assert verify_chain(_stored()[1:], start=(VECTORS[0]["hash"], 2)).ok
+
+
+def test_an_entry_after_a_gap_has_a_broken_link() -> None:
+    entries = _stored()
+    del entries[1]
+    problems = [(p.where, p.code) for p in verify_chain(entries).problems]
+    assert problems == [(3, "missing"), (3, "broken_link")]
 
 
 def test_swapped_entries_are_named() -> None:

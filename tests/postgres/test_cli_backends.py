@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import PAYLOAD_SQL, PAYLOAD_SQL_PG
 from tests.postgres.conftest import BackendOt
 
 
@@ -93,7 +94,8 @@ def test_tampering_is_detected(any_ledger: BackendOt, statement: str, named: str
 
 def test_projection_drift_and_rebuild(any_ledger: BackendOt) -> None:
     _log(any_ledger, "task 0", "2025-10-07 21:00")
-    any_ledger.sql("UPDATE records SET data = replace(data, 'task 0', 'task Y')")
+    payload = PAYLOAD_SQL if any_ledger.backend == "sqlite" else PAYLOAD_SQL_PG
+    any_ledger.sql(f"UPDATE records SET data = replace({payload}, 'task 0', 'task Y')")
     assert any_ledger("verify").code == 1
     assert any_ledger("db", "rebuild").code == 0
     assert any_ledger("verify").code == 0

@@ -125,3 +125,60 @@ def test_only_one_session_starts_under_a_race(any_ledger: BackendOt) -> None:
     assert len(refused) == 5, results
     assert len(any_ledger("status", "--json").json()["running"]) == 1
     assert any_ledger("verify").code == 0
+
+
+_OLD_TABLES = (
+    "ledger",
+    "records",
+    "contracts",
+    "calendar_days",
+    "official_calendars",
+    "comp_time",
+    "anchors",
+    "meta",
+)
+
+
+def test_an_old_server_ledger_upgrades_and_says_what_it_said(pg_url: str, tmp_path: Path) -> None:
+    """Schema 0002 on PostgreSQL: the rows of tests/storage/data/ledger-0001.sqlite (written by
+    the program at schema 0001) put in a server database at 0001, then used by today's code."""
+    import sqlite3
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from offline_tracker.storage.schema import MIGRATIONS
+    from tests.storage.test_migration import OLD, SAID
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(pg_url)
+    source = sqlite3.connect(OLD)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        for table in _OLD_TABLES:
+            cursor = source.execute(f"SELECT * FROM {table}")
+            names = [c[0] for c in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor]
+            if "voided" in names:
+                rows = [{**row, "voided": bool(row["voided"])} for row in rows]
+            insert = f"INSERT INTO {table} ({', '.join(names)}) VALUES (:{', :'.join(names)})"
+            if rows:
+                conn.execute(text(insert), rows)
+    source.close()
+    engine.dispose()
+    old = BackendOt(pg_url, tmp_path / "home")
+    old.now = SAID["now"]
+    for name, args in SAID["commands"].items():
+        result = old(*args)
+        assert result.code == 0, (name, result.err)
+        assert result.out == SAID["said"][name], name
+    with open_app(pg_url, _clock) as app, app.db.read() as tx:
+        assert revision(app.db) == HEAD_REVISION
+        copies = tx.all("SELECT id FROM records WHERE data IS NOT NULL ORDER BY id")
+        assert copies == tx.all("SELECT id FROM records WHERE last_seq <> id ORDER BY id")
+        assert len(copies) == 3
+    assert old("log", "after the upgrade", "--at", "2025-10-10 08:30", "--minutes", "5").code == 0
+    assert old("verify", "--json").json()["ok"]

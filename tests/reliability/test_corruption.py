@@ -18,7 +18,7 @@ import pytest
 
 from offline_tracker.app.doctor import restore_command
 from offline_tracker.storage.schema import backup_sqlite
-from tests.conftest import Ot
+from tests.conftest import PAYLOAD_SQL, Ot
 from tests.reliability.support import OT, env, fingerprint, one_line_failure
 
 AT = ("2025-10-06 21:00", "2025-10-06 22:00", "2025-10-07 23:00")
@@ -161,7 +161,7 @@ def test_missing_and_changed_attachments_are_named(kept: Ot) -> None:
 
 def test_projection_drift_advises_rebuild_not_restore(kept: Ot) -> None:
     conn = sqlite3.connect(kept.db)
-    conn.execute("UPDATE records SET data = replace(data, 'task 1', 'task Y')")
+    conn.execute(f"UPDATE records SET data = replace({PAYLOAD_SQL}, 'task 1', 'task Y')")
     conn.commit()
     conn.close()
     report = kept("doctor", "--json").json()

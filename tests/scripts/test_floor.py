@@ -43,6 +43,7 @@ def test_floor_appends_the_entry_ot_log_appends(tmp_path: Path) -> None:
     with sqlite3.connect(ot.db) as conn:
         rows = conn.execute("SELECT type, start_utc, end_utc, data FROM records").fetchall()
     assert rows[0] == rows[1]
+    assert rows[0][3] is None  # a new record's payload is its entry's data, not a copy
     verified = ot("verify", "--json")
     assert verified.code == 0, verified.out
     assert verified.json()["ok"] is True
